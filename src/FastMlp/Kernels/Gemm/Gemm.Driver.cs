@@ -1,0 +1,102 @@
+// The packed BLIS path (bls_gemm_bp_var1.c; matrixmultiply gemm.rs): five loops around the micro-kernel.
+//   jc  NC columns of C and B     serial: the KC×NC block of B is shared by all workers
+//   pc  KC of the depth           serial: it carries the sum; beta applies on the first block only
+//       (B block packed cooperatively, each worker a contiguous share of its micro-panels)
+//   ic  MC rows of C and A        parallel: each worker owns a contiguous range of whole MR panels
+//   jr  NR columns                serial within a worker: one B sliver stays in L1 across ir
+//   ir  MR rows                   serial: the micro-kernel
+// Workers only ever write disjoint rows of C, so the result does not depend on the worker count.
+namespace FastMlp;
+
+public static partial class Gemm
+{
+    private readonly unsafe struct PackedPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext context) : IParallelBody
+        where TKernel : struct, IGemmKernel
+    {
+        public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
+        {
+            int mrMax = TKernel.MR, nrMax = TKernel.NR;
+            int mcBlock = blocking.RowBlock(mrMax), kcBlock = blocking.DepthBlock, ncBlock = blocking.ColumnBlock(nrMax);
+            int rowsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.M, workerCount), mrMax);
+            int rowStart = Math.Min(x.M, worker * rowsPerWorker);
+            int rowEnd = Math.Min(x.M, rowStart + rowsPerWorker);
+            float* packedA = context.PackedA[worker].Pointer;
+            float* packedB = context.PackedB.Pointer;
+            float* tile = stackalloc float[mrMax * nrMax];
+
+            for (int jc = 0; jc < x.N; jc += ncBlock)
+            {
+                int nc = Math.Min(ncBlock, x.N - jc);
+                int panels = CeilDiv(nc, nrMax);
+                int panelsPerWorker = CeilDiv(panels, workerCount);
+                for (int pc = 0; pc < x.K; pc += kcBlock)
+                {
+                    int kc = Math.Min(kcBlock, x.K - pc);
+                    float beta = pc == 0 ? x.Beta : 1f;
+
+                    int lastPanel = Math.Min(panels, (worker + 1) * panelsPerWorker);
+                    for (int q = worker * panelsPerWorker; q < lastPanel; q++)
+                    {
+                        PackBPanel<TKernel>(x, pc, kc, jc + (q * nrMax), Math.Min(nrMax, nc - (q * nrMax)), packedB + (q * kc * nrMax));
+                    }
+
+                    barrier?.SignalAndWait();
+
+                    for (int ic = rowStart; ic < rowEnd; ic += mcBlock)
+                    {
+                        int mc = Math.Min(mcBlock, rowEnd - ic);
+                        PackA<TKernel>(x, ic, mc, pc, kc, packedA);
+                        float* cBlock = x.C + (ic * x.Ldc) + jc;
+                        for (int jr = 0; jr < nc; jr += nrMax)
+                        {
+                            float* bSliver = packedB + (jr * kc);
+                            TileColumn<TKernel>(kc, packedA, mc, bSliver, nrMax, Math.Min(nrMax, nc - jr), cBlock + jr, x.Ldc, x.Alpha, beta, tile);
+                        }
+                    }
+
+                    // The next block overwrites packedB: nobody may still be reading it.
+                    barrier?.SignalAndWait();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The ir loop: C[0..mc, 0..nr] (+)= packed A panels times one kc×nr sliver of B with row stride ldb.
+    /// Edge tiles run the kernel into <paramref name="tile"/> (MR×NR) and store the nr×mr corner.
+    /// </summary>
+    private static unsafe void TileColumn<TKernel>(
+        int kc, float* packedA, int mc, float* b, nint ldb, int nr, float* c, nint ldc, float alpha, float beta, float* tile)
+        where TKernel : struct, IGemmKernel
+    {
+        int mrMax = TKernel.MR, nrMax = TKernel.NR;
+        for (int ir = 0; ir < mc; ir += mrMax, packedA += mrMax * kc, c += mrMax * ldc)
+        {
+            int mr = Math.Min(mrMax, mc - ir);
+            if (mr == mrMax && nr == nrMax)
+            {
+                TKernel.Run(kc, packedA, b, ldb, c, ldc, alpha, beta);
+            }
+            else
+            {
+                // alpha = 1 keeps the raw sums (1 · acc is exact); the store below applies the same formula as the kernel.
+                TKernel.Run(kc, packedA, b, ldb, tile, nrMax, 1f, 0f);
+                StoreEdge(tile, nrMax, mr, nr, c, ldc, alpha, beta);
+            }
+        }
+    }
+
+    /// <summary>c = alpha · tile (+ beta · c) on an mr×nr corner; beta == 0 never reads c.</summary>
+    private static unsafe void StoreEdge(float* tile, int ldt, int mr, int nr, float* c, nint ldc, float alpha, float beta)
+    {
+        for (int i = 0; i < mr; i++, tile += ldt, c += ldc)
+        {
+            for (int j = 0; j < nr; j++)
+            {
+                c[j] = beta == 0 ? alpha * tile[j] : (alpha * tile[j]) + (beta * c[j]);
+            }
+        }
+    }
+
+    private static int CeilDiv(int value, int divisor) => (value + divisor - 1) / divisor;
+}

@@ -1,0 +1,48 @@
+// The small path, for products whose op(A) fits one MC block (m ≤ MC): an MLP multiplies 1 to a few
+// dozen rows by a weight matrix constantly. Each B sliver is used by every row panel right after it
+// is fetched, so there is no B block to pack: B is read in place when NR whole columns of a
+// non-transposed B exist, and otherwise one kc×NR sliver is packed into an L1-sized buffer.
+//   pc  KC of the depth     serial: beta applies on the first block only; A (m×kc) packed per worker
+//   jr  NR columns          parallel: each worker owns a contiguous range of whole NR panels
+//   ir  MR rows             serial: the micro-kernel
+namespace FastMlp;
+
+public static partial class Gemm
+{
+    private readonly unsafe struct SmallPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext context) : IParallelBody
+        where TKernel : struct, IGemmKernel
+    {
+        public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
+        {
+            int nrMax = TKernel.NR;
+            int kcBlock = blocking.DepthBlock;
+            int columnsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.N, workerCount), nrMax);
+            int columnStart = Math.Min(x.N, worker * columnsPerWorker);
+            int columnEnd = Math.Min(x.N, columnStart + columnsPerWorker);
+            float* packedA = context.PackedA[worker].Pointer;
+            float* packedSliver = context.PackedBSliver[worker].Pointer;
+            float* tile = stackalloc float[TKernel.MR * nrMax];
+
+            for (int pc = 0; pc < x.K; pc += kcBlock)
+            {
+                int kc = Math.Min(kcBlock, x.K - pc);
+                float beta = pc == 0 ? x.Beta : 1f;
+                PackA<TKernel>(x, 0, x.M, pc, kc, packedA);
+                for (int jr = columnStart; jr < columnEnd; jr += nrMax)
+                {
+                    int nr = Math.Min(nrMax, columnEnd - jr);
+                    float* b = x.B + (pc * x.Ldb) + jr;
+                    nint ldb = x.Ldb;
+                    if (x.TransposeB || nr < nrMax)
+                    {
+                        PackBPanel<TKernel>(x, pc, kc, jr, nr, packedSliver);
+                        b = packedSliver;
+                        ldb = nrMax;
+                    }
+
+                    TileColumn<TKernel>(kc, packedA, x.M, b, ldb, nr, x.C + jr, x.Ldc, x.Alpha, beta, tile);
+                }
+            }
+        }
+    }
+}

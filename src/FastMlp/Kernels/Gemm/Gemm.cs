@@ -1,0 +1,190 @@
+// Entry point of the single-precision GEMM: validates once at the public boundary, picks the
+// micro-kernel once per call by ISA, sizes the calling thread's packing buffers, then runs the small
+// or the packed path on one or more workers. Kernels below this file only Debug.Assert.
+using System.Numerics.Tensors;
+
+namespace FastMlp;
+
+/// <summary>
+/// Single-precision general matrix multiply on row-major matrices: C = alpha · op(A) · op(B) + beta · C.
+/// </summary>
+/// <remarks>
+/// A warm call on one thread allocates nothing: packing buffers are kept per calling thread and reused.
+/// Results are bit-identical for any <c>maxDegreeOfParallelism</c>.
+/// </remarks>
+public static partial class Gemm
+{
+    /// <summary>
+    /// C (m×n) = alpha · op(A) · op(B) + beta · C, all row-major with explicit leading dimensions.
+    /// </summary>
+    /// <param name="a">op(A) is m×k: A is stored m×k (<paramref name="lda"/> ≥ k), or k×m when <paramref name="transposeA"/> (<paramref name="lda"/> ≥ m).</param>
+    /// <param name="lda">Distance in elements between consecutive stored rows of A.</param>
+    /// <param name="transposeA">Whether A is stored k×m and used transposed.</param>
+    /// <param name="b">op(B) is k×n: B is stored k×n (<paramref name="ldb"/> ≥ n), or n×k when <paramref name="transposeB"/> (<paramref name="ldb"/> ≥ k).</param>
+    /// <param name="ldb">Distance in elements between consecutive stored rows of B.</param>
+    /// <param name="transposeB">Whether B is stored n×k and used transposed.</param>
+    /// <param name="c">The m×n result; when <paramref name="beta"/> is 0 it is written, never read. Must not overlap A or B.</param>
+    /// <param name="ldc">Distance in elements between consecutive rows of C (≥ n).</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B).</param>
+    /// <param name="alpha">Scale of the product; when 0, A and B are not read.</param>
+    /// <param name="beta">Scale of the existing C.</param>
+    /// <param name="maxDegreeOfParallelism">-1 for all cores, otherwise the most threads to use (1 = the calling thread only).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, a leading dimension is too small, or <paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
+    /// <exception cref="ArgumentException">A span is too short for its shape and leading dimension, or C overlaps A or B.</exception>
+    public static void Multiply(
+        ReadOnlySpan<float> a, int lda, bool transposeA,
+        ReadOnlySpan<float> b, int ldb, bool transposeB,
+        Span<float> c, int ldc,
+        int m, int n, int k,
+        float alpha = 1f, float beta = 0f, int maxDegreeOfParallelism = -1)
+    {
+        if (GemmKernel6x16Fma.IsSupported)
+        {
+            Multiply<GemmKernel6x16Fma>(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+        else
+        {
+            Multiply<GemmKernelScalar>(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+    }
+
+    /// <summary>C (m×n) = op(A) · op(B) on contiguous operands (leading dimensions implied by the shapes).</summary>
+    /// <param name="a">op(A), m×k; stored k×m when <paramref name="transposeA"/>.</param>
+    /// <param name="b">op(B), k×n; stored n×k when <paramref name="transposeB"/>.</param>
+    /// <param name="c">The m×n result, written without being read. Must not overlap A or B.</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B).</param>
+    /// <param name="transposeA">Whether A is stored k×m and used transposed.</param>
+    /// <param name="transposeB">Whether B is stored n×k and used transposed.</param>
+    /// <param name="maxDegreeOfParallelism">-1 for all cores, otherwise the most threads to use (1 = the calling thread only).</param>
+    public static void Multiply(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        int m, int n, int k,
+        bool transposeA = false, bool transposeB = false, int maxDegreeOfParallelism = -1) =>
+        Multiply(a, transposeA ? m : k, transposeA, b, transposeB ? k : n, transposeB, c, n, m, n, k, 1f, 0f, maxDegreeOfParallelism);
+
+    /// <summary>The public contract with the micro-kernel and the cache blocking forced (tests and benchmarks).</summary>
+    internal static unsafe void Multiply<TKernel>(
+        ReadOnlySpan<float> a, int lda, bool transposeA,
+        ReadOnlySpan<float> b, int ldb, bool transposeB,
+        Span<float> c, int ldc,
+        int m, int n, int k,
+        float alpha, float beta, int maxDegreeOfParallelism, GemmBlocking blocking)
+        where TKernel : struct, IGemmKernel
+    {
+        Validate(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, maxDegreeOfParallelism);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0 || alpha == 0)
+        {
+            // BLAS semantics: no product to add, and A and B are not read (so their NaNs cannot leak).
+            ScaleRows(c, ldc, m, n, beta);
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var x = new GemmOperands(pa, lda, transposeA, pb, ldb, transposeB, pc, ldc, m, n, k, alpha, beta);
+            GemmContext context = GemmContext.Current;
+            int mrMax = TKernel.MR, nrMax = TKernel.NR;
+            int kc = Math.Min(blocking.DepthBlock, k);
+            int mc = blocking.RowBlock(mrMax);
+            bool small = m <= mc;
+            int workers = Workers(maxDegreeOfParallelism, (long)m * n * k, small ? CeilDiv(n, nrMax) : CeilDiv(m, mrMax));
+
+            // Grow every buffer here, on the calling thread, before any worker reads its pointer.
+            int aLength = GemmBlocking.RoundUp(Math.Min(mc, m), mrMax) * kc;
+            for (int w = 0; w < workers; w++)
+            {
+                context.PackedA[w].Ensure(aLength);
+                if (small)
+                {
+                    context.PackedBSliver[w].Ensure(kc * nrMax);
+                }
+            }
+
+            if (small)
+            {
+                WorkerPool.Run(new SmallPath<TKernel>(x, blocking, context), workers);
+            }
+            else
+            {
+                context.PackedB.Ensure(kc * GemmBlocking.RoundUp(Math.Min(blocking.ColumnBlock(nrMax), n), nrMax));
+                WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
+            }
+        }
+    }
+
+    /// <summary>How many workers a product of <paramref name="multiplyAdds"/> gets: one per <see cref="GemmBlocking.MinMultiplyAddsPerWorker"/>, capped by the caller and by the panels to share.</summary>
+    private static int Workers(int maxDegreeOfParallelism, long multiplyAdds, int panels)
+    {
+        int cap = maxDegreeOfParallelism == -1 ? WorkerPool.MaxWorkers : Math.Min(maxDegreeOfParallelism, WorkerPool.MaxWorkers);
+        long byWork = Math.Max(1, multiplyAdds / GemmBlocking.MinMultiplyAddsPerWorker);
+        return (int)Math.Min(Math.Min(cap, byWork), panels);
+    }
+
+    /// <summary>C = beta · C on the m×n region; beta == 0 writes zeros without reading.</summary>
+    private static void ScaleRows(Span<float> c, int ldc, int m, int n, float beta)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            Span<float> row = c.Slice(i * ldc, n);
+            if (beta == 0)
+            {
+                row.Clear();
+            }
+            else if (beta != 1)
+            {
+                TensorPrimitives.Multiply(row, beta, row);
+            }
+        }
+    }
+
+    private static void Validate(
+        ReadOnlySpan<float> a, int lda, bool transposeA,
+        ReadOnlySpan<float> b, int ldb, bool transposeB,
+        Span<float> c, int ldc, int m, int n, int k, int maxDegreeOfParallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 (all cores) or at least 1.");
+        }
+
+        long needA = Needed(a.Length, nameof(a), nameof(lda), lda, transposeA ? k : m, transposeA ? m : k, transposeA ? "k×m (transposeA)" : "m×k");
+        long needB = Needed(b.Length, nameof(b), nameof(ldb), ldb, transposeB ? n : k, transposeB ? k : n, transposeB ? "n×k (transposeB)" : "k×n");
+        long needC = Needed(c.Length, nameof(c), nameof(ldc), ldc, m, n, "m×n");
+
+        // Only the elements the product touches count: disjoint slices of one array are fine.
+        ReadOnlySpan<float> usedC = c[..(int)needC];
+        if (usedC.Overlaps(a[..(int)needA]) || usedC.Overlaps(b[..(int)needB]))
+        {
+            ThrowHelper.ThrowArgument(nameof(c), $"The {m}×{n} region of c (ldc = {ldc}) overlaps a or b; the destination must not share memory with the operands.");
+        }
+    }
+
+    /// <summary>Checks a rows×cols matrix stored with leading dimension ld in a span; returns the elements it spans.</summary>
+    private static long Needed(int length, string name, string ldName, int ld, int rows, int cols, string shape)
+    {
+        if (ld < cols)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(ldName, ld, $"{ldName} = {ld} is less than the {cols} columns of {name}, stored {shape} = {rows}×{cols}.");
+        }
+
+        long needed = rows == 0 || cols == 0 ? 0 : ((rows - 1) * (long)ld) + cols;
+        if (length < needed)
+        {
+            ThrowHelper.ThrowArgument(name, $"{name} has {length} elements but a {rows}×{cols} matrix ({shape}) with {ldName} = {ld} needs {needed}.");
+        }
+
+        return needed;
+    }
+}

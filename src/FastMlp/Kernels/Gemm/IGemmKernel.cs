@@ -1,0 +1,28 @@
+// The micro-kernel contract, written once (BLIS docs/KernelsHowTo.md; matrixmultiply kernel.rs).
+//
+// A kernel computes one MR×NR tile of C:
+//     C[i, j] = alpha · Σ_{p < kc} A[p·MR + i] · B[p·ldb + j] + beta · C[i·ldc + j]      i < MR, j < NR
+// - A is a packed micro-panel: kc columns of MR values each, contiguous (zero rows pad a short edge).
+// - B is a kc×NR row-major sliver with row stride ldb: a packed panel (ldb = NR) or, on the small
+//   path, B itself when NR whole columns exist.
+// - beta == 0 means C is never read, so NaN or garbage already in C cannot reach the result.
+// - Every product is summed in order p = 0, 1, ... into one accumulator per element; then
+//   alpha · acc (+ beta · C, a separate multiply and add, never fused) is stored. Edge tiles are
+//   computed into a full temporary tile and stored with the same formula (GemmTile.StoreEdge), so a
+//   result never depends on where the tile boundaries fall or how many threads ran.
+namespace FastMlp;
+
+internal unsafe interface IGemmKernel
+{
+    /// <summary>Rows of the register tile.</summary>
+    static abstract int MR { get; }
+
+    /// <summary>Columns of the register tile.</summary>
+    static abstract int NR { get; }
+
+    /// <summary>Whether this machine (and the JIT's current ISA settings) can run the kernel.</summary>
+    static abstract bool IsSupported { get; }
+
+    /// <summary>One full MR×NR tile of C as the file header defines it.</summary>
+    static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
+}

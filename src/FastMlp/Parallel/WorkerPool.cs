@@ -1,0 +1,156 @@
+// A fork-join pool of dedicated threads (one per core beyond the caller's) that runs a struct body
+// on up to ProcessorCount workers, the calling thread being worker 0. Unlike Parallel.For it
+// allocates nothing per dispatch: the body is copied into a box cached per body type and thread.
+// One job at a time: a caller that finds the pool busy runs its whole job alone, so concurrent
+// callers never wait on each other and never deadlock.
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
+
+namespace FastMlp;
+
+[SuppressMessage("Design", "CA1001", Justification = "The pool lives as long as the process; its events are never released.")]
+internal sealed class WorkerPool
+{
+    private static WorkerPool? s_shared;
+
+    private readonly ManualResetEventSlim[] _start;
+    private readonly ManualResetEventSlim _done = new(false);
+    private readonly SpinBarrier _barrier = new();
+    private readonly Lock _gate = new();
+    private IJob? _job;
+    private int _workerCount;
+    private int _pending;
+    private ExceptionDispatchInfo? _error;
+
+    private WorkerPool(int threads)
+    {
+        _start = new ManualResetEventSlim[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            _start[t] = new ManualResetEventSlim(false);
+            var thread = new Thread(WorkerLoop) { IsBackground = true, Name = $"FastMlp worker {t + 1}" };
+            thread.Start(t);
+        }
+    }
+
+    /// <summary>The process-wide pool, with one thread per core beyond the caller's.</summary>
+    public static WorkerPool Shared =>
+        s_shared ?? Interlocked.CompareExchange(ref s_shared, new WorkerPool(Environment.ProcessorCount - 1), null) ?? s_shared;
+
+    /// <summary>The most workers a job can get: the pool threads plus the caller.</summary>
+    public static int MaxWorkers => Environment.ProcessorCount;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on min(<paramref name="workers"/>, <see cref="MaxWorkers"/>) workers and
+    /// returns when all are done. Runs inline (worker 0 of 1) when one worker is asked for or the pool is busy.
+    /// </summary>
+    public static void Run<TBody>(in TBody body, int workers)
+        where TBody : struct, IParallelBody
+    {
+        workers = Math.Min(workers, MaxWorkers);
+        if (workers <= 1)
+        {
+            body.Invoke(0, 1, null);
+            return;
+        }
+
+        Shared.Dispatch(body, workers);
+    }
+
+    private void Dispatch<TBody>(in TBody body, int workers)
+        where TBody : struct, IParallelBody
+    {
+        if (!_gate.TryEnter())
+        {
+            body.Invoke(0, 1, null);
+            return;
+        }
+
+        var job = Job<TBody>.Rent(body);
+        try
+        {
+            _job = job;
+            _workerCount = workers;
+            _error = null;
+            _barrier.Reset(workers);
+            _done.Reset();
+            Volatile.Write(ref _pending, workers - 1);
+            for (int w = 1; w < workers; w++)
+            {
+                _start[w - 1].Set();
+            }
+
+            // The body does not throw for validated arguments; if it does, the others still finish
+            // unless they wait on a barrier this worker never reaches, which the bodies avoid by
+            // validating before any barrier.
+            Execute(job, 0);
+            _done.Wait();
+            _error?.Throw();
+        }
+        finally
+        {
+            _job = null;
+            job.Return();
+            _gate.Exit();
+        }
+    }
+
+    private void WorkerLoop(object? state)
+    {
+        int index = (int)state!;
+        ManualResetEventSlim start = _start[index];
+        while (true)
+        {
+            start.Wait();
+            start.Reset();
+            Execute(_job!, index + 1);
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _done.Set();
+            }
+        }
+    }
+
+    private void Execute(IJob job, int worker)
+    {
+        try
+        {
+            job.Invoke(worker, _workerCount, _barrier);
+        }
+        catch (Exception e)
+        {
+            _error ??= ExceptionDispatchInfo.Capture(e);
+        }
+    }
+
+    private interface IJob
+    {
+        void Invoke(int worker, int workerCount, SpinBarrier barrier);
+    }
+
+    /// <summary>Boxes a struct body once per thread and body type; reused by every later dispatch.</summary>
+    private sealed class Job<TBody> : IJob
+        where TBody : struct, IParallelBody
+    {
+        [ThreadStatic]
+        private static Job<TBody>? t_cached;
+
+        private TBody _body;
+
+        public static Job<TBody> Rent(in TBody body)
+        {
+            Job<TBody> job = t_cached ?? new Job<TBody>();
+            t_cached = null;
+            job._body = body;
+            return job;
+        }
+
+        public void Return()
+        {
+            _body = default;
+            t_cached = this;
+        }
+
+        public void Invoke(int worker, int workerCount, SpinBarrier barrier) => _body.Invoke(worker, workerCount, barrier);
+    }
+}
