@@ -40,7 +40,11 @@ public static partial class Gemm
         int m, int n, int k,
         float alpha = 1f, float beta = 0f, int maxDegreeOfParallelism = -1)
     {
-        if (GemmKernel6x16Fma.IsSupported)
+        if (GemmKernel6x32Avx512.IsSupported)
+        {
+            Multiply<GemmKernel6x32Avx512>(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+        else if (GemmKernel6x16Fma.IsSupported)
         {
             Multiply<GemmKernel6x16Fma>(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
         }
