@@ -1,0 +1,83 @@
+// GemmRunners: the implementations under test behind one delegate shape, so every property runs
+// the same way against the public entry point and against each forced micro-kernel.
+//   Public          Gemm.Multiply, the kernel and blocking chosen by the library.
+//   Kernel(...)     Gemm.Multiply<TKernel> with a given blocking, for every kernel this process can run.
+// Kernels this process cannot run (GemmKernel6x32Avx512 under DOTNET_EnableAVX512F=0, the vector
+// kernels under DOTNET_EnableHWIntrinsic=0 or off x64)
+// are left out of SupportedKernels rather than passed silently; GemmKernelSupportTests pins down
+// when each kernel must be available.
+namespace FastMlp.Tests.Infrastructure;
+
+/// <summary>C = alpha · op(A) · op(B) + beta · C, with the public Gemm.Multiply's parameters.</summary>
+internal delegate void GemmCall(
+    ReadOnlySpan<float> a, int lda, bool transposeA,
+    ReadOnlySpan<float> b, int ldb, bool transposeB,
+    Span<float> c, int ldc,
+    int m, int n, int k,
+    float alpha, float beta, int maxDegreeOfParallelism);
+
+/// <summary>One micro-kernel, forced through the internal Gemm.Multiply&lt;TKernel&gt;.</summary>
+internal interface IGemmKernelRunner
+{
+    string Name { get; }
+
+    int MR { get; }
+
+    int NR { get; }
+
+    bool IsSupported { get; }
+
+    GemmCall With(GemmBlocking blocking);
+}
+
+internal sealed class GemmKernelRunner<TKernel> : IGemmKernelRunner
+    where TKernel : struct, IGemmKernel
+{
+    public string Name => typeof(TKernel).Name;
+
+    public int MR => TKernel.MR;
+
+    public int NR => TKernel.NR;
+
+    public bool IsSupported => TKernel.IsSupported;
+
+    public GemmCall With(GemmBlocking blocking) =>
+        (a, lda, ta, b, ldb, tb, c, ldc, m, n, k, alpha, beta, threads) =>
+            Gemm.Multiply<TKernel>(a, lda, ta, b, ldb, tb, c, ldc, m, n, k, alpha, beta, threads, blocking);
+
+    public override string ToString() => Name;
+}
+
+internal static class GemmRunners
+{
+    /// <summary>The public entry point.</summary>
+    public static GemmCall Public { get; } = Gemm.Multiply;
+
+    /// <summary>Every micro-kernel in the library, supported here or not.</summary>
+    public static IReadOnlyList<IGemmKernelRunner> AllKernels { get; } =
+    [
+        new GemmKernelRunner<GemmKernelScalar>(),
+        new GemmKernelRunner<GemmKernel6x16Fma>(),
+        new GemmKernelRunner<GemmKernel6x32Avx512>(),
+    ];
+
+    /// <summary>The kernels this process can run; never empty, since the scalar kernel runs anywhere.</summary>
+    public static IReadOnlyList<IGemmKernelRunner> SupportedKernels { get; } = [.. AllKernels.Where(kernel => kernel.IsSupported)];
+
+    /// <summary>Theory rows: the names of SupportedKernels.</summary>
+    public static TheoryData<string> SupportedKernelNames
+    {
+        get
+        {
+            var names = new TheoryData<string>();
+            foreach (IGemmKernelRunner kernel in SupportedKernels)
+            {
+                names.Add(kernel.Name);
+            }
+
+            return names;
+        }
+    }
+
+    public static IGemmKernelRunner Kernel(string name) => AllKernels.Single(kernel => kernel.Name == name);
+}
