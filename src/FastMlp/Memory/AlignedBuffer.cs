@@ -20,7 +20,7 @@ internal sealed unsafe class AlignedBuffer : IDisposable
     public int Capacity => _capacity;
 
     /// <summary>Grows to hold at least <paramref name="length"/> floats; contents are not preserved.</summary>
-    public float* Ensure(int length)
+    public void Ensure(int length)
     {
         ObjectDisposedException.ThrowIf(_capacity < 0, this);
         if (length > _capacity)
@@ -29,8 +29,6 @@ internal sealed unsafe class AlignedBuffer : IDisposable
             _pointer = (float*)NativeMemory.AlignedAlloc((nuint)length * sizeof(float), Alignment);
             _capacity = length;
         }
-
-        return _pointer;
     }
 
     public void Dispose()

@@ -1,6 +1,8 @@
 // Entry point of the single-precision GEMM: validates once at the public boundary, picks the
-// micro-kernel once per call by ISA, sizes the calling thread's packing buffers, then runs the small
-// or the packed path on one or more workers. Kernels below this file only Debug.Assert.
+// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of three paths by
+// shape: the row path for m = 1 (Gemm.Row.cs), the small path when op(A) fits one MC block
+// (Gemm.Small.cs), the packed BLIS path otherwise (Gemm.Driver.cs). Code below this file trusts its
+// arguments.
 using System.Numerics.Tensors;
 
 namespace FastMlp;
@@ -94,34 +96,47 @@ public static partial class Gemm
 
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var x = new GemmOperands(pa, lda, transposeA, pb, ldb, transposeB, pc, ldc, m, n, k, alpha, beta);
-            GemmContext context = GemmContext.Current;
-            int mrMax = TKernel.MR, nrMax = TKernel.NR;
-            int kc = Math.Min(blocking.DepthBlock, k);
-            int mc = blocking.RowBlock(mrMax);
-            bool small = m <= mc;
-            int workers = Workers(maxDegreeOfParallelism, (long)m * n * k, small ? CeilDiv(n, nrMax) : CeilDiv(m, mrMax));
+            Run<TKernel>(new GemmOperands(pa, lda, transposeA, pb, ldb, transposeB, pc, ldc, m, n, k, alpha, beta), maxDegreeOfParallelism, blocking);
+        }
+    }
 
-            // Grow every buffer here, on the calling thread, before any worker reads its pointer.
-            int aLength = GemmBlocking.RoundUp(Math.Min(mc, m), mrMax) * kc;
-            for (int w = 0; w < workers; w++)
-            {
-                context.PackedA[w].Ensure(aLength);
-                if (small)
-                {
-                    context.PackedBSliver[w].Ensure(kc * nrMax);
-                }
-            }
+    /// <summary>
+    /// Picks the path for a validated, non-empty product (m, n, k ≥ 1, alpha ≠ 0), grows the calling
+    /// thread's buffers to fit (before any worker reads a pointer), and runs it.
+    /// </summary>
+    private static unsafe void Run<TKernel>(in GemmOperands x, int maxDegreeOfParallelism, GemmBlocking blocking)
+        where TKernel : struct, IGemmKernel
+    {
+        GemmContext context = GemmContext.Current;
+        int mrMax = TKernel.MR, nrMax = TKernel.NR;
+        int kc = Math.Min(blocking.DepthBlock, x.K);
+        int mcBlock = blocking.RowBlock(mrMax);
+        bool rowsFitOneBlock = x.M <= mcBlock;
+        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, rowsFitOneBlock ? CeilDiv(x.N, nrMax) : CeilDiv(x.M, mrMax));
+        if (x.M == 1 && !x.TransposeB)
+        {
+            EnsureEach(context.PackedA, workers, x.TransposeA ? x.K : 0);
+            WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), workers);
+        }
+        else if (rowsFitOneBlock)
+        {
+            EnsureEach(context.PackedA, workers, GemmBlocking.RoundUp(x.M, mrMax) * kc);
+            EnsureEach(context.PackedBSliver, workers, kc * nrMax);
+            WorkerPool.Run(new SmallPath<TKernel>(x, blocking, context), workers);
+        }
+        else
+        {
+            EnsureEach(context.PackedA, workers, mcBlock * kc);
+            context.PackedB.Ensure(kc * Math.Min(blocking.ColumnBlock(nrMax), GemmBlocking.RoundUp(x.N, nrMax)));
+            WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
+        }
+    }
 
-            if (small)
-            {
-                WorkerPool.Run(new SmallPath<TKernel>(x, blocking, context), workers);
-            }
-            else
-            {
-                context.PackedB.Ensure(kc * GemmBlocking.RoundUp(Math.Min(blocking.ColumnBlock(nrMax), n), nrMax));
-                WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
-            }
+    private static void EnsureEach(AlignedBuffer[] buffers, int count, int length)
+    {
+        for (int w = 0; w < count; w++)
+        {
+            buffers[w].Ensure(length);
         }
     }
 

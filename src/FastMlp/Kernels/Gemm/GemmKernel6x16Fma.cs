@@ -65,6 +65,61 @@ internal readonly unsafe struct GemmKernel6x16Fma : IGemmKernel
         }
     }
 
+    public static void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta)
+    {
+        // Eight accumulators of 8 columns hide the FMA latency; B rows stream with stride ldb.
+        int j = 0;
+        for (; j + (8 * 8) <= n; j += 8 * 8)
+        {
+            Vector256<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
+            float* bp = b + j;
+            for (int p = 0; p < kc; p++, bp += ldb)
+            {
+                Vector256<float> ap = Vector256.Create(a[p]);
+                r0 = Fma.MultiplyAdd(ap, Vector256.Load(bp), r0);
+                r1 = Fma.MultiplyAdd(ap, Vector256.Load(bp + 8), r1);
+                r2 = Fma.MultiplyAdd(ap, Vector256.Load(bp + 16), r2);
+                r3 = Fma.MultiplyAdd(ap, Vector256.Load(bp + 24), r3);
+                r4 = Fma.MultiplyAdd(ap, Vector256.Load(bp + 32), r4);
+                r5 = Fma.MultiplyAdd(ap, Vector256.Load(bp + 40), r5);
+                r6 = Fma.MultiplyAdd(ap, Vector256.Load(bp + 48), r6);
+                r7 = Fma.MultiplyAdd(ap, Vector256.Load(bp + 56), r7);
+            }
+
+            Vector256<float> va = Vector256.Create(alpha);
+            if (beta == 0)
+            {
+                Store(c + j, r0, r1, va);
+                Store(c + j + 16, r2, r3, va);
+                Store(c + j + 32, r4, r5, va);
+                Store(c + j + 48, r6, r7, va);
+            }
+            else
+            {
+                Vector256<float> vb = Vector256.Create(beta);
+                Update(c + j, r0, r1, va, vb);
+                Update(c + j + 16, r2, r3, va, vb);
+                Update(c + j + 32, r4, r5, va, vb);
+                Update(c + j + 48, r6, r7, va, vb);
+            }
+        }
+
+        for (; j + 8 <= n; j += 8)
+        {
+            Vector256<float> r0 = default;
+            float* bp = b + j;
+            for (int p = 0; p < kc; p++, bp += ldb)
+            {
+                r0 = Fma.MultiplyAdd(Vector256.Create(a[p]), Vector256.Load(bp), r0);
+            }
+
+            r0 *= Vector256.Create(alpha);
+            (beta == 0 ? r0 : r0 + (Vector256.Create(beta) * Vector256.Load(c + j))).Store(c + j);
+        }
+
+        GemmRowTail.Fused(kc, a, b, ldb, c, j, n, alpha, beta);
+    }
+
     /// <summary>c = alpha · acc, without reading c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector256<float> acc0, Vector256<float> acc1, Vector256<float> alpha)

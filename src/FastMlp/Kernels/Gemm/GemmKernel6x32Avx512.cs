@@ -66,6 +66,61 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
         }
     }
 
+    public static void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta)
+    {
+        // Eight accumulators of 16 columns hide the FMA latency; B rows stream with stride ldb.
+        int j = 0;
+        for (; j + (8 * 16) <= n; j += 8 * 16)
+        {
+            Vector512<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
+            float* bp = b + j;
+            for (int p = 0; p < kc; p++, bp += ldb)
+            {
+                Vector512<float> ap = Vector512.Create(a[p]);
+                r0 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp), r0);
+                r1 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp + 16), r1);
+                r2 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp + 32), r2);
+                r3 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp + 48), r3);
+                r4 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp + 64), r4);
+                r5 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp + 80), r5);
+                r6 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp + 96), r6);
+                r7 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(bp + 112), r7);
+            }
+
+            Vector512<float> va = Vector512.Create(alpha);
+            if (beta == 0)
+            {
+                Store(c + j, r0, r1, va);
+                Store(c + j + 32, r2, r3, va);
+                Store(c + j + 64, r4, r5, va);
+                Store(c + j + 96, r6, r7, va);
+            }
+            else
+            {
+                Vector512<float> vb = Vector512.Create(beta);
+                Update(c + j, r0, r1, va, vb);
+                Update(c + j + 32, r2, r3, va, vb);
+                Update(c + j + 64, r4, r5, va, vb);
+                Update(c + j + 96, r6, r7, va, vb);
+            }
+        }
+
+        for (; j + 16 <= n; j += 16)
+        {
+            Vector512<float> r0 = default;
+            float* bp = b + j;
+            for (int p = 0; p < kc; p++, bp += ldb)
+            {
+                r0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(bp), r0);
+            }
+
+            r0 *= Vector512.Create(alpha);
+            (beta == 0 ? r0 : r0 + (Vector512.Create(beta) * Vector512.Load(c + j))).Store(c + j);
+        }
+
+        GemmRowTail.Fused(kc, a, b, ldb, c, j, n, alpha, beta);
+    }
+
     /// <summary>c = alpha · acc, without reading c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector512<float> acc0, Vector512<float> acc1, Vector512<float> alpha)

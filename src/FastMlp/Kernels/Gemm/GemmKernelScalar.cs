@@ -35,6 +35,21 @@ internal readonly unsafe struct GemmKernelScalar : IGemmKernel
         StoreRow(c + (3 * ldc), c30, c31, c32, c33, alpha, beta);
     }
 
+    public static void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            float acc = 0f;
+            float* bp = b + j;
+            for (int p = 0; p < kc; p++, bp += ldb)
+            {
+                acc += a[p] * *bp;
+            }
+
+            c[j] = beta == 0 ? alpha * acc : (alpha * acc) + (beta * c[j]);
+        }
+    }
+
     private static void StoreRow(float* c, float x0, float x1, float x2, float x3, float alpha, float beta)
     {
         if (beta == 0)

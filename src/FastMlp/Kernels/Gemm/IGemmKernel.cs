@@ -10,6 +10,8 @@
 //   alpha · acc (+ beta · C, a separate multiply and add, never fused) is stored. Edge tiles are
 //   computed into a full temporary tile and stored with the same formula (GemmTile.StoreEdge), so a
 //   result never depends on where the tile boundaries fall or how many threads ran.
+// - RunRow is the same contract for one row of C and any n (the m = 1 path, GEMV): per element the
+//   same operations in the same order as Run, so a batch of one gives the bits of a row of a batch.
 namespace FastMlp;
 
 internal unsafe interface IGemmKernel
@@ -25,4 +27,7 @@ internal unsafe interface IGemmKernel
 
     /// <summary>One full MR×NR tile of C as the file header defines it.</summary>
     static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
+
+    /// <summary>One row: c[j] = alpha · Σ_{p &lt; kc} a[p] · b[p·ldb + j] + beta · c[j] for j &lt; n (beta == 0: c never read).</summary>
+    static abstract void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta);
 }
