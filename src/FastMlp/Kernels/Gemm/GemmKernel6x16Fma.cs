@@ -117,7 +117,25 @@ internal readonly unsafe struct GemmKernel6x16Fma : IGemmKernel
             (beta == 0 ? r0 : r0 + (Vector256.Create(beta) * Vector256.Load(c + j))).Store(c + j);
         }
 
-        GemmRowTail.Fused(kc, a, b, ldb, c, j, n, alpha, beta);
+        if (j < n)
+        {
+            // The last n − j < 8 columns: masked lanes are neither read (no fault past the end) nor written.
+            Vector256<float> mask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(n - j)).AsSingle();
+            Vector256<float> r0 = default;
+            float* bp = b + j;
+            for (int p = 0; p < kc; p++, bp += ldb)
+            {
+                r0 = Fma.MultiplyAdd(Vector256.Create(a[p]), Avx.MaskLoad(bp, mask), r0);
+            }
+
+            r0 *= Vector256.Create(alpha);
+            if (beta != 0)
+            {
+                r0 += Vector256.Create(beta) * Avx.MaskLoad((c + j), mask);
+            }
+
+            Avx.MaskStore(c + j, mask, r0);
+        }
     }
 
     /// <summary>c = alpha · acc, without reading c.</summary>

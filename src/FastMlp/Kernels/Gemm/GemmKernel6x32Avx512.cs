@@ -118,7 +118,25 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
             (beta == 0 ? r0 : r0 + (Vector512.Create(beta) * Vector512.Load(c + j))).Store(c + j);
         }
 
-        GemmRowTail.Fused(kc, a, b, ldb, c, j, n, alpha, beta);
+        if (j < n)
+        {
+            // The last n − j < 16 columns: masked lanes are neither read (no fault past the end) nor written.
+            Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n - j)).AsSingle();
+            Vector512<float> r0 = default;
+            float* bp = b + j;
+            for (int p = 0; p < kc; p++, bp += ldb)
+            {
+                r0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[p]), Avx512F.MaskLoad(bp, mask, default), r0);
+            }
+
+            r0 *= Vector512.Create(alpha);
+            if (beta != 0)
+            {
+                r0 += Vector512.Create(beta) * Avx512F.MaskLoad((c + j), mask, default);
+            }
+
+            Avx512F.MaskStore(c + j, mask, r0);
+        }
     }
 
     /// <summary>c = alpha · acc, without reading c.</summary>
