@@ -9,7 +9,7 @@ namespace FastMlp.Tests.Infrastructure;
 
 internal static class GemmAssert
 {
-    public static void MatchesExpected(GemmTestMatrices x, float[] want)
+    public static void MatchesExpected(GemmTestMatrices x, float[] want, string implementation)
     {
         GemmTestCase t = x.Case;
         float[] got = x.C;
@@ -22,7 +22,7 @@ internal static class GemmAssert
                 // Padding between rows of C: the call must not have touched it, not even to rewrite it.
                 if (BitConverter.SingleToInt32Bits(got[index]) != BitConverter.SingleToInt32Bits(x.InitialC[index]))
                 {
-                    Assert.Fail(Describe(t, $"padding element C[{i}, {j}] (ldc = {t.Ldc}) was overwritten with {Show(got[index])}"));
+                    Assert.Fail(Describe(implementation, t, $"padding element C[{i}, {j}] (ldc = {t.Ldc}) was overwritten with {Show(got[index])}"));
                 }
 
                 continue;
@@ -32,7 +32,7 @@ internal static class GemmAssert
             {
                 if (!(got[index] == want[index]))
                 {
-                    Assert.Fail(Describe(t, $"C[{i}, {j}] = {Show(got[index])}, expected exactly {Show(want[index])}"));
+                    Assert.Fail(Describe(implementation, t, $"C[{i}, {j}] = {Show(got[index])}, expected exactly {Show(want[index])}"));
                 }
             }
             else
@@ -41,7 +41,7 @@ internal static class GemmAssert
                 double error = Math.Abs((double)got[index] - want[index]);
                 if (!(error <= bound))
                 {
-                    Assert.Fail(Describe(t, $"C[{i}, {j}] = {Show(got[index])}, expected {Show(want[index])} within {bound:R} (error {error:R})"));
+                    Assert.Fail(Describe(implementation, t, $"C[{i}, {j}] = {Show(got[index])}, expected {Show(want[index])} within {bound:R} (error {error:R})"));
                 }
             }
         }
@@ -60,7 +60,7 @@ internal static class GemmAssert
         }
     }
 
-    private static string Describe(GemmTestCase t, string what) => $"{what}. Case: {t}";
+    private static string Describe(string implementation, GemmTestCase t, string what) => $"{implementation}: {what}. Case: {t}";
 
     private static string Show(float value) =>
         value.ToString("R", CultureInfo.InvariantCulture) + " (0x" + BitConverter.SingleToUInt32Bits(value).ToString("X8", CultureInfo.InvariantCulture) + ")";

@@ -5,11 +5,12 @@ namespace FastMlp.Tests.Infrastructure;
 internal static class GemmCheck
 {
     /// <summary>The implementation agrees with NaiveGemm on the case and leaves the padding of C alone.</summary>
-    public static void MatchesNaive(GemmTestCase t, GemmCall call)
+    /// <param name="implementation">Names the implementation in a failure message.</param>
+    public static void MatchesNaive(GemmTestCase t, GemmCall call, string implementation)
     {
         var x = GemmTestMatrices.Create(t);
         float[] want = x.Expected();
         call(x.A, t.Lda, t.TransposeA, x.B, t.Ldb, t.TransposeB, x.C, t.Ldc, t.M, t.N, t.K, t.Alpha, t.Beta, t.Threads);
-        GemmAssert.MatchesExpected(x, want);
+        GemmAssert.MatchesExpected(x, want, implementation);
     }
 }

@@ -65,19 +65,31 @@ internal static class GemmRunners
     public static IReadOnlyList<IGemmKernelRunner> SupportedKernels { get; } = [.. AllKernels.Where(kernel => kernel.IsSupported)];
 
     /// <summary>Theory rows: the names of SupportedKernels.</summary>
-    public static TheoryData<string> SupportedKernelNames
-    {
-        get
-        {
-            var names = new TheoryData<string>();
-            foreach (IGemmKernelRunner kernel in SupportedKernels)
-            {
-                names.Add(kernel.Name);
-            }
-
-            return names;
-        }
-    }
+    public static TheoryData<string> SupportedKernelNames => [.. SupportedKernels.Select(kernel => kernel.Name)];
 
     public static IGemmKernelRunner Kernel(string name) => AllKernels.Single(kernel => kernel.Name == name);
+
+    /// <summary>A blocking that rounds up to one MR×NR tile per block and splits the depth every 3: every loop runs.</summary>
+    public static GemmBlocking Tiny { get; } = new(MC: 1, KC: 3, NC: 1);
+
+    /// <summary>
+    /// Every way to reach the product: the public entry point, and each supported kernel with the
+    /// default and with the tiny blocking. Keyed by a readable name for theory rows.
+    /// </summary>
+    public static IReadOnlyDictionary<string, GemmCall> Implementations { get; } = BuildImplementations();
+
+    /// <summary>Theory rows: the keys of Implementations.</summary>
+    public static TheoryData<string> ImplementationNames => [.. Implementations.Keys];
+
+    private static Dictionary<string, GemmCall> BuildImplementations()
+    {
+        var all = new Dictionary<string, GemmCall> { ["Gemm.Multiply"] = Public };
+        foreach (IGemmKernelRunner kernel in SupportedKernels)
+        {
+            all[$"{kernel.Name} default blocking"] = kernel.With(GemmBlocking.Default);
+            all[$"{kernel.Name} tiny blocking"] = kernel.With(Tiny);
+        }
+
+        return all;
+    }
 }

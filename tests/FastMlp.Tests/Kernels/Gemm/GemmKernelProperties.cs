@@ -34,14 +34,7 @@ public sealed class GemmKernelProperties
     {
         foreach (IGemmKernelRunner kernel in GemmRunners.SupportedKernels)
         {
-            try
-            {
-                GemmCheck.MatchesNaive(c.Case, kernel.With(c.Blocking));
-            }
-            catch (Exception e)
-            {
-                throw new InvalidOperationException($"{kernel.Name} with {c.Blocking}: {e.Message}", e);
-            }
+            GemmCheck.MatchesNaive(c.Case, kernel.With(c.Blocking), $"{kernel.Name} with {c.Blocking}");
         }
     }
 }

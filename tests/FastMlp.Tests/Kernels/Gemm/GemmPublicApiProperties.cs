@@ -15,11 +15,11 @@ public sealed class GemmPublicApiProperties
 {
     [Property(MaxTest = 100)]
     public Property Small_integers_match_NaiveGemm_exactly() =>
-        Prop.ForAll(GemmGenerators.PublicCases(GemmData.SmallIntegers, 300), t => GemmCheck.MatchesNaive(t, GemmRunners.Public));
+        Prop.ForAll(GemmGenerators.PublicCases(GemmData.SmallIntegers, 300), t => GemmCheck.MatchesNaive(t, GemmRunners.Public, "Gemm.Multiply"));
 
     [Property(MaxTest = 100)]
     public Property Uniform_data_matches_NaiveGemm_within_the_rounding_bound() =>
-        Prop.ForAll(GemmGenerators.PublicCases(GemmData.Uniform, 300), t => GemmCheck.MatchesNaive(t, GemmRunners.Public));
+        Prop.ForAll(GemmGenerators.PublicCases(GemmData.Uniform, 300), t => GemmCheck.MatchesNaive(t, GemmRunners.Public, "Gemm.Multiply"));
 
     [Property(MaxTest = 50)]
     public Property Contiguous_overload_matches_NaiveGemm()
@@ -31,6 +31,6 @@ public sealed class GemmPublicApiProperties
             t => t);
         GemmCall contiguous = (a, _, ta, b, _, tb, c, _, m, n, k, _, _, threads) =>
             Gemm.Multiply(a, b, c, m, n, k, ta, tb, threads);
-        return Prop.ForAll(cases, t => GemmCheck.MatchesNaive(t, contiguous));
+        return Prop.ForAll(cases, t => GemmCheck.MatchesNaive(t, contiguous, "Gemm.Multiply (contiguous)"));
     }
 }

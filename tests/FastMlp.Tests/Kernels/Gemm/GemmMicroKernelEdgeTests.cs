@@ -1,0 +1,49 @@
+// GemmMicroKernelEdgeTests: the edge-tile sweep of DESIGN.md 4.6. For each kernel this process can
+// run, m over 0..2·MR+1 and n over 0..2·NR+1 cover empty, partial, exactly one, one-plus-partial and
+// two-plus-one tiles in each direction, at several depths, for every transpose pair:
+//   - with the default blocking (m ≤ MC, so non-transposed B takes the small path) and with a tiny
+//     one (MC = MR, NC = NR, KC = 4: the packed path for m > MR, several depth blocks for k > 4);
+//   - with beta = 0 on a NaN-filled C and contiguous storage, and with padded strides, alpha = -1
+//     and beta = 0.5, on small integers, so every result must match NaiveGemm exactly.
+using FastMlp.Tests.Infrastructure;
+
+namespace FastMlp.Tests.Kernels;
+
+public sealed class GemmMicroKernelEdgeTests
+{
+    public static TheoryData<string> Kernels => GemmRunners.SupportedKernelNames;
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Every_edge_tile_matches_NaiveGemm_exactly(string kernelName)
+    {
+        IGemmKernelRunner kernel = GemmRunners.Kernel(kernelName);
+        GemmBlocking[] blockings = [GemmBlocking.Default, new(MC: 1, KC: 4, NC: 1)];
+        int[] depths = [1, 2, 7, 13];
+        int seed = 0;
+        foreach (GemmBlocking blocking in blockings)
+        {
+            GemmCall call = kernel.With(blocking);
+            string name = $"{kernel.Name} with {blocking}";
+            foreach (bool transposeA in new[] { false, true })
+            {
+                foreach (bool transposeB in new[] { false, true })
+                {
+                    for (int m = 0; m <= (2 * kernel.MR) + 1; m++)
+                    {
+                        for (int n = 0; n <= (2 * kernel.NR) + 1; n++)
+                        {
+                            foreach (int k in depths)
+                            {
+                                GemmCheck.MatchesNaive(
+                                    new GemmTestCase(m, n, k, transposeA, transposeB, 0, 0, 0, 1f, 0f, GemmData.SmallIntegers, seed++), call, name);
+                                GemmCheck.MatchesNaive(
+                                    new GemmTestCase(m, n, k, transposeA, transposeB, 1, 2, 3, -1f, 0.5f, GemmData.SmallIntegers, seed++), call, name);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
