@@ -1,7 +1,8 @@
 // Entry point of the single-precision GEMM: validates once at the public boundary, picks the
-// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of three paths by
-// shape: the row path for m = 1 (Gemm.Row.cs), the small path when op(A) fits one MC block
-// (Gemm.Small.cs), the packed BLIS path otherwise (Gemm.Driver.cs). Code below this file trusts its
+// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of four paths by
+// shape: plain loops for tiny products (Gemm.Tiny.cs), the row path for m = 1 (Gemm.Row.cs), the
+// small path when op(A) fits one MC block (Gemm.Small.cs), the packed BLIS path otherwise
+// (Gemm.Driver.cs). Code below this file trusts its
 // arguments.
 using System.Numerics.Tensors;
 
@@ -107,6 +108,12 @@ public static partial class Gemm
     private static unsafe void Run<TKernel>(in GemmOperands x, int maxDegreeOfParallelism, GemmBlocking blocking)
         where TKernel : struct, IGemmKernel
     {
+        if ((long)x.M * x.N * x.K <= TinyMultiplyAdds)
+        {
+            RunTiny<TKernel>(x, blocking);
+            return;
+        }
+
         GemmContext context = GemmContext.Current;
         int mrMax = TKernel.MR, nrMax = TKernel.NR;
         int kc = Math.Min(blocking.DepthBlock, x.K);

@@ -66,6 +66,8 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
         }
     }
 
+    public static float MultiplyAdd(float a, float b, float acc) => MathF.FusedMultiplyAdd(a, b, acc);
+
     public static void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta)
     {
         // Eight accumulators of 16 columns hide the FMA latency; B rows stream with stride ldb.

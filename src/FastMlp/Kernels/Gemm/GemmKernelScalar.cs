@@ -35,6 +35,8 @@ internal readonly unsafe struct GemmKernelScalar : IGemmKernel
         StoreRow(c + (3 * ldc), c30, c31, c32, c33, alpha, beta);
     }
 
+    public static float MultiplyAdd(float a, float b, float acc) => acc + (a * b);
+
     public static void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta)
     {
         for (int j = 0; j < n; j++)
@@ -43,7 +45,7 @@ internal readonly unsafe struct GemmKernelScalar : IGemmKernel
             float* bp = b + j;
             for (int p = 0; p < kc; p++, bp += ldb)
             {
-                acc += a[p] * *bp;
+                acc = MultiplyAdd(a[p], *bp, acc);
             }
 
             c[j] = beta == 0 ? alpha * acc : (alpha * acc) + (beta * c[j]);

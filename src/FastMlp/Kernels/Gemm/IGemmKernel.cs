@@ -28,6 +28,9 @@ internal unsafe interface IGemmKernel
     /// <summary>One full MR×NR tile of C as the file header defines it.</summary>
     static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
 
+    /// <summary>The kernel's scalar step, acc + a · b: fused exactly when the kernel's vector steps are.</summary>
+    static abstract float MultiplyAdd(float a, float b, float acc);
+
     /// <summary>One row: c[j] = alpha · Σ_{p &lt; kc} a[p] · b[p·ldb + j] + beta · c[j] for j &lt; n (beta == 0: c never read).</summary>
     static abstract void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta);
 }
