@@ -36,24 +36,17 @@ public static partial class Gemm
     /// <param name="maxDegreeOfParallelism">-1 for all cores, otherwise the most threads to use (1 = the calling thread only).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative, a leading dimension is too small, or <paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
     /// <exception cref="ArgumentException">A span is too short for its shape and leading dimension, or C overlaps A or B.</exception>
-    public static void Multiply(
+    public static unsafe void Multiply(
         ReadOnlySpan<float> a, int lda, bool transposeA,
         ReadOnlySpan<float> b, int ldb, bool transposeB,
         Span<float> c, int ldc,
         int m, int n, int k,
         float alpha = 1f, float beta = 0f, int maxDegreeOfParallelism = -1)
     {
-        if (GemmKernel6x32Avx512.IsSupported)
+        Validate(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, maxDegreeOfParallelism);
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            Multiply<GemmKernel6x32Avx512>(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
-        }
-        else if (GemmKernel6x16Fma.IsSupported)
-        {
-            Multiply<GemmKernel6x16Fma>(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
-        }
-        else
-        {
-            Multiply<GemmKernelScalar>(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
+            Multiply(new GemmOperands(pa, lda, transposeA, pb, ldb, transposeB, pc, ldc, m, n, k, alpha, beta), maxDegreeOfParallelism);
         }
     }
 
@@ -73,6 +66,26 @@ public static partial class Gemm
         bool transposeA = false, bool transposeB = false, int maxDegreeOfParallelism = -1) =>
         Multiply(a, transposeA ? m : k, transposeA, b, transposeB ? k : n, transposeB, c, n, m, n, k, 1f, 0f, maxDegreeOfParallelism);
 
+    /// <summary>
+    /// The product on trusted operands (the caller has checked shapes, lengths and overlap, as the
+    /// MLP layers do by construction), with the micro-kernel picked by ISA.
+    /// </summary>
+    internal static void Multiply(in GemmOperands x, int maxDegreeOfParallelism)
+    {
+        if (GemmKernel6x32Avx512.IsSupported)
+        {
+            Run<GemmKernel6x32Avx512>(x, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+        else if (GemmKernel6x16Fma.IsSupported)
+        {
+            Run<GemmKernel6x16Fma>(x, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+        else
+        {
+            Run<GemmKernelScalar>(x, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+    }
+
     /// <summary>The public contract with the micro-kernel and the cache blocking forced (tests and benchmarks).</summary>
     internal static unsafe void Multiply<TKernel>(
         ReadOnlySpan<float> a, int lda, bool transposeA,
@@ -83,18 +96,6 @@ public static partial class Gemm
         where TKernel : struct, IGemmKernel
     {
         Validate(a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, maxDegreeOfParallelism);
-        if (m == 0 || n == 0)
-        {
-            return;
-        }
-
-        if (k == 0 || alpha == 0)
-        {
-            // BLAS semantics: no product to add, and A and B are not read (so their NaNs cannot leak).
-            ScaleRows(c, ldc, m, n, beta);
-            return;
-        }
-
         fixed (float* pa = a, pb = b, pc = c)
         {
             Run<TKernel>(new GemmOperands(pa, lda, transposeA, pb, ldb, transposeB, pc, ldc, m, n, k, alpha, beta), maxDegreeOfParallelism, blocking);
@@ -102,12 +103,24 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Picks the path for a validated, non-empty product (m, n, k ≥ 1, alpha ≠ 0), grows the calling
-    /// thread's buffers to fit (before any worker reads a pointer), and runs it.
+    /// Picks the path for a validated product, grows the calling thread's buffers to fit (before any
+    /// worker reads a pointer), and runs it.
     /// </summary>
     private static unsafe void Run<TKernel>(in GemmOperands x, int maxDegreeOfParallelism, GemmBlocking blocking)
         where TKernel : struct, IGemmKernel
     {
+        if (x.M == 0 || x.N == 0)
+        {
+            return;
+        }
+
+        if (x.K == 0 || x.Alpha == 0)
+        {
+            // BLAS semantics: no product to add, and A and B are not read (so their NaNs cannot leak).
+            ScaleRows(x);
+            return;
+        }
+
         if ((long)x.M * x.N * x.K <= TinyMultiplyAdds)
         {
             RunTiny<TKernel>(x, blocking);
@@ -156,18 +169,18 @@ public static partial class Gemm
     }
 
     /// <summary>C = beta · C on the m×n region; beta == 0 writes zeros without reading.</summary>
-    private static void ScaleRows(Span<float> c, int ldc, int m, int n, float beta)
+    private static unsafe void ScaleRows(in GemmOperands x)
     {
-        for (int i = 0; i < m; i++)
+        for (int i = 0; i < x.M; i++)
         {
-            Span<float> row = c.Slice(i * ldc, n);
-            if (beta == 0)
+            var row = new Span<float>(x.C + (i * x.Ldc), x.N);
+            if (x.Beta == 0)
             {
                 row.Clear();
             }
-            else if (beta != 1)
+            else if (x.Beta != 1)
             {
-                TensorPrimitives.Multiply(row, beta, row);
+                TensorPrimitives.Multiply(row, x.Beta, row);
             }
         }
     }
