@@ -1,0 +1,48 @@
+// GemmAllocationTests: packing buffers are reused, never allocated per call, so a warm one-thread
+// Multiply allocates 0 bytes at every size and transpose (issue 3). "Warm" means the same shape ran
+// twice on this thread before (first-call buffer growth and JIT tiering are allowed to allocate).
+// GC.GetAllocatedBytesForCurrentThread counts only this thread, so parallel tests cannot disturb it.
+namespace FastMlp.Tests.Kernels;
+
+public sealed class GemmAllocationTests
+{
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 7, 7)]
+    [InlineData(64, 64, 64)]
+    [InlineData(100, 37, 300)]
+    [InlineData(1, 1000, 300)]
+    [InlineData(512, 512, 512)]
+    public void Warm_single_thread_multiply_allocates_nothing(int m, int n, int k)
+    {
+        float[] a = Ones(m * k), b = Ones(k * n), c = new float[m * n];
+        foreach (bool transposeA in new[] { false, true })
+        {
+            foreach (bool transposeB in new[] { false, true })
+            {
+                int lda = transposeA ? m : k, ldb = transposeB ? k : n;
+                for (int warmUp = 0; warmUp < 2; warmUp++)
+                {
+                    Gemm.Multiply(a, lda, transposeA, b, ldb, transposeB, c, n, m, n, k, 1f, 0.5f, 1);
+                    Gemm.Multiply(a, b, c, m, n, k, transposeA, transposeB, 1);
+                }
+
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Gemm.Multiply(a, lda, transposeA, b, ldb, transposeB, c, n, m, n, k, 1f, 0.5f, 1);
+                Gemm.Multiply(a, b, c, m, n, k, transposeA, transposeB, 1);
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+                Assert.True(allocated == 0, $"{m}×{n}×{k}, transposes {transposeA}/{transposeB}: a warm call allocated {allocated} bytes.");
+                // Guards against a call that returned early without computing: every element is k.
+                Assert.All(c, value => Assert.Equal(k, value));
+            }
+        }
+    }
+
+    private static float[] Ones(int length)
+    {
+        float[] x = new float[length];
+        Array.Fill(x, 1f);
+        return x;
+    }
+}
