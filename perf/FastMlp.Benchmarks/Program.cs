@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+using FastMlp.Benchmarks.Infrastructure;
+
+// dotnet run -c Release --project perf/FastMlp.Benchmarks -- --filter '*Gemm*'           (measure; see README.md)
+// dotnet run -c Release --project perf/FastMlp.Benchmarks -- --filter '*' --job dry     (CI smoke run: every case once)
+bool jobOnCommandLine = args.Any(arg => arg is "--job" or "-j");
+Summary[] summaries = BenchmarkSwitcher
+    .FromAssembly(typeof(Program).Assembly)
+    .Run(args, BenchmarkConfig.Create(withMeasurementJob: !jobOnCommandLine))
+    .ToArray();
+
+// A non-zero exit code lets CI notice a benchmark that failed to build or threw, or a filter that matched nothing.
+if (summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)))
+{
+    Console.Error.WriteLine("At least one benchmark failed; see the log above.");
+    return 1;
+}
+
+if (summaries.Length == 0 && args.Contains("--filter"))
+{
+    Console.Error.WriteLine("No benchmark matched the filter.");
+    return 2;
+}
+
+return 0;
