@@ -1,0 +1,99 @@
+// Generic drivers for the activation operators: the widest vectors the machine runs, then the scalar
+// tail. Lengths are any value from 0; spans are either the same memory (in place) or disjoint.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace FastMlp;
+
+internal static class Elementwise
+{
+    /// <summary>z ← f(z + bias) on each of <paramref name="rows"/> rows, f picked once per call.</summary>
+    public static void Forward(Activation activation, ReadOnlySpan<float> bias, Span<float> z, int rows)
+    {
+        switch (activation)
+        {
+            case Activation.Identity:
+                Forward<IdentityOperator>(bias, z, rows);
+                break;
+            case Activation.Sigmoid:
+                Forward<SigmoidOperator>(bias, z, rows);
+                break;
+            case Activation.Tanh:
+                Forward<TanhOperator>(bias, z, rows);
+                break;
+            case Activation.Relu:
+                Forward<ReluOperator>(bias, z, rows);
+                break;
+            default:
+                Softmax.Forward(bias, z, rows);
+                break;
+        }
+    }
+
+    /// <summary>dy ← dy · f'(x) through y = f(x), rows of <paramref name="rowLength"/> values (Softmax: its Jacobian per row).</summary>
+    public static void MultiplyDerivative(Activation activation, ReadOnlySpan<float> y, Span<float> dy, int rowLength)
+    {
+        switch (activation)
+        {
+            case Activation.Sigmoid:
+                MultiplyDerivative<SigmoidOperator>(y, dy);
+                break;
+            case Activation.Tanh:
+                MultiplyDerivative<TanhOperator>(y, dy);
+                break;
+            case Activation.Relu:
+                MultiplyDerivative<ReluOperator>(y, dy);
+                break;
+            case Activation.Softmax:
+                for (int r = 0; r < dy.Length; r += rowLength)
+                {
+                    Softmax.Backward(y.Slice(r, rowLength), dy.Slice(r, rowLength));
+                }
+
+                break;
+            default:
+                break;   // Identity: f' = 1
+        }
+    }
+
+    /// <summary>z ← f(z + bias) on each of <paramref name="rows"/> rows of <paramref name="bias"/>.Length values.</summary>
+    public static void Forward<TOp>(ReadOnlySpan<float> bias, Span<float> z, int rows)
+        where TOp : struct, IActivationOperator
+    {
+        int n = bias.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            TOp.Forward(bias, z.Slice(r * n, n));
+        }
+    }
+
+    /// <summary>dy ← dy · f'(x), through the outputs y = f(x); same length.</summary>
+    public static void MultiplyDerivative<TOp>(ReadOnlySpan<float> y, Span<float> dy)
+        where TOp : struct, IActivationOperator
+    {
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rd = ref MemoryMarshal.GetReference(dy);
+        nuint n = (uint)dy.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                TOp.Derivative(Vector512.LoadUnsafe(ref ry, i), Vector512.LoadUnsafe(ref rd, i)).StoreUnsafe(ref rd, i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                TOp.Derivative(Vector256.LoadUnsafe(ref ry, i), Vector256.LoadUnsafe(ref rd, i)).StoreUnsafe(ref rd, i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref rd, i) = TOp.Derivative(Unsafe.Add(ref ry, i), Unsafe.Add(ref rd, i));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+// One activation as an operator struct (runtime's IUnaryOperator pattern): the forward pass over a
+// row fused with the bias, and the derivative expressed through the saved output y, so backward
+// needs no pre-activation buffer. Drivers in Elementwise.cs are specialized per operator by the JIT.
+using System.Runtime.Intrinsics;
+
+namespace FastMlp;
+
+internal interface IActivationOperator
+{
+    /// <summary>z ← f(z + bias) over one row.</summary>
+    static abstract void Forward(ReadOnlySpan<float> bias, Span<float> z);
+
+    /// <summary>dy · f'(x) written through y = f(x).</summary>
+    static abstract float Derivative(float y, float dy);
+
+    /// <inheritdoc cref="Derivative(float, float)"/>
+    static abstract Vector256<float> Derivative(Vector256<float> y, Vector256<float> dy);
+
+    /// <inheritdoc cref="Derivative(float, float)"/>
+    static abstract Vector512<float> Derivative(Vector512<float> y, Vector512<float> dy);
+}

@@ -1,0 +1,20 @@
+namespace FastMlp;
+
+/// <summary>The function a dense layer applies to Z = X·W + b, element by element (Softmax: row by row).</summary>
+public enum Activation
+{
+    /// <summary>f(z) = z.</summary>
+    Identity,
+
+    /// <summary>f(z) = 1 / (1 + exp(−z)).</summary>
+    Sigmoid,
+
+    /// <summary>f(z) = tanh(z).</summary>
+    Tanh,
+
+    /// <summary>f(z) = max(z, 0).</summary>
+    Relu,
+
+    /// <summary>f(z)_j = exp(z_j − max z) / Σ_i exp(z_i − max z); output layer only.</summary>
+    Softmax,
+}

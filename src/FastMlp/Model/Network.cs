@@ -1,0 +1,186 @@
+// A dense feed-forward network: its architecture and one flat parameter buffer (llm.c: allocate all
+// parameters at once), 64-byte aligned and pinned so kernels take its address once. Immutable while
+// predicting, so one Network serves any number of threads, each with its own Workspace.
+
+namespace FastMlp;
+
+/// <summary>A multi-layer perceptron: dense layers with one activation for the hidden layers and one for the output layer.</summary>
+public sealed unsafe class Network
+{
+    private readonly int[] _sizes;
+    private readonly Activation[] _activations;
+    private readonly PinnedFloats _parameters;
+
+    private Network(int[] sizes, Activation hidden, Activation output)
+    {
+        _sizes = sizes;
+        LayerSizes = Array.AsReadOnly(sizes);
+        HiddenActivation = hidden;
+        OutputActivation = output;
+        Layout = new ParameterLayout(sizes);
+        _activations = new Activation[Layout.Layers];
+        Array.Fill(_activations, hidden);
+        _activations[^1] = output;
+        _parameters = new PinnedFloats(Layout.Count);
+    }
+
+    /// <summary>[inputs, hidden..., outputs].</summary>
+    public IReadOnlyList<int> LayerSizes { get; }
+
+    /// <summary>Values per input sample.</summary>
+    public int InputSize => _sizes[0];
+
+    /// <summary>Values per output sample.</summary>
+    public int OutputSize => _sizes[^1];
+
+    /// <summary>The activation of every layer but the last.</summary>
+    public Activation HiddenActivation { get; }
+
+    /// <summary>The activation of the last layer.</summary>
+    public Activation OutputActivation { get; }
+
+    /// <summary>
+    /// All weights and biases, flat. Layer l = 1..L in order: W_l as [n_{l−1}, n_l] row-major
+    /// (W_l[i, j] is the weight from input i to neuron j, so forward is Z = X·W + b), then b_l [n_l].
+    /// </summary>
+    public Span<float> Parameters => _parameters.Span;
+
+    internal ParameterLayout Layout { get; }
+
+    internal float* ParametersPointer => _parameters.Pointer;
+
+    /// <summary>
+    /// Creates a network with seeded initial weights: Glorot/Xavier uniform for Identity, Sigmoid, Tanh and
+    /// Softmax layers, He uniform for ReLU layers, zero biases. The same seed gives bit-identical parameters.
+    /// </summary>
+    /// <param name="layerSizes">[inputs, hidden..., outputs]: at least two sizes, each at least 1.</param>
+    /// <param name="hidden">Activation of the hidden layers; not Softmax.</param>
+    /// <param name="output">Activation of the output layer.</param>
+    /// <param name="seed">Seed of the weight initialization.</param>
+    public static Network Create(IReadOnlyList<int> layerSizes, Activation hidden, Activation output, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(layerSizes);
+        if (layerSizes.Count < 2)
+        {
+            ThrowHelper.ThrowArgument(nameof(layerSizes), $"A network needs at least two layer sizes (inputs and outputs); got {layerSizes.Count}.");
+        }
+
+        int[] sizes = [.. layerSizes];
+        for (int l = 0; l < sizes.Length; l++)
+        {
+            if (sizes[l] < 1)
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(nameof(layerSizes), sizes[l], $"Layer size {l} is {sizes[l]}; every layer needs at least 1 unit.");
+            }
+        }
+
+        ValidateActivation(hidden, nameof(hidden));
+        ValidateActivation(output, nameof(output));
+        if (hidden == Activation.Softmax && sizes.Length > 2)
+        {
+            ThrowHelper.ThrowArgument(nameof(hidden), "Softmax is only supported on the output layer.");
+        }
+
+        var network = new Network(sizes, hidden, output);
+        Initialization.Initialize(network.Parameters, network.Layout, network._activations, seed);
+        return network;
+    }
+
+    /// <summary>Scratch memory for <see cref="Predict"/> on up to <paramref name="maxBatch"/> samples per call.</summary>
+    /// <param name="maxBatch">The largest batch a call will pass; at least 1.</param>
+    /// <param name="maxDegreeOfParallelism">-1 for all cores, otherwise the most threads a call may use.</param>
+    public Workspace CreateWorkspace(int maxBatch, int maxDegreeOfParallelism = -1)
+    {
+        ValidateWorkspaceArguments(maxBatch, maxDegreeOfParallelism);
+        return new Workspace(Layout, maxBatch, maxDegreeOfParallelism, training: false);
+    }
+
+    /// <summary>
+    /// Computes the outputs [batch, OutputSize] for the inputs [batch, InputSize], batch = inputs.Length / InputSize.
+    /// Thread-safe for concurrent callers that each use their own <paramref name="workspace"/>; allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The inputs are not a whole batch, the batch exceeds the workspace, outputs is too short or overlaps inputs, or the workspace belongs to a different architecture.</exception>
+    /// <exception cref="ObjectDisposedException">The workspace was disposed.</exception>
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, Workspace workspace)
+    {
+        int batch = ValidateBatch(inputs, workspace);
+        if ((long)outputs.Length < (long)batch * OutputSize)
+        {
+            ThrowHelper.ThrowArgument(nameof(outputs), $"outputs has {outputs.Length} elements but {batch} samples × {OutputSize} outputs need {batch * OutputSize}.");
+        }
+
+        if (outputs.Overlaps(inputs))
+        {
+            ThrowHelper.ThrowArgument(nameof(outputs), "outputs overlaps inputs; the destination must not share memory with the inputs.");
+        }
+
+        workspace.Enter();
+        try
+        {
+            fixed (float* x = inputs, y = outputs)
+            {
+                Forward(x, batch, workspace, y);
+            }
+        }
+        finally
+        {
+            workspace.Exit();
+        }
+    }
+
+    /// <summary>Runs every layer; layer l writes workspace.Activation(l), except the last, which writes <paramref name="output"/>.</summary>
+    internal void Forward(float* inputs, int batch, Workspace workspace, float* output)
+    {
+        float* x = inputs;
+        int last = Layout.Layers - 1;
+        for (int l = 0; l <= last; l++)
+        {
+            float* y = l == last ? output : workspace.Activation(l);
+            DenseLayer.Forward(x, batch, ParametersPointer, Layout, l, _activations[l], y, workspace.MaxDegreeOfParallelism);
+            x = y;
+        }
+    }
+
+    /// <summary>The activation of layer <paramref name="layer"/> (0-based).</summary>
+    internal Activation ActivationOf(int layer) => _activations[layer];
+
+    /// <summary>Checks that the inputs are a whole batch of at most workspace.MaxBatch samples for this architecture; returns the batch.</summary>
+    internal int ValidateBatch(ReadOnlySpan<float> inputs, Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!ReferenceEquals(workspace.Layout, Layout) && !workspace.Layout.Matches(Layout))
+        {
+            ThrowHelper.ThrowArgument(nameof(workspace), $"The workspace was created for a network of layer sizes [{workspace.Layout}], not [{Layout}].");
+        }
+
+        int batch = Math.DivRem(inputs.Length, InputSize, out int rest);
+        if (rest != 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(inputs), $"inputs has {inputs.Length} elements, not a whole number of samples of {InputSize} inputs.");
+        }
+
+        if (batch > workspace.MaxBatch)
+        {
+            ThrowHelper.ThrowArgument(nameof(inputs), $"inputs holds {batch} samples but the workspace was created for at most {workspace.MaxBatch}.");
+        }
+
+        return batch;
+    }
+
+    internal static void ValidateWorkspaceArguments(int maxBatch, int maxDegreeOfParallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 (all cores) or at least 1.");
+        }
+    }
+
+    private static void ValidateActivation(Activation activation, string name)
+    {
+        if (!Enum.IsDefined(activation))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(name, activation, $"{activation} is not an Activation.");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace FastMlp;
+
+/// <summary>What <see cref="Trainer.Step"/> minimizes, over a batch of B samples with n outputs each.</summary>
+public enum Loss
+{
+    /// <summary>(1 / (B · n)) Σ (y − t)², as PyTorch MSELoss() and Keras "mse".</summary>
+    MeanSquaredError,
+
+    /// <summary>(1 / B) Σ_b ‖y_b − t_b‖²: the squared error of a sample, averaged over the batch.</summary>
+    SumSquaredError,
+
+    /// <summary>
+    /// −(1 / B) Σ t · ln y with a Softmax output; the gradient with respect to the logits is (P − T) / B.
+    /// Each ln y is taken at no less than the smallest normal float (ln y ≥ −87.3), so a saturated wrong
+    /// prediction gives a large finite loss instead of infinity.
+    /// </summary>
+    CrossEntropy,
+}

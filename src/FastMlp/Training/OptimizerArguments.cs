@@ -1,0 +1,18 @@
+namespace FastMlp;
+
+/// <summary>The checks every optimizer's Step makes before it writes a parameter.</summary>
+internal static class OptimizerArguments
+{
+    public static void Validate(ReadOnlySpan<float> gradients, Span<float> parameters)
+    {
+        if (gradients.Length != parameters.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(gradients), $"gradients has {gradients.Length} elements but parameters has {parameters.Length}; they must match.");
+        }
+
+        if (gradients.Overlaps(parameters))
+        {
+            ThrowHelper.ThrowArgument(nameof(gradients), "gradients overlaps parameters; they must be separate buffers.");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+// Forward, loss, backward and the optimizer step over one batch, on buffers built once:
+//   forward   every layer's output kept in the Workspace
+//   loss      dZ_L from LossFunctions (softmax + cross-entropy fused: (P − T) / B)
+//   backward  l = L..1: dW_l = A_{l−1}ᵀ·dZ_l (β = 0), db_l = Σ_rows dZ_l,
+//             dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ f'(A_{l−1}), ping-ponging between the two delta buffers
+//   update    optimizer.Step(Gradients, Parameters), one flat in-place call
+// A steady-state Step allocates nothing.
+namespace FastMlp;
+
+/// <summary>Trains a <see cref="Network"/> by backpropagation, one batch per <see cref="Step"/>.</summary>
+public sealed unsafe class Trainer : IDisposable
+{
+    private readonly Workspace _workspace;
+    private readonly PinnedFloats _gradients;
+
+    /// <param name="network">The network to train; its parameters are updated in place.</param>
+    /// <param name="loss">What to minimize; CrossEntropy needs a Softmax output layer.</param>
+    /// <param name="optimizer">How parameters move along their gradients.</param>
+    /// <param name="maxBatch">The largest batch a Step will pass; at least 1.</param>
+    /// <param name="maxDegreeOfParallelism">-1 for all cores, otherwise the most threads a Step may use.</param>
+    public Trainer(Network network, Loss loss, IOptimizer optimizer, int maxBatch, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (!Enum.IsDefined(loss))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(loss), loss, $"{loss} is not a Loss.");
+        }
+
+        if (loss == Loss.CrossEntropy && network.OutputActivation != Activation.Softmax)
+        {
+            ThrowHelper.ThrowArgument(nameof(loss), $"CrossEntropy needs a Softmax output layer; this network's output is {network.OutputActivation}.");
+        }
+
+        Network.ValidateWorkspaceArguments(maxBatch, maxDegreeOfParallelism);
+        Network = network;
+        Loss = loss;
+        Optimizer = optimizer;
+        _workspace = new Workspace(network.Layout, maxBatch, maxDegreeOfParallelism, training: true);
+        _gradients = new PinnedFloats(network.Layout.Count);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Network Network { get; }
+
+    /// <summary>The loss being minimized.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The optimizer applied after each backward pass.</summary>
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>The largest batch a Step accepts.</summary>
+    public int MaxBatch => _workspace.MaxBatch;
+
+    /// <summary>The gradients (batch means) of the last Step, in the layout of <see cref="Network.Parameters"/>.</summary>
+    public ReadOnlySpan<float> Gradients => _gradients.Span;
+
+    /// <summary>
+    /// One forward pass, backward pass and optimizer step over the batch, batch = inputs.Length / InputSize.
+    /// Returns the batch loss (as <see cref="FastMlp.Loss"/> defines it) before the update. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">[batch, InputSize] row-major.</param>
+    /// <param name="targets">[batch, OutputSize]: one-hot rows for CrossEntropy; the inputs themselves for an autoencoder.</param>
+    /// <exception cref="ArgumentException">The inputs are not a whole, non-empty batch of at most MaxBatch samples, or targets is not [batch, OutputSize].</exception>
+    /// <exception cref="ObjectDisposedException">The trainer was disposed.</exception>
+    public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
+        int batch = Network.ValidateBatch(inputs, _workspace);
+        if (batch == 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(inputs), "A training step needs at least one sample; inputs is empty.");
+        }
+
+        if (targets.Length != batch * Network.OutputSize)
+        {
+            ThrowHelper.ThrowArgument(nameof(targets), $"targets has {targets.Length} elements but {batch} samples × {Network.OutputSize} outputs need {batch * Network.OutputSize}.");
+        }
+
+        _workspace.Enter();
+        try
+        {
+            fixed (float* x = inputs, t = targets)
+            {
+                return Run(x, t, batch);
+            }
+        }
+        finally
+        {
+            _workspace.Exit();
+        }
+    }
+
+    /// <summary>Frees the workspace; later Steps throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _workspace.Dispose();
+
+    private float Run(float* inputs, float* targets, int batch)
+    {
+        ParameterLayout layout = Network.Layout;
+        int last = layout.Layers - 1;
+        int threads = _workspace.MaxDegreeOfParallelism;
+        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last));
+
+        float* dZ = _workspace.Delta(0);
+        float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), dZ);
+        for (int l = last; l >= 0; l--)
+        {
+            float* input = l == 0 ? inputs : _workspace.Activation(l - 1);
+            float* dInput = l == 0 ? null : _workspace.Delta((last - l + 1) & 1);
+            Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
+            DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, threads);
+            dZ = dInput;
+        }
+
+        Optimizer.Step(_gradients.Span, Network.Parameters);
+        return loss;
+    }
+}
