@@ -2,7 +2,7 @@
 //
 // Uniform sizes almost never land on the shapes that break blocked GEMMs, so every dimension is
 // drawn from a mix biased toward them:
-//   - 0..20: empty and tiny products, single rows and columns;
+//   - 0, 1, 2 on their own (m = 1 is a path of its own) and 0..20: empty and tiny products;
 //   - q·j − 1, q·j, q·j + 1 for q among the register tiles (MR = 4, 6; NR = 4, 16, 32), the default MC
 //     (144: the small/packed path switch) and KC (256: the first depth split), and, for the kernel
 //     properties, the tiny blocking of the case: exactly the edges of every loop;
@@ -33,6 +33,7 @@ internal static class GemmGenerators
             from d in Gen.Choose(-1, 1)
             select Math.Clamp((q * j) + d, 0, max);
         return Gen.Frequency(
+            (1, Gen.Choose(0, 2)),
             (3, Gen.Choose(0, Math.Min(max, 20))),
             (4, nearMultiple),
             (2, Gen.Choose(0, max)));

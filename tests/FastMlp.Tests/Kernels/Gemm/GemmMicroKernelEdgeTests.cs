@@ -1,6 +1,8 @@
 // GemmMicroKernelEdgeTests: the edge-tile sweep of DESIGN.md 4.6. For each kernel this process can
 // run, m over 0..2·MR+1 and n over 0..2·NR+1 cover empty, partial, exactly one, one-plus-partial and
-// two-plus-one tiles in each direction, at several depths, for every transpose pair:
+// two-plus-one tiles in each direction, for every transpose pair, at depths 1 and 7 and at the two
+// smallest depths past Gemm.TinyMultiplyAdds (below it the library skips the kernel for plain loops,
+// so without these most small tiles would never reach the micro-kernel):
 //   - with the default blocking (m ≤ MC, so non-transposed B takes the small path) and with a tiny
 //     one (MC = MR, NC = NR, KC = 4: the packed path for m > MR, several depth blocks for k > 4);
 //   - with beta = 0 on a NaN-filled C and contiguous storage, and with padded strides, alpha = -1
@@ -19,7 +21,6 @@ public sealed class GemmMicroKernelEdgeTests
     {
         IGemmKernelRunner kernel = GemmRunners.Kernel(kernelName);
         GemmBlocking[] blockings = [GemmBlocking.Default, new(MC: 1, KC: 4, NC: 1)];
-        int[] depths = [1, 2, 7, 13];
         int seed = 0;
         foreach (GemmBlocking blocking in blockings)
         {
@@ -33,7 +34,7 @@ public sealed class GemmMicroKernelEdgeTests
                     {
                         for (int n = 0; n <= (2 * kernel.NR) + 1; n++)
                         {
-                            foreach (int k in depths)
+                            foreach (int k in Depths(m, n))
                             {
                                 GemmCheck.MatchesNaive(
                                     new GemmTestCase(m, n, k, transposeA, transposeB, 0, 0, 0, 1f, 0f, GemmData.SmallIntegers, seed++), call, name);
@@ -45,5 +46,18 @@ public sealed class GemmMicroKernelEdgeTests
                 }
             }
         }
+    }
+
+    /// <summary>1 and 7 (both tiny for small tiles), then the two smallest depths that make m·n·k exceed Gemm.TinyMultiplyAdds.</summary>
+    private static IEnumerable<int> Depths(int m, int n)
+    {
+        int[] small = [1, 7];
+        if (m * n == 0)
+        {
+            return small;
+        }
+
+        int pastTiny = (Gemm.TinyMultiplyAdds / (m * n)) + 1;
+        return small.Concat([pastTiny, pastTiny + 5]).Distinct();
     }
 }
