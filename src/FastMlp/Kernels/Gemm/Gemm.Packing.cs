@@ -64,11 +64,22 @@ public static partial class Gemm
         int nrMax = TKernel.NR;
         if (x.TransposeB)
         {
-            // B is stored n×k: each column of op(B) is kc contiguous values, scattered with stride NR.
+            // B is stored n×k: each column of op(B) is kc contiguous values, to be scattered with stride NR.
+            // Whole 8×8 blocks go through an in-register transpose; the ragged rest moves one value at a time.
+            int jBlocks = GemmTranspose.IsSupported ? nr & ~7 : 0, pBlocks = kc & ~7;
+            for (int j = 0; j < jBlocks; j += 8)
+            {
+                float* src = x.B + ((j0 + j) * x.Ldb) + p0;
+                for (int p = 0; p < pBlocks; p += 8)
+                {
+                    GemmTranspose.Block8x8(src + p, x.Ldb, dst + (p * nrMax) + j, nrMax);
+                }
+            }
+
             for (int j = 0; j < nr; j++)
             {
                 float* src = x.B + ((j0 + j) * x.Ldb) + p0;
-                for (int p = 0; p < kc; p++)
+                for (int p = j < jBlocks ? pBlocks : 0; p < kc; p++)
                 {
                     dst[(p * nrMax) + j] = src[p];
                 }
