@@ -5,7 +5,7 @@ using FastMlp.Benchmarks.Infrastructure;
 
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- --filter '*Gemm*'           (measure; see README.md)
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- --filter '*' --job dry     (CI smoke run: every case once)
-bool jobOnCommandLine = args.Any(arg => arg is "--job" or "-j");
+bool jobOnCommandLine = args.Any(arg => arg == "-j" || arg.StartsWith("--job", StringComparison.Ordinal));
 Summary[] summaries = BenchmarkSwitcher
     .FromAssembly(typeof(Program).Assembly)
     .Run(args, BenchmarkConfig.Create(withMeasurementJob: !jobOnCommandLine))
@@ -18,7 +18,7 @@ if (summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Su
     return 1;
 }
 
-if (summaries.Length == 0 && args.Contains("--filter"))
+if (summaries.Length == 0 && args.Any(arg => arg == "-f" || arg.StartsWith("--filter", StringComparison.Ordinal)))
 {
     Console.Error.WriteLine("No benchmark matched the filter.");
     return 2;
