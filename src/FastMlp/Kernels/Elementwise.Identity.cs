@@ -9,6 +9,9 @@ internal readonly struct IdentityOperator : IActivationOperator
     /// <summary>z + b</summary>
     public static void Forward(ReadOnlySpan<float> bias, Span<float> z) => TensorPrimitives.Add(z, bias, z);
 
+    /// <summary>z</summary>
+    public static float Activate(float z) => z;
+
     /// <summary>dY</summary>
     public static float Derivative(float y, float dy) => dy;
 

@@ -13,6 +13,9 @@ internal readonly struct ReluOperator : IActivationOperator
         TensorPrimitives.Max(z, 0f, z);
     }
 
+    /// <summary>max(z, 0)</summary>
+    public static float Activate(float z) => MathF.Max(z, 0f);
+
     /// <summary>dY · [Y &gt; 0]</summary>
     public static float Derivative(float y, float dy) => y > 0f ? dy : 0f;
 

@@ -13,6 +13,9 @@ internal readonly struct SigmoidOperator : IActivationOperator
         TensorPrimitives.Sigmoid(z, z);
     }
 
+    /// <summary>1 / (1 + exp(−z))</summary>
+    public static float Activate(float z) => 1f / (1f + MathF.Exp(-z));
+
     /// <summary>dY · Y · (1 − Y)</summary>
     public static float Derivative(float y, float dy) => dy * (y * (1f - y));
 

@@ -13,6 +13,9 @@ internal readonly struct TanhOperator : IActivationOperator
         TensorPrimitives.Tanh(z, z);
     }
 
+    /// <summary>tanh(z)</summary>
+    public static float Activate(float z) => MathF.Tanh(z);
+
     /// <summary>dY · (1 − Y²)</summary>
     public static float Derivative(float y, float dy) => dy * (1f - (y * y));
 

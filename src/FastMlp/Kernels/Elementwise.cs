@@ -62,9 +62,21 @@ internal static class Elementwise
         where TOp : struct, IActivationOperator
     {
         int n = bias.Length;
-        for (int r = 0; r < rows; r++)
+        if (n >= Vector256<float>.Count)
         {
-            TOp.Forward(bias, z.Slice(r * n, n));
+            for (int r = 0; r < rows; r++)
+            {
+                TOp.Forward(bias, z.Slice(r * n, n));
+            }
+
+            return;
+        }
+
+        // Short rows (the 2-2-1 network): one scalar pass, no per-row calls. The choice depends on the
+        // row length only, so a row's values never depend on the batch it came in.
+        for (int i = 0; i < rows * n; i++)
+        {
+            z[i] = TOp.Activate(z[i] + bias[i % n]);
         }
     }
 

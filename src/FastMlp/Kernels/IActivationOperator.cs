@@ -7,8 +7,11 @@ namespace FastMlp;
 
 internal interface IActivationOperator
 {
-    /// <summary>z ← f(z + bias) over one row.</summary>
+    /// <summary>z ← f(z + bias) over one row (TensorPrimitives: vectorized, for rows of a vector or more).</summary>
     static abstract void Forward(ReadOnlySpan<float> bias, Span<float> z);
+
+    /// <summary>f(z) for one value: rows shorter than a vector, where a vectorized call costs more than it saves.</summary>
+    static abstract float Activate(float z);
 
     /// <summary>dy · f'(x) written through y = f(x).</summary>
     static abstract float Derivative(float y, float dy);

@@ -3,9 +3,8 @@
 //   CrossEntropy + Softmax:  dZ = (P − T) / B                                  (the fused form)
 //   squared errors:          dY = 2 (Y − T) / s,  s = B · n (mean) or B (sum)
 //                            dZ = dY ⊙ f'(Y), or through the softmax Jacobian for a Softmax output
-// Sums are accumulated in double per row, so the loss does not depend on the batch's vector split.
-using System.Numerics.Tensors;
-
+// One scalar pass per row: outputs are few (10 classes, 1 regression target), so a vectorized call per
+// row would cost more than it saves. Sums are accumulated in double.
 namespace FastMlp;
 
 internal static unsafe class LossFunctions
@@ -16,50 +15,59 @@ internal static unsafe class LossFunctions
     /// <summary>Returns the loss of outputs y against targets t (both [batch, n]) and writes dZ [batch, n].</summary>
     public static float Evaluate(Loss loss, Activation output, float* y, float* t, int batch, int n, float* dZ)
     {
-        double total = 0;
         if (loss == Loss.CrossEntropy)
         {
-            float scale = 1f / batch;
-            for (int r = 0; r < batch; r++)
-            {
-                var p = new ReadOnlySpan<float>(y + (r * n), n);
-                var target = new ReadOnlySpan<float>(t + (r * n), n);
-                double rowSum = 0;
-                for (int j = 0; j < n; j++)
-                {
-                    if (target[j] != 0)
-                    {
-                        rowSum -= target[j] * Math.Max(MathF.Log(p[j]), MinLogProbability);
-                    }
-                }
-
-                total += rowSum;
-                var d = new Span<float>(dZ + (r * n), n);
-                TensorPrimitives.Subtract(p, target, d);
-                TensorPrimitives.Multiply(d, scale, d);
-            }
-
-            return (float)(total / batch);
+            return (float)(CrossEntropy(y, t, batch * n, dZ, 1f / batch) / batch);
         }
 
         long count = loss == Loss.MeanSquaredError ? (long)batch * n : batch;
-        float gradientScale = (float)(2.0 / count);
-        for (int r = 0; r < batch; r++)
+        float scale = (float)(2.0 / count);
+        double total = output switch
         {
-            var prediction = new ReadOnlySpan<float>(y + (r * n), n);
-            var d = new Span<float>(dZ + (r * n), n);
-            TensorPrimitives.Subtract(prediction, new ReadOnlySpan<float>(t + (r * n), n), d);
-            double rowSum = 0;
-            foreach (float e in d)
-            {
-                rowSum += (double)e * e;
-            }
+            Activation.Sigmoid => SquaredError<SigmoidOperator>(y, t, batch * n, dZ, scale),
+            Activation.Tanh => SquaredError<TanhOperator>(y, t, batch * n, dZ, scale),
+            Activation.Relu => SquaredError<ReluOperator>(y, t, batch * n, dZ, scale),
+            _ => SquaredError<IdentityOperator>(y, t, batch * n, dZ, scale),
+        };
 
-            total += rowSum;
-            TensorPrimitives.Multiply(d, gradientScale, d);
-            Elementwise.MultiplyDerivative(output, prediction, d, n);
+        if (output == Activation.Softmax)
+        {
+            // SquaredError<Identity> left dY; the softmax Jacobian turns it into dZ row by row.
+            Elementwise.MultiplyDerivative(output, new ReadOnlySpan<float>(y, batch * n), new Span<float>(dZ, batch * n), n);
         }
 
         return (float)(total / count);
+    }
+
+    /// <summary>Σ −t · ln max(p, FLT_MIN) over all elements; dZ = (p − t) · scale.</summary>
+    private static double CrossEntropy(float* p, float* t, int length, float* dZ, float scale)
+    {
+        double total = 0;
+        for (int i = 0; i < length; i++)
+        {
+            if (t[i] != 0)
+            {
+                total -= t[i] * Math.Max(MathF.Log(p[i]), MinLogProbability);
+            }
+
+            dZ[i] = (p[i] - t[i]) * scale;
+        }
+
+        return total;
+    }
+
+    /// <summary>Σ (y − t)² over all elements; dZ = f'(y) · (y − t) · scale through the output activation.</summary>
+    private static double SquaredError<TOp>(float* y, float* t, int length, float* dZ, float scale)
+        where TOp : struct, IActivationOperator
+    {
+        double total = 0;
+        for (int i = 0; i < length; i++)
+        {
+            float e = y[i] - t[i];
+            total += (double)e * e;
+            dZ[i] = TOp.Derivative(y[i], e * scale);
+        }
+
+        return total;
     }
 }
