@@ -30,7 +30,7 @@ internal static class BenchmarkConfig
     {
         // DefaultConfig brings the console logger, the validators and the exporters (GitHub markdown among them).
         ManualConfig config = ManualConfig.Create(DefaultConfig.Instance)
-            .AddColumn(StatisticColumn.Median, GflopsColumn.FromMean, GflopsColumn.FromMedian)
+            .AddColumn(StatisticColumn.Median, GflopsColumn.FromMean, GflopsColumn.FromMedian, SamplesPerSecondColumn.FromMedian)
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddFilter(new SimpleFilter(RespectsBaselineLimits));
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Mathematics;
@@ -8,9 +9,10 @@ using BenchmarkDotNet.Running;
 namespace FastMlp.Benchmarks.Infrastructure;
 
 /// <summary>
-/// GFLOP/s = 2·M·N·K / time per operation, with M, N, K read from the benchmark's parameters
-/// (a square case only needs <c>N</c>; a missing <c>M</c> or <c>K</c> defaults to <c>N</c>).
-/// Benchmarks without an <c>N</c> parameter show "-".
+/// GFLOP/s = FLOPs per operation / time per operation. W1 (GEMM): 2·M·N·K, with M, N, K read from the
+/// benchmark's parameters (a square case only needs <c>N</c>; a missing <c>M</c> or <c>K</c> defaults to <c>N</c>).
+/// A class marked <see cref="FlopsPerSampleAttribute"/> (W2, W3): FLOPs per sample × its <c>B</c> parameter.
+/// A case with neither shows "-"; a summary without any such case leaves the column out.
 /// </summary>
 internal sealed class GflopsColumn(string columnName, string statistic, Func<Statistics, double> nanoseconds) : IColumn
 {
@@ -24,9 +26,9 @@ internal sealed class GflopsColumn(string columnName, string statistic, Func<Sta
     public int PriorityInCategory => statistic == "mean" ? 0 : 1;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => $"2·M·N·K / {statistic} time per operation, in 10^9 floating-point operations per second";
+    public string Legend => $"FLOPs per operation / {statistic} time per operation, in 10^9 floating-point operations per second; FLOPs per operation: GEMM 2·M·N·K, a network class its [FlopsPerSample] × B (see the class)";
 
-    public bool IsAvailable(Summary summary) => true;
+    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(c => FlopCount(c) is not null);
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
 
@@ -43,9 +45,18 @@ internal sealed class GflopsColumn(string columnName, string statistic, Func<Sta
         return (flops.Value / nanoseconds(statistics)).ToString("F1", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>2·M·N·K from the M, N, K parameters; null when the case has no N.</summary>
+    /// <summary>
+    /// FLOPs per sample × B for a class marked <see cref="FlopsPerSampleAttribute"/>, otherwise 2·M·N·K from
+    /// the M, N, K parameters; null when neither applies.
+    /// </summary>
     public static double? FlopCount(BenchmarkCase benchmarkCase)
     {
+        FlopsPerSampleAttribute? perSample = benchmarkCase.Descriptor.Type.GetCustomAttribute<FlopsPerSampleAttribute>(inherit: false);
+        if (perSample is not null)
+        {
+            return perSample.Flops * (Dimension(benchmarkCase, "B") ?? 1);
+        }
+
         if (Dimension(benchmarkCase, "N") is not double n)
         {
             return null;
