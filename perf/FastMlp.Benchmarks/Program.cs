@@ -1,10 +1,20 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
+using FastMlp.Benchmarks;
 using FastMlp.Benchmarks.Infrastructure;
 
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- --filter '*Gemm*'           (measure; see README.md)
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- --filter '*' --job dry     (CI smoke run: every case once)
+// dotnet run -c Release --project perf/FastMlp.Benchmarks -- latency [--threads 1] [--calls 20000] [--out FILE]
+//                                                                    (W3 batch-1 latency, LatencyHarness.cs)
+
+// Only a first argument of exactly "latency" leaves BenchmarkDotNet out; everything else goes to BenchmarkSwitcher untouched.
+if (args.Length > 0 && args[0] == LatencyHarness.Command)
+{
+    return LatencyHarness.Run(args[1..]);
+}
+
 bool jobOnCommandLine = args.Any(arg => arg == "-j" || arg.StartsWith("--job", StringComparison.Ordinal));
 Summary[] summaries = BenchmarkSwitcher
     .FromAssembly(typeof(Program).Assembly)

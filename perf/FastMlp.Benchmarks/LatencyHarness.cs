@@ -1,0 +1,315 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+
+using FastMlp.Benchmarks.Infrastructure;
+
+namespace FastMlp.Benchmarks;
+
+/// <summary>
+/// W3 batch-1 latency, outside BenchmarkDotNet: warm up, then time each of ≥ 20,000 <see cref="Network.Predict"/>
+/// calls on one 784-float input individually (Stopwatch.GetTimestamp before and after each) and report the
+/// median, p90, p99, p99.9 and max in µs, and the bytes allocated per call, as a markdown table.
+/// <code>
+/// dotnet run -c Release --project perf/FastMlp.Benchmarks -- latency [--threads 1[,2]] [--calls 20000] [--warmup-ms 1000] [--out FILE]
+/// </code>
+/// </summary>
+internal static class LatencyHarness
+{
+    public const string Command = "latency";
+
+    private const string Usage =
+        "usage: dotnet run -c Release --project perf/FastMlp.Benchmarks -- latency [--threads 1[,2...]] [--calls 20000] [--warmup-ms 1000] [--out FILE]\n" +
+        "  --threads    workspace maxDegreeOfParallelism; a comma-separated list gives one row each (default 1)\n" +
+        "  --calls      individually timed Predict calls per row, at least 1 (W3 asks for >= 20,000; default 20000)\n" +
+        "  --warmup-ms  untimed warm-up per row: at least this long and at least 10,000 calls (default 1000)\n" +
+        "  --out        also write the markdown report to this file";
+
+    private const int MinWarmupCalls = 10_000;
+
+    /// <summary>Runs the harness with the arguments after <c>latency</c>; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        if (!TryParse(args, out Options options, out string? error))
+        {
+            if (error is not null)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            Console.Error.WriteLine(Usage);
+            return error is null ? 0 : 2;
+        }
+
+        if (IsDebugBuild())
+        {
+            Console.Error.WriteLine("Warning: FastMlp or the harness was built without optimizations; run with -c Release.");
+        }
+
+        Network network = Network.Create(NetworkData.MnistShaped, Activation.Relu, Activation.Softmax, seed: 0);
+        var rows = new List<Row>();
+        foreach (int threads in options.Threads)
+        {
+            Console.Error.WriteLine($"threads {threads}: warming up, then {options.Calls} timed calls...");
+            rows.Add(Measure(network, threads, options.Calls, options.WarmupMilliseconds));
+        }
+
+        string report = Format(rows, args);
+        Console.WriteLine(report);
+        if (options.OutputPath is not null)
+        {
+            string? directory = Path.GetDirectoryName(Path.GetFullPath(options.OutputPath));
+            if (directory is not null)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            File.WriteAllText(options.OutputPath, report);
+            Console.Error.WriteLine($"Wrote {options.OutputPath}");
+        }
+
+        return 0;
+    }
+
+    private static Row Measure(Network network, int threads, int calls, int warmupMilliseconds)
+    {
+        using Workspace workspace = network.CreateWorkspace(maxBatch: 1, maxDegreeOfParallelism: threads);
+        float[] input = NetworkData.Inputs(1, network.InputSize);
+        float[] output = new float[network.OutputSize];
+        long[] elapsed = new long[calls];
+
+        // Warm-up: long enough for tiered compilation to reach its optimized code (and OSR to replace loops).
+        long warmupStart = Stopwatch.GetTimestamp();
+        long warmupCalls = 0;
+        while (warmupCalls < MinWarmupCalls || Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < warmupMilliseconds)
+        {
+            network.Predict(input, output, workspace);
+            warmupCalls++;
+        }
+
+        // The cost of the timing itself: the same pair of timestamps around nothing. Reported, not subtracted.
+        for (int i = 0; i < calls; i++)
+        {
+            long before = Stopwatch.GetTimestamp();
+            elapsed[i] = Stopwatch.GetTimestamp() - before;
+        }
+
+        double timerOverhead = ToMicroseconds(Percentile(Sorted(elapsed), 0.5));
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        int gen0Before = GC.CollectionCount(0);
+        long processBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
+        long loopStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++)
+        {
+            long before = Stopwatch.GetTimestamp();
+            network.Predict(input, output, workspace);
+            elapsed[i] = Stopwatch.GetTimestamp() - before;
+        }
+
+        long loopTicks = Stopwatch.GetTimestamp() - loopStart;
+        long threadAllocated = GC.GetAllocatedBytesForCurrentThread() - threadBefore;
+        long processAllocated = GC.GetTotalAllocatedBytes(precise: true) - processBefore;
+        int gen0Collections = GC.CollectionCount(0) - gen0Before;
+
+        long[] sorted = Sorted(elapsed);
+        return new Row(
+            threads,
+            calls,
+            ToMicroseconds(Percentile(sorted, 0.5)),
+            ToMicroseconds(Percentile(sorted, 0.9)),
+            ToMicroseconds(Percentile(sorted, 0.99)),
+            ToMicroseconds(Percentile(sorted, 0.999)),
+            ToMicroseconds(sorted[^1]),
+            ToMicroseconds(sorted[0]),
+            ToMicroseconds(loopTicks) / calls,
+            (double)threadAllocated / calls,
+            (double)processAllocated / calls,
+            gen0Collections,
+            warmupCalls,
+            timerOverhead);
+    }
+
+    private static long[] Sorted(long[] values)
+    {
+        long[] copy = (long[])values.Clone();
+        Array.Sort(copy);
+        return copy;
+    }
+
+    /// <summary>Nearest rank: the smallest value with at least a fraction <paramref name="p"/> of the values at or below it.</summary>
+    private static long Percentile(long[] sorted, double p)
+    {
+        int rank = (int)Math.Ceiling(p * sorted.Length);
+        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
+    }
+
+    private static double ToMicroseconds(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
+
+    private static string Format(List<Row> rows, string[] args)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine("## W3 batch-1 latency: Network.Predict, 784-256-128-10 ReLU/Softmax, one sample per call");
+        text.AppendLine();
+        text.AppendLine("| threads | timed calls | median µs | p90 µs | p99 µs | p99.9 µs | max µs | allocated B/call |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (Row r in rows)
+        {
+            text.AppendLine(c, $"| {r.Threads} | {r.Calls:N0} | {r.Median:F2} | {r.P90:F2} | {r.P99:F2} | {r.P999:F2} | {r.Max:F2} | {r.ThreadBytesPerCall:0.##} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Per row: untimed warm-up, then each call timed alone with Stopwatch.GetTimestamp before and after it;");
+        text.AppendLine("percentiles are nearest-rank over the sorted per-call times. Allocated B/call =");
+        text.AppendLine("GC.GetAllocatedBytesForCurrentThread over the timed loop / calls (the calling thread only).");
+        text.AppendLine();
+        text.AppendLine("| threads | min µs | mean µs (loop time / calls) | process-wide allocated B/call | gen-0 GCs in timed loop | warm-up calls | timer overhead µs (median, not subtracted) |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (Row r in rows)
+        {
+            text.AppendLine(c, $"| {r.Threads} | {r.Min:F2} | {r.Mean:F2} | {r.ProcessBytesPerCall:0.##} | {r.Gen0Collections} | {r.WarmupCalls:N0} | {r.TimerOverhead:F3} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(c, $"- CPU: {CpuName()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}");
+        text.AppendLine(c, $"- Runtime: {RuntimeInformation.FrameworkDescription}; Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Vector256: {Vector256.IsHardwareAccelerated}; Stopwatch frequency {Stopwatch.Frequency:N0} Hz");
+        text.AppendLine(c, $"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; arguments: `latency {string.Join(' ', args)}`");
+        return text.ToString();
+    }
+
+    private static string CpuName()
+    {
+        const string cpuInfo = "/proc/cpuinfo";
+        if (File.Exists(cpuInfo))
+        {
+            foreach (string line in File.ReadLines(cpuInfo))
+            {
+                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is int colon and >= 0)
+                {
+                    return line[(colon + 1)..].Trim();
+                }
+            }
+        }
+
+        return "unknown CPU";
+    }
+
+    private static bool IsDebugBuild()
+    {
+        return new[] { typeof(Network).Assembly, typeof(LatencyHarness).Assembly }
+            .Any(a => a.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true);
+    }
+
+    /// <summary>False with a null error for --help; false with an error for bad arguments.</summary>
+    private static bool TryParse(string[] args, out Options options, out string? error)
+    {
+        options = new Options();
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            string? value = null;
+            int equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                value = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            if (name is "-h" or "--help")
+            {
+                return false;
+            }
+
+            if (name is not ("--threads" or "--calls" or "--warmup-ms" or "--out"))
+            {
+                error = $"Unknown argument '{args[i]}'.";
+                return false;
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"{name} needs a value.";
+                    return false;
+                }
+
+                value = args[++i];
+            }
+
+            switch (name)
+            {
+                case "--threads":
+                    int[] threads = [.. value.Split(',').Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 0)];
+                    if (threads.Length == 0 || threads.Any(t => t is < -1 or 0))
+                    {
+                        error = $"--threads takes -1 or positive thread counts, comma-separated; got '{value}'.";
+                        return false;
+                    }
+
+                    options = options with { Threads = threads };
+                    break;
+                case "--calls":
+                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int calls) || calls < 1)
+                    {
+                        error = $"--calls takes a positive count; got '{value}'.";
+                        return false;
+                    }
+
+                    options = options with { Calls = calls };
+                    break;
+                case "--warmup-ms":
+                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int warmup) || warmup < 0)
+                    {
+                        error = $"--warmup-ms takes a count of milliseconds >= 0; got '{value}'.";
+                        return false;
+                    }
+
+                    options = options with { WarmupMilliseconds = warmup };
+                    break;
+                default:
+                    options = options with { OutputPath = value };
+                    break;
+            }
+        }
+
+        if (options.Calls < 20_000)
+        {
+            Console.Error.WriteLine($"Note: --calls {options.Calls} is below the 20,000 timed calls W3 asks for; fine for a smoke test, not for a report.");
+        }
+
+        return true;
+    }
+
+    private sealed record Options
+    {
+        public int[] Threads { get; init; } = [1];
+        public int Calls { get; init; } = 20_000;
+        public int WarmupMilliseconds { get; init; } = 1000;
+        public string? OutputPath { get; init; }
+    }
+
+    private sealed record Row(
+        int Threads,
+        int Calls,
+        double Median,
+        double P90,
+        double P99,
+        double P999,
+        double Max,
+        double Min,
+        double Mean,
+        double ThreadBytesPerCall,
+        double ProcessBytesPerCall,
+        int Gen0Collections,
+        long WarmupCalls,
+        double TimerOverhead);
+}
