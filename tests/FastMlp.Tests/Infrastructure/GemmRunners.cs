@@ -2,7 +2,7 @@
 // the same way against the public entry point and against each forced micro-kernel.
 //   Public          Gemm.Multiply, the kernel and blocking chosen by the library.
 //   Kernel(...)     Gemm.Multiply<TKernel> with a given blocking, for every kernel this process can run.
-// Kernels this process cannot run (GemmKernel6x32Avx512 under DOTNET_EnableAVX512F=0, the vector
+// Kernels this process cannot run (GemmKernel6x32Avx512 under DOTNET_EnableAVX512=0, the vector
 // kernels under DOTNET_EnableHWIntrinsic=0 or off x64)
 // are left out of SupportedKernels rather than passed silently; GemmKernelSupportTests pins down
 // when each kernel must be available.

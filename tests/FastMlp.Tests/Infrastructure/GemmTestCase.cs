@@ -41,6 +41,9 @@ internal sealed record GemmTestCase(
 
     public int Ldc => N + PadC;
 
+    /// <summary>(transposeA, transposeB): all four storage combinations.</summary>
+    public static IReadOnlyList<(bool TransposeA, bool TransposeB)> TransposePairs { get; } = [(false, false), (false, true), (true, false), (true, true)];
+
     /// <summary>Small integers only stay exact when the scalars are; the generators keep to these for that data.</summary>
     public static IReadOnlyList<float> ExactScalars { get; } = [0f, 1f, -1f, 2f, 0.5f];
 }

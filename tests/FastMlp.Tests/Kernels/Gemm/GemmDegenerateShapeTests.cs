@@ -18,7 +18,7 @@ public sealed class GemmDegenerateShapeTests
         GemmCall call = GemmRunners.Implementations[implementation];
         foreach ((int m, int n, int k) in new[] { (0, 5, 3), (3, 0, 5), (0, 0, 0), (0, 0, 4), (0, 17, 0), (6, 0, 0) })
         {
-            foreach ((bool transposeA, bool transposeB) in TransposePairs)
+            foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
             {
                 // A and B hold only NaN; C is a run of sentinels longer than the (empty) product needs.
                 int lda = (transposeA ? m : k) + 1, ldb = (transposeB ? k : n) + 1, ldc = n + 2;
@@ -41,7 +41,7 @@ public sealed class GemmDegenerateShapeTests
         int seed = 0;
         foreach ((int m, int n) in new[] { (1, 1), (3, 5), (7, 17), (13, 40), (64, 33) })
         {
-            foreach ((bool transposeA, bool transposeB) in TransposePairs)
+            foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
             {
                 foreach (float beta in new[] { 0f, 0.5f, 1f, -1f })
                 {
@@ -61,7 +61,7 @@ public sealed class GemmDegenerateShapeTests
         int seed = 0;
         foreach ((int m, int n, int k) in new[] { (1, 1, 1), (7, 17, 13), (13, 40, 9), (150, 70, 300) })
         {
-            foreach ((bool transposeA, bool transposeB) in TransposePairs)
+            foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
             {
                 foreach (float beta in new[] { 0f, 0.5f, 1f, -1f })
                 {
@@ -78,8 +78,6 @@ public sealed class GemmDegenerateShapeTests
             }
         }
     }
-
-    private static readonly (bool TransposeA, bool TransposeB)[] TransposePairs = [(false, false), (false, true), (true, false), (true, true)];
 
     private static float[] Filled(int length, float value)
     {

@@ -14,19 +14,19 @@ namespace FastMlp.Tests.Kernels;
 
 public sealed class GemmKernelProperties
 {
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 300)]
     public Property Tiny_blocking_small_integers_match_NaiveGemm_exactly() =>
         Prop.ForAll(GemmGenerators.TinyBlockingCases(GemmData.SmallIntegers, 64), EveryKernelMatchesNaive);
 
-    [Property(MaxTest = 100)]
+    [Property(MaxTest = 150)]
     public Property Tiny_blocking_uniform_data_matches_NaiveGemm_within_the_rounding_bound() =>
         Prop.ForAll(GemmGenerators.TinyBlockingCases(GemmData.Uniform, 64), EveryKernelMatchesNaive);
 
-    [Property(MaxTest = 25)]
+    [Property(MaxTest = 40)]
     public Property Default_blocking_small_integers_match_NaiveGemm_exactly() =>
         Prop.ForAll(GemmGenerators.DefaultBlockingCases(GemmData.SmallIntegers, 300), EveryKernelMatchesNaive);
 
-    [Property(MaxTest = 25)]
+    [Property(MaxTest = 40)]
     public Property Default_blocking_uniform_data_matches_NaiveGemm_within_the_rounding_bound() =>
         Prop.ForAll(GemmGenerators.DefaultBlockingCases(GemmData.Uniform, 300), EveryKernelMatchesNaive);
 

@@ -2,7 +2,7 @@
 // only the kernels that are supported here (GemmRunners.SupportedKernels), so these tests are what
 // stop a kernel from dropping out of every test by wrongly reporting IsSupported = false: on this
 // x64 machine, FMA present means GemmKernel6x16Fma runs and AVX-512F present means
-// GemmKernel6x32Avx512 runs. Under DOTNET_EnableHWIntrinsic=0 or DOTNET_EnableAVX512F=0 the
+// GemmKernel6x32Avx512 runs. Under DOTNET_EnableHWIntrinsic=0 or DOTNET_EnableAVX512=0 the
 // intrinsics report false and so must the kernels, leaving the scalar (or 256-bit) one proven.
 using System.Runtime.Intrinsics.X86;
 

@@ -40,13 +40,10 @@ public sealed class GemmPathBoundaryTests
         int seed = 0;
         foreach ((int m, int n, int k) in shapes)
         {
-            foreach (bool transposeA in new[] { false, true })
+            foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
             {
-                foreach (bool transposeB in new[] { false, true })
-                {
-                    GemmCheck.MatchesNaive(new GemmTestCase(m, n, k, transposeA, transposeB, 0, 0, 0, 1f, 0f, GemmData.SmallIntegers, seed++), call, implementation);
-                    GemmCheck.MatchesNaive(new GemmTestCase(m, n, k, transposeA, transposeB, 3, 1, 2, -1f, 0.5f, GemmData.SmallIntegers, seed++), call, implementation);
-                }
+                GemmCheck.MatchesNaive(new GemmTestCase(m, n, k, transposeA, transposeB, 0, 0, 0, 1f, 0f, GemmData.SmallIntegers, seed++), call, implementation);
+                GemmCheck.MatchesNaive(new GemmTestCase(m, n, k, transposeA, transposeB, 3, 1, 2, -1f, 0.5f, GemmData.SmallIntegers, seed++), call, implementation);
             }
         }
     }

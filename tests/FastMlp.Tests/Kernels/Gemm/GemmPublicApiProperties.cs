@@ -13,11 +13,11 @@ namespace FastMlp.Tests.Kernels;
 
 public sealed class GemmPublicApiProperties
 {
-    [Property(MaxTest = 100)]
+    [Property(MaxTest = 200)]
     public Property Small_integers_match_NaiveGemm_exactly() =>
         Prop.ForAll(GemmGenerators.PublicCases(GemmData.SmallIntegers, 300), t => GemmCheck.MatchesNaive(t, GemmRunners.Public, "Gemm.Multiply"));
 
-    [Property(MaxTest = 100)]
+    [Property(MaxTest = 150)]
     public Property Uniform_data_matches_NaiveGemm_within_the_rounding_bound() =>
         Prop.ForAll(GemmGenerators.PublicCases(GemmData.Uniform, 300), t => GemmCheck.MatchesNaive(t, GemmRunners.Public, "Gemm.Multiply"));
 

@@ -29,7 +29,7 @@ public sealed class GemmThreadingTests
     public void Public_api_is_bit_identical_on_1_and_2_threads_and_matches_NaiveGemm(int m, int n, int k)
     {
         int seed = m + n + k;
-        foreach ((bool transposeA, bool transposeB) in new[] { (false, false), (false, true), (true, false), (true, true) })
+        foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
         {
             var t = new GemmTestCase(m, n, k, transposeA, transposeB, 1, 3, 2, 0.75f, -0.5f, GemmData.Uniform, seed++);
             AgreeAcrossThreadCounts(t, GemmRunners.Public, "Gemm.Multiply");

@@ -22,7 +22,7 @@ public sealed class GemmValidationTests
             var rows = new TheoryData<string, bool, bool>();
             foreach (string implementation in GemmRunners.Implementations.Keys)
             {
-                foreach ((bool transposeA, bool transposeB) in TransposePairs)
+                foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
                 {
                     rows.Add(implementation, transposeA, transposeB);
                 }
@@ -169,8 +169,6 @@ public sealed class GemmValidationTests
         float[] shared = Buffer((M * K) + (M * N) - 1);
         ExpectThrow(() => Gemm.Multiply(shared.AsSpan(0, M * K), b, shared.AsSpan((M * K) - 1, M * N), M, N, K), shared, outOfRange: false, "c");
     }
-
-    private static readonly (bool TransposeA, bool TransposeB)[] TransposePairs = [(false, false), (false, true), (true, false), (true, true)];
 
     /// <summary>
     /// Runs the call, which must throw ArgumentException (exactly ArgumentOutOfRangeException when
