@@ -1,0 +1,23 @@
+// NaiveActivation: the activations NaiveMlp knows, declared here rather than taken from FastMlp so
+// that the reference shares no code with the library it checks. Same names and meanings as
+// FastMlp.Activation (DESIGN.md section 2).
+namespace FastMlp.Reference;
+
+/// <summary>f applied to a layer's pre-activation z.</summary>
+public enum NaiveActivation
+{
+    /// <summary>f(z) = z.</summary>
+    Identity,
+
+    /// <summary>f(z) = 1 / (1 + e^−z).</summary>
+    Sigmoid,
+
+    /// <summary>f(z) = tanh z.</summary>
+    Tanh,
+
+    /// <summary>f(z) = max(z, 0), with f'(0) = 0.</summary>
+    Relu,
+
+    /// <summary>f(z)_j = e^(z_j − max z) / Σ_k e^(z_k − max z), over a sample's row.</summary>
+    Softmax,
+}
