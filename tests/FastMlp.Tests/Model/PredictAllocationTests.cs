@@ -1,0 +1,49 @@
+// PredictAllocationTests: a warm Network.Predict on one thread allocates 0 bytes at every batch size
+// from 1 to the workspace's maximum (issue 4). "Warm" means every batch size ran twice on this thread
+// first (first-call buffer growth and JIT tiering may allocate). Counted with
+// GC.GetAllocatedBytesForCurrentThread, so parallel tests cannot disturb it.
+using FastMlp.Tests.Infrastructure;
+
+namespace FastMlp.Tests.Model;
+
+public sealed class PredictAllocationTests
+{
+    public static TheoryData<int[], Activation, Activation, int> Architectures() => new()
+    {
+        { [784, 256, 128, 10], Activation.Relu, Activation.Softmax, 64 },
+        { [2, 2, 1], Activation.Sigmoid, Activation.Sigmoid, 64 },
+        { [17, 9, 33], Activation.Tanh, Activation.Identity, 40 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Warm_single_thread_predict_allocates_nothing_at_any_batch_size(int[] sizes, Activation hidden, Activation output, int maxBatch)
+    {
+        Network network = Network.Create(sizes, hidden, output, seed: 1);
+        using Workspace workspace = network.CreateWorkspace(maxBatch, maxDegreeOfParallelism: 1);
+        float[] inputs = new float[maxBatch * network.InputSize], outputs = new float[maxBatch * network.OutputSize];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = ((i % 13) - 6) * 0.125f;
+        }
+
+        for (int warmUp = 0; warmUp < 2; warmUp++)
+        {
+            for (int batch = 1; batch <= maxBatch; batch++)
+            {
+                Predict(network, inputs, outputs, workspace, batch);
+            }
+        }
+
+        for (int batch = 1; batch <= maxBatch; batch++)
+        {
+            Array.Fill(outputs, float.NaN);
+            long allocated = AllocationProbe.OnThisThread(() => Predict(network, inputs, outputs, workspace, batch));
+            Assert.True(allocated == 0, $"[{string.Join("-", sizes)}] batch {batch}: a warm Predict allocated {allocated} bytes.");
+            Assert.False(float.IsNaN(outputs[(batch * network.OutputSize) - 1]), "Predict did not write its outputs.");
+        }
+    }
+
+    private static void Predict(Network network, float[] inputs, float[] outputs, Workspace workspace, int batch) =>
+        network.Predict(inputs.AsSpan(0, batch * network.InputSize), outputs.AsSpan(0, batch * network.OutputSize), workspace);
+}

@@ -1,0 +1,53 @@
+// TrainerAllocationTests: a warm Trainer.Step on one thread allocates 0 bytes at every batch size from 1
+// to its maximum (issue 4), for each loss and the softmax paths (fused cross-entropy, and the Jacobian
+// for a squared error). "Warm" means every batch size ran twice on this thread first. Counted with
+// GC.GetAllocatedBytesForCurrentThread, so parallel tests cannot disturb it.
+using FastMlp.Tests.Infrastructure;
+
+namespace FastMlp.Tests.Training;
+
+public sealed class TrainerAllocationTests
+{
+    public static TheoryData<int[], Activation, Activation, Loss, int> Setups() => new()
+    {
+        { [784, 256, 128, 10], Activation.Relu, Activation.Softmax, Loss.CrossEntropy, 64 },
+        { [2, 2, 1], Activation.Sigmoid, Activation.Sigmoid, Loss.SumSquaredError, 64 },
+        { [17, 9, 33], Activation.Tanh, Activation.Identity, Loss.MeanSquaredError, 40 },
+        { [6, 4, 3], Activation.Relu, Activation.Softmax, Loss.MeanSquaredError, 40 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Setups))]
+    public void Warm_single_thread_step_allocates_nothing_at_any_batch_size(int[] sizes, Activation hidden, Activation output, Loss loss, int maxBatch)
+    {
+        Network network = Network.Create(sizes, hidden, output, seed: 1);
+        using var trainer = new Trainer(network, loss, new Sgd(1e-3f), maxBatch, maxDegreeOfParallelism: 1);
+        int nIn = network.InputSize, nOut = network.OutputSize;
+        float[] inputs = new float[maxBatch * nIn], targets = new float[maxBatch * nOut];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = ((i % 13) - 6) * 0.125f;
+        }
+
+        for (int b = 0; b < maxBatch; b++)
+        {
+            targets[(b * nOut) + (b % nOut)] = 1;
+        }
+
+        for (int warmUp = 0; warmUp < 2; warmUp++)
+        {
+            for (int batch = 1; batch <= maxBatch; batch++)
+            {
+                trainer.Step(inputs.AsSpan(0, batch * nIn), targets.AsSpan(0, batch * nOut));
+            }
+        }
+
+        for (int batch = 1; batch <= maxBatch; batch++)
+        {
+            float loss1 = float.NaN;
+            long allocated = AllocationProbe.OnThisThread(() => loss1 = trainer.Step(inputs.AsSpan(0, batch * nIn), targets.AsSpan(0, batch * nOut)));
+            Assert.True(allocated == 0, $"[{string.Join("-", sizes)}] {loss} batch {batch}: a warm Step allocated {allocated} bytes.");
+            Assert.True(float.IsFinite(loss1) && loss1 > 0, $"Step returned the loss {loss1}.");
+        }
+    }
+}
