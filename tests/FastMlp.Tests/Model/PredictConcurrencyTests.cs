@@ -1,0 +1,159 @@
+// PredictConcurrencyTests: one Network serves many threads (issue 4). Six threads, each with its own
+// Workspace (1 thread, or 2 so that callers also contend for the GEMM worker pool), predict different
+// batches of the same inputs at the same time, many rounds; every result is bit-identical to the serial
+// result computed beforehand. And one Workspace is for one caller at a time: while it is in use,
+// another Predict on it throws InvalidOperationException and writes nothing; two threads hammering one
+// Workspace either get that exception or exact results, never corrupt ones.
+using FastMlp.Tests.Infrastructure;
+
+namespace FastMlp.Tests.Model;
+
+[Collection(SerialTestGroup.Name)]
+public sealed class PredictConcurrencyTests
+{
+    private const int MaxBatch = 48;
+    private static readonly int[] s_batches = [1, 2, 7, 16, 31, 48];
+
+    private readonly Network _network;
+    private readonly float[] _inputs;
+    private readonly float[][] _serial;   // per batch size in s_batches
+
+    public PredictConcurrencyTests()
+    {
+        var t = new MlpTestCase([784, 256, 128, 10], Activation.Relu, Activation.Softmax, Loss.CrossEntropy, MaxBatch, MlpTargets.OneHot, 1, 1, Seed: 9);
+        var data = MlpTestData.Create(t);
+        _network = MlpCheck.CreateNetwork(t, data);
+        _inputs = data.Inputs;
+        using Workspace workspace = _network.CreateWorkspace(MaxBatch, 1);
+        _serial = [.. s_batches.Select(batch => Predict(workspace, batch))];
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Concurrent_callers_with_their_own_workspaces_get_the_serial_bits(int threadsPerWorkspace)
+    {
+        const int callers = 6, rounds = 15;
+        using var start = new Barrier(callers);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Thread[] threads = [.. Enumerable.Range(0, callers).Select(c => new Thread(() =>
+        {
+            using Workspace workspace = _network.CreateWorkspace(MaxBatch, threadsPerWorkspace);
+            start.SignalAndWait();
+            for (int round = 0; round < rounds; round++)
+            {
+                int which = (c + round) % s_batches.Length;
+                try
+                {
+                    float[] got = Predict(workspace, s_batches[which]);
+                    if (!got.AsSpan().SequenceEqual(_serial[which]))
+                    {
+                        failures.Enqueue($"caller {c}, round {round}, batch {s_batches[which]}: bits differ");
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"caller {c}, round {round}: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        }))];
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.True(failures.IsEmpty, "Results differing from the serial ones: " + string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void A_workspace_in_use_refuses_a_second_caller_and_writes_nothing()
+    {
+        using Workspace workspace = _network.CreateWorkspace(MaxBatch, 1);
+        float[] outputs = new float[10];
+        Array.Fill(outputs, -7f);
+        workspace.Enter();   // what Predict does first: now the workspace is busy
+        try
+        {
+            Exception? error = null;
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    Assert.Throws<InvalidOperationException>(() => _network.Predict(_inputs.AsSpan(0, 784), outputs, workspace));
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+            Assert.Null(error);
+            Assert.Throws<InvalidOperationException>(() => _network.Predict(_inputs.AsSpan(0, 784), outputs, workspace));   // the owner's own thread too
+            Assert.All(outputs, y => Assert.Equal(-7f, y));
+        }
+        finally
+        {
+            workspace.Exit();
+        }
+
+        _network.Predict(_inputs.AsSpan(0, 784), outputs, workspace);   // free again
+        MlpAssert.BitIdentical(_serial[0], outputs, "outputs once the workspace is free");
+    }
+
+    [Fact]
+    public void Two_threads_sharing_a_workspace_never_get_corrupt_results()
+    {
+        const int rounds = 200;
+        using Workspace shared = _network.CreateWorkspace(MaxBatch, 1);
+        using var start = new Barrier(2);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Thread[] threads = [.. Enumerable.Range(0, 2).Select(c => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int round = 0; round < rounds; round++)
+            {
+                int which = s_batches.Length - 1 - ((c + round) % 3);   // the larger batches: long calls, more overlap
+                try
+                {
+                    float[] got = Predict(shared, s_batches[which]);
+                    if (!got.AsSpan().SequenceEqual(_serial[which]))
+                    {
+                        failures.Enqueue($"thread {c}, round {round}: corrupt result");
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // The documented refusal: fine.
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"thread {c}, round {round}: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        }))];
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.True(failures.IsEmpty, string.Join("; ", failures));
+    }
+
+    private float[] Predict(Workspace workspace, int batch)
+    {
+        float[] outputs = new float[batch * 10];
+        _network.Predict(_inputs.AsSpan(0, batch * 784), outputs, workspace);
+        return outputs;
+    }
+}
