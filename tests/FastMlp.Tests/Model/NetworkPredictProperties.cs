@@ -11,7 +11,7 @@ namespace FastMlp.Tests.Model;
 
 public sealed class NetworkPredictProperties
 {
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 300)]
     public Property Predict_matches_NaiveMlp_forward() =>
         Prop.ForAll(MlpGenerators.Arbitrary(MlpGenerators.AnyCases), MlpCheck.PredictMatchesNaive);
 }

@@ -34,7 +34,7 @@ public sealed class PredictBatchConsistencyTests
         }
     }
 
-    [Property(MaxTest = 100)]
+    [Property(MaxTest = 200)]
     public Property Random_architectures_and_batches_agree_row_by_row() =>
         Prop.ForAll(
             MlpGenerators.Arbitrary(MlpGenerators.AnyCases),

@@ -13,7 +13,7 @@ namespace FastMlp.Tests.Training;
 
 public sealed class TrainerStepProperties
 {
-    private const int CasesPerCombination = 15;
+    private const int CasesPerCombination = 40;
 
     public static TheoryData<Activation, Activation, Loss> Combinations()
     {
@@ -34,7 +34,7 @@ public sealed class TrainerStepProperties
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(CasesPerCombination), Prop.ForAll(cases, MlpCheck.StepMatchesNaive));
     }
 
-    [Property(MaxTest = 100)]
+    [Property(MaxTest = 200)]
     public Property Any_combination_matches_NaiveMlp() =>
         Prop.ForAll(MlpGenerators.Arbitrary(MlpGenerators.AnyCases), MlpCheck.StepMatchesNaive);
 }
