@@ -36,6 +36,18 @@ internal static class MlpGenerators
         }
     }
 
+    /// <summary><see cref="LegalCombinations"/> as xunit theory rows (hidden, output, loss).</summary>
+    public static TheoryData<Activation, Activation, Loss> LegalCombinationRows()
+    {
+        var rows = new TheoryData<Activation, Activation, Loss>();
+        foreach ((Activation hidden, Activation output, Loss loss) in LegalCombinations())
+        {
+            rows.Add(hidden, output, loss);
+        }
+
+        return rows;
+    }
+
     /// <summary>A layer width or a batch size in 1..MaxSize, biased toward vector and tile edges.</summary>
     public static Gen<int> Size { get; } = Gen.Frequency(
         (2, Gen.Choose(1, 3)),

@@ -10,7 +10,7 @@ namespace FastMlp.Tests.Reference;
 
 public sealed class NaiveMlpTests
 {
-    public static TheoryData<Activation, Activation, Loss> Combinations() => Training.TrainerStepProperties.Combinations();
+    public static TheoryData<Activation, Activation, Loss> Combinations() => MlpGenerators.LegalCombinationRows();
 
     [Fact]
     public void Layout_forward_and_losses_match_a_network_worked_by_hand()

@@ -16,7 +16,7 @@ public sealed class GradientCheckTests
     private const int Batch = 3;
     private const double DifferenceError = 1e-8;
 
-    public static TheoryData<Activation, Activation, Loss> Combinations() => TrainerStepProperties.Combinations();
+    public static TheoryData<Activation, Activation, Loss> Combinations() => MlpGenerators.LegalCombinationRows();
 
     [Theory]
     [MemberData(nameof(Combinations))]

@@ -15,16 +15,7 @@ public sealed class TrainerStepProperties
 {
     private const int CasesPerCombination = 40;
 
-    public static TheoryData<Activation, Activation, Loss> Combinations()
-    {
-        var data = new TheoryData<Activation, Activation, Loss>();
-        foreach ((Activation hidden, Activation output, Loss loss) in MlpGenerators.LegalCombinations())
-        {
-            data.Add(hidden, output, loss);
-        }
-
-        return data;
-    }
+    public static TheoryData<Activation, Activation, Loss> Combinations() => MlpGenerators.LegalCombinationRows();
 
     [Theory]
     [MemberData(nameof(Combinations))]
