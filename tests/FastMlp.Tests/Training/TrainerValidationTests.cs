@@ -27,7 +27,7 @@ public sealed class TrainerValidationTests
     [Fact]
     public void An_undefined_loss_throws_ArgumentOutOfRangeException()
     {
-        ArgumentAssert.Throws<ArgumentOutOfRangeException>("loss", () => new Trainer(_network, (Loss)42, new Sgd(0.1f), MaxBatch).Dispose(), "42");
+        AssertConstructorRejected<ArgumentOutOfRangeException>(_network, "loss", () => new Trainer(_network, (Loss)42, new Sgd(0.1f), MaxBatch), ["42"]);
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public sealed class TrainerValidationTests
     public void CrossEntropy_without_a_softmax_output_throws(Activation output)
     {
         Network network = Network.Create([3, 4, 2], Activation.Tanh, output, seed: 11);
-        ArgumentAssert.Throws<ArgumentException>("loss", () => new Trainer(network, Loss.CrossEntropy, new Sgd(0.1f), MaxBatch).Dispose(), "Softmax", output.ToString());
+        AssertConstructorRejected<ArgumentException>(network, "loss", () => new Trainer(network, Loss.CrossEntropy, new Sgd(0.1f), MaxBatch), ["Softmax", output.ToString()]);
     }
 
     [Theory]
@@ -46,8 +46,8 @@ public sealed class TrainerValidationTests
     [InlineData(-1)]
     public void A_max_batch_below_one_throws(int maxBatch)
     {
-        ArgumentAssert.Throws<ArgumentOutOfRangeException>(
-            nameof(maxBatch), () => new Trainer(_network, Loss.MeanSquaredError, new Sgd(0.1f), maxBatch).Dispose(), maxBatch.ToString(CultureInfo.InvariantCulture));
+        AssertConstructorRejected<ArgumentOutOfRangeException>(
+            _network, nameof(maxBatch), () => new Trainer(_network, Loss.MeanSquaredError, new Sgd(0.1f), maxBatch), [maxBatch.ToString(CultureInfo.InvariantCulture)]);
     }
 
     [Theory]
@@ -55,10 +55,11 @@ public sealed class TrainerValidationTests
     [InlineData(-2)]
     public void A_degree_of_parallelism_of_zero_or_below_minus_one_throws(int maxDegreeOfParallelism)
     {
-        ArgumentAssert.Throws<ArgumentOutOfRangeException>(
+        AssertConstructorRejected<ArgumentOutOfRangeException>(
+            _network,
             nameof(maxDegreeOfParallelism),
-            () => new Trainer(_network, Loss.MeanSquaredError, new Sgd(0.1f), MaxBatch, maxDegreeOfParallelism).Dispose(),
-            maxDegreeOfParallelism.ToString(CultureInfo.InvariantCulture));
+            () => new Trainer(_network, Loss.MeanSquaredError, new Sgd(0.1f), MaxBatch, maxDegreeOfParallelism),
+            [maxDegreeOfParallelism.ToString(CultureInfo.InvariantCulture)]);
     }
 
     [Fact]
@@ -100,6 +101,14 @@ public sealed class TrainerValidationTests
         Assert.Throws<ObjectDisposedException>(() => trainer.Step(Inputs(6), [1, 0, 0, 1]));
         MlpAssert.BitIdentical(parameters, _network.Parameters, "parameters after the throw");
         MlpAssert.BitIdentical(gradients, trainer.Gradients, "gradients after the throw");
+    }
+
+    private static void AssertConstructorRejected<TException>(Network network, string paramName, Func<Trainer> create, string[] mentions)
+        where TException : ArgumentException
+    {
+        float[] parameters = network.Parameters.ToArray();
+        ArgumentAssert.Throws<TException>(paramName, () => create().Dispose(), mentions);
+        MlpAssert.BitIdentical(parameters, network.Parameters, "parameters after the throw");
     }
 
     private void AssertStepRejected(string paramName, int inputs, int targets, string[] mentions)
