@@ -18,8 +18,13 @@ internal sealed class WorkerPool
     /// <summary>How long an idle worker spins for the next job before sleeping: 100 µs.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
+    // Per worker: Idle (spinning or running), Sleeping (committed to waiting on its event) or Signalled.
+    // The dispatcher sets its event only when it takes a worker out of Sleeping, so no Set is ever left
+    // pending for a worker that found its job while spinning.
+    private const int Idle = 0, Sleeping = 1, Signalled = 2;
+
     private readonly ManualResetEventSlim[] _start;
-    private readonly int[] _signals;
+    private readonly int[] _states;
     private readonly ManualResetEventSlim _done = new(false);
     private readonly SpinBarrier _barrier = new();
     private readonly Lock _gate = new();
@@ -31,7 +36,7 @@ internal sealed class WorkerPool
     private WorkerPool(int threads)
     {
         _start = new ManualResetEventSlim[threads];
-        _signals = new int[threads];
+        _states = new int[threads];
         for (int t = 0; t < threads; t++)
         {
             _start[t] = new ManualResetEventSlim(false);
@@ -84,8 +89,10 @@ internal sealed class WorkerPool
             Volatile.Write(ref _pending, workers - 1);
             for (int w = 1; w < workers; w++)
             {
-                Volatile.Write(ref _signals[w - 1], 1);
-                _start[w - 1].Set();
+                if (Interlocked.Exchange(ref _states[w - 1], Signalled) == Sleeping)
+                {
+                    _start[w - 1].Set();
+                }
             }
 
             // The body does not throw for validated arguments; if it does, the others still finish
@@ -109,14 +116,14 @@ internal sealed class WorkerPool
         ManualResetEventSlim start = _start[index];
         while (true)
         {
-            if (!SpinForSignal(index))
+            if (!SpinForSignal(index) && Interlocked.CompareExchange(ref _states[index], Sleeping, Idle) == Idle)
             {
+                // Committed to sleeping: the dispatcher saw Sleeping and sets the event exactly once.
                 start.Wait();
+                start.Reset();
             }
 
-            // The caller signals again only after this job is done, so resetting here loses nothing.
-            start.Reset();
-            Volatile.Write(ref _signals[index], 0);
+            Volatile.Write(ref _states[index], Idle);
             Execute(_job!, index + 1);
             if (Interlocked.Decrement(ref _pending) == 0)
             {
@@ -129,7 +136,7 @@ internal sealed class WorkerPool
     private bool SpinForSignal(int index)
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        while (Volatile.Read(ref _signals[index]) == 0)
+        while (Volatile.Read(ref _states[index]) != Signalled)
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {

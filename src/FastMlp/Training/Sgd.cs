@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace FastMlp;
 
 /// <summary>Plain stochastic gradient descent: p ← p − lr · g, in place.</summary>
@@ -24,6 +22,6 @@ public sealed class Sgd : IOptimizer
     public void Step(ReadOnlySpan<float> gradients, Span<float> parameters)
     {
         OptimizerArguments.Validate(gradients, parameters);
-        TensorPrimitives.MultiplyAdd(gradients, -LearningRate, parameters, parameters);
+        Axpy.Run(-LearningRate, gradients, parameters);
     }
 }

@@ -52,6 +52,36 @@ public sealed class GemmThreadingTests
         AgreeAcrossThreadCounts(new GemmTestCase(20, 1200, 400, true, true, 0, 0, 0, 2f, 0f, GemmData.Uniform, 4), call, name);
     }
 
+    [Fact]
+    public void Bursts_and_pauses_between_parallel_calls_never_lose_or_repeat_a_job()
+    {
+        // Calls back to back (the worker is still spinning) alternate with pauses long enough for it to
+        // fall asleep on its event; the hand-over between those states once ran a job twice. With β = 1 a
+        // job run twice adds its product twice, so every result must equal the single-thread one.
+        const int m = 64, n = 256, k = 512;
+        var random = new Random(9);
+        float[] a = new float[m * k], b = new float[k * n], want = new float[m * n], got = new float[m * n];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = (float)random.NextDouble() - 0.5f;
+        }
+
+        for (int i = 0; i < b.Length; i++)
+        {
+            b[i] = (float)random.NextDouble() - 0.5f;
+        }
+
+        Array.Fill(want, 1f);
+        Gemm.Multiply(a, k, false, b, n, false, want, n, m, n, k, 1f, 1f, maxDegreeOfParallelism: 1);
+        for (int call = 0; call < 400; call++)
+        {
+            Array.Fill(got, 1f);
+            Gemm.Multiply(a, k, false, b, n, false, got, n, m, n, k, 1f, 1f, maxDegreeOfParallelism: 2);
+            GemmAssert.BitIdentical(want, got, $"call {call}");
+            Thread.Sleep(call % 2);
+        }
+    }
+
     private static void AgreeAcrossThreadCounts(GemmTestCase t, GemmCall call, string implementation)
     {
         float[] one = Run(t with { Threads = 1 }, call, implementation, checkAgainstNaive: true);
