@@ -1,21 +1,20 @@
 namespace FastMlp;
 
 /// <summary>Plain stochastic gradient descent: p ← p − lr · g, in place.</summary>
-public sealed class Sgd : IOptimizer
+public sealed class Sgd : IAdjustableOptimizer
 {
     /// <param name="learningRate">The step size lr; positive and finite.</param>
     public Sgd(float learningRate)
     {
-        if (!(learningRate > 0) || !float.IsFinite(learningRate))
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(learningRate), learningRate, "The learning rate must be positive and finite.");
-        }
-
         LearningRate = learningRate;
     }
 
-    /// <summary>The step size.</summary>
-    public float LearningRate { get; }
+    /// <summary>The step size lr; positive and finite.</summary>
+    public float LearningRate
+    {
+        get;
+        set => field = OptimizerArguments.ValidLearningRate(value);
+    }
 
     /// <summary>p ← p − lr · g</summary>
     /// <exception cref="ArgumentException">The lengths differ or the spans overlap.</exception>
