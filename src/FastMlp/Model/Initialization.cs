@@ -1,22 +1,27 @@
 // Seeded weight initialization: the same seed gives bit-identical parameters on every machine (the
-// generator is integer-only SplitMix64; the scaling is one float multiply).
-// Default: Glorot/Xavier uniform U(±√(6 / (in + out))) for Identity, Sigmoid, Tanh and Softmax layers
-// (Glorot & Bengio 2010), He uniform U(±√(6 / in)) for ReLU layers (He et al. 2015); biases 0.
+// generator is integer-only SplitMix64; the scaling is done in double, then rounded once to float).
+// WeightInitialization.Default: He uniform U(±√(6 / in)) for ReLU layers (He et al. 2015), Glorot
+// uniform U(±√(6 / (in + out))) for the others (Glorot & Bengio 2010); biases 0. The normal variants
+// use the same variances (2 / in, 2 / (in + out)) through Box–Muller.
 namespace FastMlp;
 
 internal static class Initialization
 {
-    public static void Initialize(Span<float> parameters, ParameterLayout layout, Activation[] activations, int seed)
+    public static void Initialize(Span<float> parameters, ParameterLayout layout, Activation[] activations, WeightInitialization scheme, int seed)
     {
         var random = new SplitMix64((ulong)(uint)seed);
         for (int l = 0; l < layout.Layers; l++)
         {
             int fanIn = layout.In(l), fanOut = layout.Out(l);
-            double limit = activations[l] == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
+            WeightInitialization layerScheme = scheme != WeightInitialization.Default ? scheme
+                : activations[l] == Activation.Relu ? WeightInitialization.HeUniform : WeightInitialization.GlorotUniform;
+            double fans = layerScheme is WeightInitialization.HeUniform or WeightInitialization.HeNormal ? fanIn : fanIn + fanOut;
+            bool normal = layerScheme is WeightInitialization.GlorotNormal or WeightInitialization.HeNormal;
+            double limit = Math.Sqrt(6 / fans), deviation = Math.Sqrt(2 / fans);   // U(±a) has variance a² / 3
             Span<float> weights = parameters.Slice(layout.WeightOffset(l), fanIn * fanOut);
             for (int i = 0; i < weights.Length; i++)
             {
-                weights[i] = (float)(limit * ((2 * random.NextDouble()) - 1));
+                weights[i] = (float)(normal ? deviation * random.NextGaussian() : limit * ((2 * random.NextDouble()) - 1));
             }
 
             parameters.Slice(layout.BiasOffset(l), fanOut).Clear();
@@ -38,5 +43,8 @@ internal static class Initialization
 
         /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
         public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+
+        /// <summary>Standard normal by Box–Muller (one of the pair; 1 − u keeps the logarithm finite).</summary>
+        public double NextGaussian() => Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
     }
 }

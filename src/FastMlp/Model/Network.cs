@@ -2,6 +2,8 @@
 // parameters at once), 64-byte aligned and pinned so kernels take its address once. Immutable while
 // predicting, so one Network serves any number of threads, each with its own Workspace.
 
+using System.Numerics.Tensors;
+
 namespace FastMlp;
 
 /// <summary>A multi-layer perceptron: dense layers with one activation for the hidden layers and one for the output layer.</summary>
@@ -50,14 +52,23 @@ public sealed unsafe class Network
     internal float* ParametersPointer => _parameters.Pointer;
 
     /// <summary>
-    /// Creates a network with seeded initial weights: Glorot/Xavier uniform for Identity, Sigmoid, Tanh and
-    /// Softmax layers, He uniform for ReLU layers, zero biases. The same seed gives bit-identical parameters.
+    /// Creates a network with seeded initial weights: He uniform for ReLU layers, Glorot uniform for the
+    /// others, zero biases (<see cref="WeightInitialization.Default"/>). The same seed gives bit-identical parameters.
     /// </summary>
     /// <param name="layerSizes">[inputs, hidden..., outputs]: at least two sizes, each at least 1.</param>
     /// <param name="hidden">Activation of the hidden layers; not Softmax.</param>
     /// <param name="output">Activation of the output layer.</param>
     /// <param name="seed">Seed of the weight initialization.</param>
-    public static Network Create(IReadOnlyList<int> layerSizes, Activation hidden, Activation output, int seed)
+    public static Network Create(IReadOnlyList<int> layerSizes, Activation hidden, Activation output, int seed) =>
+        Create(layerSizes, hidden, output, seed, WeightInitialization.Default);
+
+    /// <summary>Creates a network whose initial weights are drawn by <paramref name="initialization"/> from <paramref name="seed"/>; biases start at 0.</summary>
+    /// <param name="layerSizes">[inputs, hidden..., outputs]: at least two sizes, each at least 1.</param>
+    /// <param name="hidden">Activation of the hidden layers; not Softmax.</param>
+    /// <param name="output">Activation of the output layer.</param>
+    /// <param name="seed">Seed of the weight initialization.</param>
+    /// <param name="initialization">The distribution of the initial weights.</param>
+    public static Network Create(IReadOnlyList<int> layerSizes, Activation hidden, Activation output, int seed, WeightInitialization initialization)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
         if (layerSizes.Count < 2)
@@ -76,13 +87,18 @@ public sealed unsafe class Network
 
         ValidateActivation(hidden, nameof(hidden));
         ValidateActivation(output, nameof(output));
+        if (!Enum.IsDefined(initialization))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(initialization), initialization, $"{initialization} is not a WeightInitialization.");
+        }
+
         if (hidden == Activation.Softmax && sizes.Length > 2)
         {
             ThrowHelper.ThrowArgument(nameof(hidden), "Softmax is only supported on the output layer.");
         }
 
         var network = new Network(sizes, hidden, output);
-        Initialization.Initialize(network.Parameters, network.Layout, network._activations, seed);
+        Initialization.Initialize(network.Parameters, network.Layout, network._activations, initialization, seed);
         return network;
     }
 
@@ -126,6 +142,66 @@ public sealed unsafe class Network
         {
             workspace.Exit();
         }
+    }
+
+    /// <summary>
+    /// The predicted class of each input row: the index of its largest output (the first on a tie).
+    /// classes[i] is written for i &lt; batch, batch = inputs.Length / InputSize. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The inputs are not a whole batch, the batch exceeds the workspace, or classes is too short.</exception>
+    public void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes, Workspace workspace)
+    {
+        int batch = ValidateBatch(inputs, workspace);
+        if (classes.Length < batch)
+        {
+            ThrowHelper.ThrowArgument(nameof(classes), $"classes has {classes.Length} elements but inputs holds {batch} samples.");
+        }
+
+        workspace.Enter();
+        try
+        {
+            float* y = workspace.Activation(Layout.Layers - 1);
+            fixed (float* x = inputs)
+            {
+                Forward(x, batch, workspace, y);
+            }
+
+            for (int r = 0; r < batch; r++)
+            {
+                classes[r] = TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(y + (r * OutputSize), OutputSize));
+            }
+        }
+        finally
+        {
+            workspace.Exit();
+        }
+    }
+
+    /// <summary>The fraction of <paramref name="data"/>'s samples whose predicted class is their label, in batches of the workspace's MaxBatch.</summary>
+    /// <exception cref="ArgumentException">The data is not a classification set of this network's shape.</exception>
+    public float Accuracy(Dataset data, Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!data.IsClassification || data.FeatureCount != InputSize || data.TargetCount != OutputSize)
+        {
+            ThrowHelper.ThrowArgument(nameof(data), $"Accuracy needs a classification set of {InputSize} features and {OutputSize} classes; this one has {data.FeatureCount} features and {data.TargetCount} {(data.IsClassification ? "classes" : "regression targets")}.");
+        }
+
+        Span<int> predicted = stackalloc int[Math.Min(workspace.MaxBatch, 256)];
+        long correct = 0;
+        for (int first = 0; first < data.Count; first += predicted.Length)
+        {
+            int rows = Math.Min(predicted.Length, data.Count - first);
+            PredictClasses(data.Features.Slice(first * InputSize, rows * InputSize), predicted, workspace);
+            ReadOnlySpan<int> labels = data.Labels.Slice(first, rows);
+            for (int r = 0; r < rows; r++)
+            {
+                correct += predicted[r] == labels[r] ? 1 : 0;
+            }
+        }
+
+        return data.Count == 0 ? float.NaN : (float)((double)correct / data.Count);
     }
 
     /// <summary>Runs every layer; layer l writes workspace.Activation(l), except the last, which writes <paramref name="output"/>.</summary>

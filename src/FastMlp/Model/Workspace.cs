@@ -1,6 +1,7 @@
 // Everything one forward (and, for a Trainer, backward) pass needs for up to MaxBatch samples, in one
-// 64-byte-aligned native block: the output of every layer (the last one only when training, since
-// Predict writes it straight into the caller's span) and two delta buffers that backward ping-pongs.
+// 64-byte-aligned native block: the output of every layer (Predict writes the last one straight into
+// the caller's span; PredictClasses and training read it here) and, for training, two delta buffers
+// that backward ping-pongs.
 // Built once, reused by every call; one Workspace per concurrent caller, disposed by its creator.
 namespace FastMlp;
 
@@ -28,10 +29,7 @@ public sealed unsafe class Workspace : IDisposable
         {
             _activationOffsets[l] = (int)total;
             widest = Math.Max(widest, layout.Out(l));
-            if (training || l < layout.Layers - 1)
-            {
-                total += Aligned((long)maxBatch * layout.Out(l));
-            }
+            total += Aligned((long)maxBatch * layout.Out(l));
         }
 
         _deltaOffsets = new int[training ? 2 : 0];

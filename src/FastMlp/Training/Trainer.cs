@@ -8,7 +8,7 @@
 namespace FastMlp;
 
 /// <summary>Trains a <see cref="Network"/> by backpropagation, one batch per <see cref="Step"/>.</summary>
-public sealed unsafe class Trainer : IDisposable
+public sealed unsafe partial class Trainer : IDisposable
 {
     private readonly Workspace _workspace;
     private readonly PinnedFloats _gradients;

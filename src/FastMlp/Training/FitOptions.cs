@@ -1,0 +1,44 @@
+namespace FastMlp;
+
+/// <summary>How <see cref="Trainer.Fit"/> runs: epochs, batches, shuffling, validation, schedule, early stopping, progress.</summary>
+public sealed class FitOptions
+{
+    /// <summary>Passes over the training set; at least 1. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>
+    /// Samples per step, from 1 (per-sample SGD) to the trainer's MaxBatch (the whole set: full-batch
+    /// descent). The last batch of an epoch holds the remainder. Default 32.
+    /// </summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Seed of the per-epoch reshuffling; the same seed gives the same order on every run.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Whether to reshuffle the training set before every epoch. Default true.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>A separate validation set, evaluated after every epoch.</summary>
+    public Dataset? Validation { get; init; }
+
+    /// <summary>
+    /// The fraction of the training set, taken from its end before any shuffling, held out for validation
+    /// (as Keras' validation_split); 0 (the default) for none. In [0, 1); not together with <see cref="Validation"/>.
+    /// </summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>Changes the learning rate before every epoch; needs an <see cref="IAdjustableOptimizer"/>.</summary>
+    public ILearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>
+    /// Stop after this many epochs in a row without a lower monitored loss (the validation loss, or the
+    /// training loss without validation); 0 (the default) never stops early.
+    /// </summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>With early stopping: end with the parameters of the epoch of lowest monitored loss. Default true.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
+
+    /// <summary>Receives one report per finished epoch, on the thread running the fit.</summary>
+    public IProgress<EpochReport>? Progress { get; init; }
+}

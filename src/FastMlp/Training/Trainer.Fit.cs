@@ -1,0 +1,202 @@
+// The training loop over a Dataset (Keras' fit): epochs of seeded reshuffles, batches gathered into two
+// buffers allocated once per fit (so an epoch allocates nothing per step), running training metrics read
+// off the outputs each step already computed, validation after every epoch, a learning-rate schedule,
+// early stopping with the best parameters restored, IProgress reports and cancellation between steps
+// (the parameters are always those after the last whole step).
+using System.Diagnostics;
+
+namespace FastMlp;
+
+public sealed unsafe partial class Trainer
+{
+    /// <summary>Trains on <paramref name="training"/> as <paramref name="options"/> say and returns the per-epoch history.</summary>
+    /// <exception cref="ArgumentException">The data does not fit the network, or an option is out of range.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last whole step.</exception>
+    public FitResult Fit(Dataset training, FitOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateFitOptions(training, options);
+        Dataset? validation = options.Validation;
+        if (options.ValidationSplit > 0)
+        {
+            int held = (int)Math.Round(training.Count * options.ValidationSplit);
+            validation = training.Slice(training.Count - held, held);
+            training = training.Slice(0, training.Count - held);
+        }
+
+        var adjustable = Optimizer as IAdjustableOptimizer;
+        float initialRate = adjustable?.LearningRate ?? float.NaN;
+        var order = new int[training.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var random = new Random(options.Seed);
+        var batchInputs = new float[options.BatchSize * Network.InputSize];
+        var batchTargets = new float[options.BatchSize * Network.OutputSize];
+        float[]? best = options.EarlyStoppingPatience > 0 && options.RestoreBestWeights ? new float[Network.Parameters.Length] : null;
+        var history = new List<EpochReport>(options.Epochs);
+        float monitored = float.NaN, bestLoss = float.PositiveInfinity;
+        int bestEpoch = 0, sinceBest = 0;
+        bool stoppedEarly = false;
+        long start = Stopwatch.GetTimestamp();
+        for (int epoch = 0; epoch < options.Epochs && !stoppedEarly; epoch++)
+        {
+            if (options.LearningRateSchedule is { } schedule)
+            {
+                adjustable!.LearningRate = schedule.RateFor(epoch, initialRate, monitored);
+            }
+
+            if (options.Shuffle)
+            {
+                random.Shuffle(order);
+            }
+
+            long epochStart = Stopwatch.GetTimestamp();
+            EpochMetrics trained = TrainEpoch(training, order, options.BatchSize, batchInputs, batchTargets, cancellationToken);
+            double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
+            EpochMetrics? validated = validation is null ? null : Evaluate(validation);
+            monitored = validated?.Loss ?? trained.Loss;
+            var report = new EpochReport(epoch + 1, options.Epochs, adjustable?.LearningRate ?? float.NaN, trained, validated, training.Count / seconds, Stopwatch.GetElapsedTime(start));
+            history.Add(report);
+            options.Progress?.Report(report);
+
+            if (monitored < bestLoss)
+            {
+                bestLoss = monitored;
+                bestEpoch = epoch + 1;
+                sinceBest = 0;
+                Network.Parameters.CopyTo(best);
+            }
+            else if (options.EarlyStoppingPatience > 0 && ++sinceBest >= options.EarlyStoppingPatience)
+            {
+                stoppedEarly = epoch + 1 < options.Epochs;
+                break;
+            }
+        }
+
+        if (best is not null && bestEpoch > 0)
+        {
+            best.CopyTo(Network.Parameters);
+        }
+
+        return new FitResult(history, bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>Loss and accuracy (classification) or mean absolute error (regression) of the network on <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException">The data's feature or target count does not match the network.</exception>
+    public EpochMetrics Evaluate(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ValidateShape(data, nameof(data));
+        ParameterLayout layout = Network.Layout;
+        int last = layout.Layers - 1, n = Network.OutputSize;
+        var metrics = default(Metrics);
+        _workspace.Enter();
+        try
+        {
+            fixed (float* features = data.Features, targets = data.Targets)
+            {
+                for (int first = 0; first < data.Count; first += MaxBatch)
+                {
+                    int rows = Math.Min(MaxBatch, data.Count - first);
+                    float* y = _workspace.Activation(last), t = targets + ((long)first * n);
+                    Network.Forward(features + ((long)first * Network.InputSize), rows, _workspace, y);
+                    float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, y, t, rows, n, _workspace.Delta(0));
+                    metrics.Add(loss, y, t, rows, n, data.IsClassification ? data.Labels.Slice(first, rows) : default, default);
+                }
+            }
+        }
+        finally
+        {
+            _workspace.Exit();
+        }
+
+        return metrics.Result(data.IsClassification, n);
+    }
+
+    /// <summary>One pass over <paramref name="data"/> in the given order; allocates nothing.</summary>
+    internal EpochMetrics TrainEpoch(Dataset data, int[] order, int batchSize, float[] batchInputs, float[] batchTargets, CancellationToken cancellationToken)
+    {
+        int inputs = Network.InputSize, n = Network.OutputSize, last = Network.Layout.Layers - 1;
+        ReadOnlySpan<float> features = data.Features, targets = data.Targets;
+        ReadOnlySpan<int> labels = data.Labels;
+        var metrics = default(Metrics);
+        for (int first = 0; first < order.Length; first += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = Math.Min(batchSize, order.Length - first);
+            for (int r = 0; r < rows; r++)
+            {
+                int sample = order[first + r];
+                features.Slice(sample * inputs, inputs).CopyTo(batchInputs.AsSpan(r * inputs));
+                targets.Slice(sample * n, n).CopyTo(batchTargets.AsSpan(r * n));
+            }
+
+            float loss = Step(batchInputs.AsSpan(0, rows * inputs), batchTargets.AsSpan(0, rows * n));
+            fixed (float* t = batchTargets)
+            {
+                metrics.Add(loss, _workspace.Activation(last), t, rows, n, labels, order.AsSpan(first, rows));
+            }
+        }
+
+        return metrics.Result(data.IsClassification, n);
+    }
+
+    private void ValidateFitOptions(Dataset training, FitOptions options)
+    {
+        ValidateShape(training, nameof(training));
+        if (options.Epochs < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.Epochs, $"Epochs is {options.Epochs}; at least 1.");
+        }
+
+        if (options.BatchSize < 1 || options.BatchSize > MaxBatch)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.BatchSize, $"BatchSize is {options.BatchSize}; it must be in [1, {MaxBatch}], the trainer's MaxBatch.");
+        }
+
+        if (!(options.ValidationSplit >= 0 && options.ValidationSplit < 1))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.ValidationSplit, $"ValidationSplit is {options.ValidationSplit}; it must be in [0, 1).");
+        }
+
+        if (options.ValidationSplit > 0 && options.Validation is not null)
+        {
+            ThrowHelper.ThrowArgument(nameof(options), "Give either a Validation set or a ValidationSplit, not both.");
+        }
+
+        int held = (int)Math.Round(training.Count * options.ValidationSplit);
+        if (training.Count - held < 1 || (options.ValidationSplit > 0 && held < 1))
+        {
+            ThrowHelper.ThrowArgument(nameof(training), $"{training.Count} samples with ValidationSplit {options.ValidationSplit} leave {training.Count - held} to train on and {held} to validate; each needs at least 1.");
+        }
+
+        if (options.Validation is { } validation)
+        {
+            ValidateShape(validation, nameof(options));
+        }
+
+        if (options.LearningRateSchedule is not null && Optimizer is not IAdjustableOptimizer)
+        {
+            ThrowHelper.ThrowArgument(nameof(options), $"A LearningRateSchedule needs an IAdjustableOptimizer; {Optimizer.GetType().Name} is not one.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(options.EarlyStoppingPatience, nameof(options));
+    }
+
+    private void ValidateShape(Dataset data, string name)
+    {
+        if (data.FeatureCount != Network.InputSize || data.TargetCount != Network.OutputSize)
+        {
+            ThrowHelper.ThrowArgument(name, $"The dataset has {data.FeatureCount} features and {data.TargetCount} targets per sample; the network takes {Network.InputSize} inputs and gives {Network.OutputSize} outputs.");
+        }
+
+        if (data.Count == 0)
+        {
+            ThrowHelper.ThrowArgument(name, "The dataset is empty.");
+        }
+    }
+}
