@@ -68,7 +68,10 @@ public sealed unsafe partial class Trainer
                 bestLoss = monitored;
                 bestEpoch = epoch + 1;
                 sinceBest = 0;
-                Network.Parameters.CopyTo(best);
+                if (best is not null)
+                {
+                    Network.Parameters.CopyTo(best);
+                }
             }
             else if (options.EarlyStoppingPatience > 0 && ++sinceBest >= options.EarlyStoppingPatience)
             {

@@ -1,8 +1,8 @@
 // Entry point of the single-precision GEMM: validates once at the public boundary, picks the
-// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of four paths by
-// shape: plain loops for tiny products (Gemm.Tiny.cs), the row path for m = 1 (Gemm.Row.cs), the
-// small path when op(A) fits one MC block (Gemm.Small.cs), the packed BLIS path otherwise
-// (Gemm.Driver.cs). Code below this file trusts its
+// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of five paths by
+// shape: plain loops for tiny products (Gemm.Tiny.cs), for m = 1 dot products against a transposed B
+// (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the small path when op(A) fits one MC block
+// (Gemm.Small.cs), the packed BLIS path otherwise (Gemm.Driver.cs). Code below this file trusts its
 // arguments.
 using System.Numerics.Tensors;
 
@@ -133,7 +133,11 @@ public static partial class Gemm
         int mcBlock = blocking.RowBlock(mrMax);
         bool rowsFitOneBlock = x.M <= mcBlock;
         int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, rowsFitOneBlock ? CeilDiv(x.N, nrMax) : CeilDiv(x.M, mrMax));
-        if (x.M == 1 && !x.TransposeB)
+        if (x.M == 1 && x.TransposeB && !x.TransposeA)
+        {
+            WorkerPool.Run(new DotPath(x), Math.Min(workers, CeilDiv(x.N, nrMax)));
+        }
+        else if (x.M == 1 && !x.TransposeB)
         {
             EnsureEach(context.PackedA, workers, x.TransposeA ? x.K : 0);
             WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), workers);
