@@ -1,12 +1,43 @@
+// Stochastic gradient descent with optional L2 weight decay, momentum and Nesterov momentum, as PyTorch's
+// torch.optim.SGD documents it (dampening 0); momentum and Nesterov after Sutskever, Martens, Dahl and
+// Hinton, "On the importance of initialization and momentum in deep learning", ICML 2013 (PyTorch's
+// reformulation, in which the velocity b carries gradients rather than steps, so lr can change freely).
+// With momentum 0 and no weight decay the update is Axpy's single fused multiply-add per element,
+// bit-identical to plain SGD, and the optimizer keeps no state (any length, every Step).
 namespace FastMlp;
 
-/// <summary>Plain stochastic gradient descent: p ← p − lr · g, in place.</summary>
+/// <summary>
+/// g' = g + λ·p;  b ← μ·b + g' (b₀ = 0);  p ← p − lr·d,  d = b, or d = g' + μ·b with Nesterov
+/// (Sutskever et al. 2013, as PyTorch's SGD). With μ = λ = 0: p ← p − lr·g.
+/// </summary>
 public sealed class Sgd : IAdjustableOptimizer
 {
+    private readonly OptimizerState _velocity = new(buffers: 1);
+
+    /// <summary>Plain SGD, p ← p − lr·g.</summary>
     /// <param name="learningRate">The step size lr; positive and finite.</param>
     public Sgd(float learningRate)
     {
         LearningRate = learningRate;
+    }
+
+    /// <param name="learningRate">The step size lr; positive and finite.</param>
+    /// <param name="momentum">μ in [0, 1); 0 (the default) for none.</param>
+    /// <param name="nesterov">Nesterov momentum, d = g' + μ·b; needs μ &gt; 0.</param>
+    /// <param name="weightDecay">λ ≥ 0, finite: the L2 penalty (λ/2)·‖p‖² added to the loss, i.e. λ·p added to the gradient.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of its range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nesterov"/> without momentum.</exception>
+    public Sgd(float learningRate, float momentum = 0, bool nesterov = false, float weightDecay = 0)
+    {
+        LearningRate = learningRate;
+        Momentum = OptimizerArguments.ValidDecayRate(momentum, nameof(momentum));
+        WeightDecay = OptimizerArguments.ValidNonNegative(weightDecay, nameof(weightDecay));
+        if (nesterov && momentum == 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(nesterov), "Nesterov momentum needs a momentum above 0; momentum is 0.");
+        }
+
+        Nesterov = nesterov;
     }
 
     /// <summary>The step size lr; positive and finite.</summary>
@@ -16,11 +47,41 @@ public sealed class Sgd : IAdjustableOptimizer
         set => field = OptimizerArguments.ValidLearningRate(value);
     }
 
-    /// <summary>p ← p − lr · g</summary>
-    /// <exception cref="ArgumentException">The lengths differ or the spans overlap.</exception>
+    /// <summary>The momentum μ in [0, 1); 0 for none.</summary>
+    public float Momentum { get; }
+
+    /// <summary>Whether the step is Nesterov's, d = g' + μ·b.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>The L2 weight decay λ added to the gradient as λ·p.</summary>
+    public float WeightDecay { get; }
+
+    /// <summary>
+    /// g' = g + λ·p;  b ← μ·b + g';  p ← p − lr·d,  d = b (or g' + μ·b with Nesterov); with μ = 0, p ← p − lr·g'.
+    /// The velocity b is allocated by the first Step with momentum, for its length.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The lengths differ, the spans overlap, or (with momentum) the parameters are not as long as those of the first Step.
+    /// Nothing is written then.
+    /// </exception>
     public void Step(ReadOnlySpan<float> gradients, Span<float> parameters)
     {
         OptimizerArguments.Validate(gradients, parameters);
-        Axpy.Run(-LearningRate, gradients, parameters);
+        if (Momentum != 0)
+        {
+            _velocity.Bind(parameters);
+            SgdUpdate.Momentum(gradients, LearningRate, Momentum, WeightDecay, Nesterov, _velocity.First, parameters);
+        }
+        else if (WeightDecay != 0)
+        {
+            SgdUpdate.WeightDecay(gradients, LearningRate, WeightDecay, parameters);
+        }
+        else
+        {
+            Axpy.Run(-LearningRate, gradients, parameters);
+        }
     }
+
+    /// <summary>Zeroes the velocity; the next Step starts as a new optimizer's would, on parameters of any length.</summary>
+    public void Reset() => _velocity.Reset();
 }
