@@ -36,7 +36,7 @@ public static class MnistSubset
     /// <param name="directory">Holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
     /// t10k-labels-idx1-ubyte, each with or without ".gz" (the .gz file is taken when both exist).</param>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="DataFormatException">A file is not valid MNIST IDX data, or its images are not 28 × 28.</exception>
+    /// <exception cref="DataFormatException">A file is not valid MNIST IDX data, or its images are not 784 (28 × 28) pixels.</exception>
     public static (Dataset Train, Dataset Test) Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
