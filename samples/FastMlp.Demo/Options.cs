@@ -1,0 +1,175 @@
+// The demo's command line, parsed by hand (no packages): --name value or --name=value, each option at
+// most once meaningful (the last one wins), no positional arguments. Every value is checked here, so a
+// bad one ends the demo with a one-line error before any data is read.
+using System.Globalization;
+
+namespace FastMlp.Demo;
+
+/// <summary>What the demo trains and how; every property has the default <see cref="Help"/> states.</summary>
+internal sealed record Options
+{
+    public const string Help =
+        """
+        FastMlp demo: trains a multi-layer perceptron on MNIST digits and reports its test accuracy.
+
+        usage: dotnet run -c Release --project samples/FastMlp.Demo [-- OPTIONS]
+
+          --data DIR         a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte,
+                             t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or .gz,
+                             e.g. the full 60,000/10,000 MNIST
+                             (default: the bundled 8,000 training and 2,000 test digits, data/mnist-subset)
+          --layers SIZES     layer sizes, comma-separated: the 784 pixels first, the 10 classes last,
+                             hidden layers between (default 784,128,10)
+          --activation NAME  activation of the hidden layers: relu, sigmoid or tanh (default relu);
+                             the output layer is always softmax, the loss cross-entropy
+          --optimizer NAME   sgd; momentum or nesterov (SGD with momentum 0.9, plain or Nesterov);
+                             adam; adamw (decoupled weight decay 0.01); rmsprop (default sgd)
+          --lr RATE          learning rate, > 0 (default 0.1 for sgd, 0.01 for momentum and nesterov,
+                             0.001 for adam, adamw and rmsprop)
+          --batch N          samples per step, >= 1; 1 is per-sample SGD, the training-set size or more
+                             is full-batch descent (default 32)
+          --epochs N         passes over the training set, >= 1 (default 10)
+          --seed N           seed of the initial weights and of the per-epoch reshuffle (default 0)
+          --threads N        threads per training step, >= 1, or -1 for all cores (default 1)
+          -h, --help         print this text
+
+        Each epoch prints a line (in place in a terminal): epoch, training loss and accuracy, test accuracy,
+        samples/s and elapsed time. Then: test accuracy, wall time of the training and the confusion matrix.
+        The test set is only measured, never trained on. Options also take the form --name=value.
+        Exit codes: 0 done, 1 the data could not be read, 2 bad options, 130 interrupted (Ctrl+C).
+        """;
+
+    /// <summary>The MNIST directory; null for the bundled digits.</summary>
+    public string? DataDirectory { get; init; }
+
+    public IReadOnlyList<int> Layers { get; init; } = [784, 128, 10];
+
+    public Activation Activation { get; init; } = Activation.Relu;
+
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>The --lr value; null for the optimizer's default (<see cref="OptimizerChoice.DefaultLearningRate"/>).</summary>
+    public float? LearningRate { get; init; }
+
+    public int BatchSize { get; init; } = 32;
+
+    public int Epochs { get; init; } = 10;
+
+    public int Seed { get; init; }
+
+    public int Threads { get; init; } = 1;
+
+    public bool ShowHelp { get; init; }
+
+    /// <summary>Parses <paramref name="args"/>; false with a one-line <paramref name="error"/> when an option is bad.</summary>
+    public static bool TryParse(string[] args, out Options options, out string? error)
+    {
+        options = new Options();
+        error = null;
+        for (int i = 0; i < args.Length && error is null; i++)
+        {
+            string name = args[i];
+            string? value = null;
+            int equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                (name, value) = (name[..equals], name[(equals + 1)..]);
+            }
+
+            if (name is "-h" or "--help")
+            {
+                options = options with { ShowHelp = true };
+                continue;
+            }
+
+            if (name is not ("--data" or "--layers" or "--activation" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
+            {
+                error = name.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{name}'";
+                break;
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"{name} needs a value";
+                    break;
+                }
+
+                value = args[++i];
+            }
+
+            options = Apply(options, name, value, out error);
+        }
+
+        return error is null;
+    }
+
+    private static Options Apply(Options options, string name, string value, out string? error)
+    {
+        error = null;
+        switch (name)
+        {
+            case "--data":
+                if (!Directory.Exists(value))
+                {
+                    error = $"--data: there is no directory '{value}'";
+                    return options;
+                }
+
+                return options with { DataDirectory = value };
+            case "--layers":
+                string[] parts = value.Split(',');
+                int[] sizes = new int[parts.Length];
+                for (int i = 0; i < parts.Length; i++)
+                {
+                    if (!TryInt(parts[i], out sizes[i]) || sizes[i] < 1)
+                    {
+                        error = $"--layers takes comma-separated sizes >= 1, like 784,128,10; got '{value}'";
+                        return options;
+                    }
+                }
+
+                if (sizes.Length < 2)
+                {
+                    error = $"--layers needs at least two sizes (inputs and classes); got '{value}'";
+                    return options;
+                }
+
+                return options with { Layers = sizes };
+            case "--activation":
+                Activation? activation = value.ToUpperInvariant() switch
+                {
+                    "RELU" => Activation.Relu,
+                    "SIGMOID" => Activation.Sigmoid,
+                    "TANH" => Activation.Tanh,
+                    _ => null,
+                };
+                error = activation is null ? $"--activation takes relu, sigmoid or tanh; got '{value}'" : null;
+                return options with { Activation = activation ?? options.Activation };
+            case "--optimizer":
+                OptimizerKind? kind = OptimizerChoice.Parse(value);
+                error = kind is null ? $"--optimizer takes {OptimizerChoice.Names}; got '{value}'" : null;
+                return options with { Optimizer = kind ?? options.Optimizer };
+            case "--lr":
+                if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) || !(rate > 0) || !float.IsFinite(rate))
+                {
+                    error = $"--lr takes a learning rate > 0, like 0.1; got '{value}'";
+                }
+
+                return options with { LearningRate = rate };
+            case "--seed":
+                error = TryInt(value, out int seed) ? null : $"--seed takes a whole number; got '{value}'";
+                return options with { Seed = seed };
+            case "--threads":
+                error = TryInt(value, out int threads) && threads is -1 or >= 1 ? null : $"--threads takes a count >= 1, or -1 for all cores; got '{value}'";
+                return options with { Threads = threads };
+            default:
+                error = TryInt(value, out int count) && count >= 1 ? null : $"{name} takes a whole number >= 1; got '{value}'";
+                return name == "--batch" ? options with { BatchSize = count } : options with { Epochs = count };
+        }
+    }
+
+    private static bool TryInt(string text, out int value) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+}
