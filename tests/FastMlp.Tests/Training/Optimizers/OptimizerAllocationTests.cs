@@ -1,0 +1,34 @@
+// OptimizerAllocationTests: a warm Step allocates 0 bytes, for every optimizer path, on a small buffer
+// and on one the size of the W2 network's parameters (235,146: vector bodies and a tail). "Warm" means
+// the optimizer has stepped that buffer twice (its state allocated by the first Step). Counted on this
+// thread, the least of 3 attempts (AllocationProbe.LeastOnThisThread), so parallel tests cannot disturb it.
+using FastMlp.Tests.Infrastructure;
+
+namespace FastMlp.Tests.Training.Optimizers;
+
+public sealed class OptimizerAllocationTests
+{
+    public static TheoryData<string, int> Setups()
+    {
+        var rows = new TheoryData<string, int>();
+        foreach (string setup in OptimizerSetups.All)
+        {
+            rows.Add(setup, 37);
+            rows.Add(setup, 235_146);
+        }
+
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(Setups))]
+    public void A_warm_step_allocates_nothing(string setup, int length)
+    {
+        IOptimizer optimizer = OptimizerSetups.Create(setup);
+        float[] p = OptimizerSetups.Values(length, seed: 1), g = OptimizerSetups.Values(length, seed: 2);
+        optimizer.Step(g, p);
+        optimizer.Step(g, p);
+        long allocated = AllocationProbe.LeastOnThisThread(() => optimizer.Step(g, p), attempts: 3);
+        Assert.True(allocated == 0, $"{setup}, {length} parameters: a warm Step allocated {allocated} bytes.");
+    }
+}
