@@ -1,8 +1,8 @@
 // ScheduleTests: the learning-rate schedules.
 //   - StepDecay, ExponentialDecay and InverseScaling give lr₀·factor^⌊e/step⌋, lr₀·γ^e and lr₀/(e + 1)^power
 //     at chosen epochs (exactly for power-of-two factors, otherwise within 2 ulps of the formula evaluated
-//     in double on the float arguments), whatever the monitored
-//     loss; a decay that underflows float stops at the smallest positive float, which an optimizer accepts.
+//     in double on the float arguments), whatever the monitored loss; a decay that underflows float stops
+//     at the smallest positive float, which an optimizer accepts.
 //   - ReduceOnPlateau: epoch 0 (NaN loss) gives lr₀; `patience` epochs in a row without a loss below
 //     best − threshold·|best| multiply the rate by factor, then the count restarts; the rate never goes
 //     below minRate (nor rises to it), NaN losses never improve, and epoch 0 starts over.
