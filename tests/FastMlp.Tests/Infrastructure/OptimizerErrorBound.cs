@@ -17,7 +17,15 @@
 // once (1 − β, lr / (1 − β1^t), 1 / √(1 − β2^t), 1 − lr·λ) enter as (exact, u·|exact|); the hyperparameters
 // themselves are floats and enter both sides exactly; a product by an exact 1 is exact.
 // Parameters are compared after every step: |got − want| ≤ Safety·e_p, Safety = 2 covering the reference's
-// own double rounding and that of the folded scalars (both ~2^-50 relative, far below u).
+// own double rounding and that of the folded scalars (both ~2^-50 relative, far below u). Measured, the
+// bound is tight: the worst errors over a few hundred cases per optimizer reach about 0.55·e_p (so runs
+// with Safety 0.5 fail for every optimizer), and 20× too small a bound fails within the first cases.
+//
+// A divisor (√v + ε, or √v·c2 + ε) may lie within its error bound of 0: the gradient g' = g + λ·p has
+// cancelled to about its own error (λ times the parameter's accumulated rounding) while ε is tiny, and
+// g' / (|g'| + ε) then legitimately flips between about −1 and 1. No bound can say anything about such an
+// element; the case is IllConditioned and the property discards it (measured: about 1 Adam or RMSProp
+// case in 10,000, none of SGD or AdamW in 20,000).
 //
 // What the bound looks like: one step of plain SGD allows u·|p'| + u·lr·|g| (p' the new value), i.e. a few
 // ulps of the parameter; momentum adds u per term of the velocity sum Σ μ^k·|g|; Adam's and RMSProp's
@@ -54,15 +62,11 @@ internal readonly record struct Tracked(double Value, double Error)
         return Round(x.Value * y.Value, (Math.Abs(x.Value) * y.Error) + (Math.Abs(y.Value) * x.Error) + (x.Error * y.Error));
     }
 
+    /// <summary>x / y; an infinite error when y may be 0 within its bound (the quotient is then unknown).</summary>
     public static Tracked operator /(Tracked x, Tracked y)
     {
         double quotient = x.Value / y.Value, margin = Math.Abs(y.Value) - y.Error;
-        if (!(margin > 0))
-        {
-            throw new InvalidOperationException($"The divisor {y.Value} may be 0 within its error bound {y.Error}; the bound says nothing.");
-        }
-
-        return Round(quotient, (x.Error + (Math.Abs(quotient) * y.Error)) / margin);
+        return margin > 0 ? Round(quotient, (x.Error + (Math.Abs(quotient) * y.Error)) / margin) : new Tracked(quotient, double.PositiveInfinity);
     }
 
     public static Tracked Fma(Tracked x, Tracked y, Tracked z) =>
@@ -98,6 +102,9 @@ internal sealed class OptimizerErrorBound
         _second = new Tracked[parameters.Length];
     }
 
+    /// <summary>Some divisor so far may have been 0 within its bound (see the file header): the bounds say nothing.</summary>
+    public bool IllConditioned { get; private set; }
+
     /// <summary>Safety·e_p for every parameter after the steps so far.</summary>
     public double[] Bounds() => [.. _p.Select(p => Safety * p.Error)];
 
@@ -120,6 +127,8 @@ internal sealed class OptimizerErrorBound
                     Adam(i, g, learningRate);
                     break;
             }
+
+            IllConditioned |= !double.IsFinite(_p[i].Error);
         }
     }
 
