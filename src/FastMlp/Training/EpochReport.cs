@@ -19,6 +19,6 @@ public sealed record EpochReport(
 
 /// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
 /// <param name="History">One report per epoch run.</param>
-/// <param name="BestEpoch">The epoch (from 1) with the lowest monitored loss.</param>
+/// <param name="BestEpoch">The epoch (from 1) with the lowest monitored loss; 0 if no epoch had a finite one.</param>
 /// <param name="StoppedEarly">Whether early stopping ended the fit before the last epoch.</param>
 public sealed record FitResult(IReadOnlyList<EpochReport> History, int BestEpoch, bool StoppedEarly);

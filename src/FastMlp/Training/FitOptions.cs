@@ -27,7 +27,10 @@ public sealed class FitOptions
     /// </summary>
     public double ValidationSplit { get; init; }
 
-    /// <summary>Changes the learning rate before every epoch; needs an <see cref="IAdjustableOptimizer"/>.</summary>
+    /// <summary>
+    /// Changes the learning rate before every epoch; needs an <see cref="IAdjustableOptimizer"/>. The optimizer keeps
+    /// the last epoch's rate after the fit (a later fit starts its schedule from that rate).
+    /// </summary>
     public ILearningRateSchedule? LearningRateSchedule { get; init; }
 
     /// <summary>

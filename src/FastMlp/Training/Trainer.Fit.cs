@@ -187,7 +187,10 @@ public sealed unsafe partial class Trainer
             ThrowHelper.ThrowArgument(nameof(options), $"A LearningRateSchedule needs an IAdjustableOptimizer; {Optimizer.GetType().Name} is not one.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(options.EarlyStoppingPatience, nameof(options));
+        if (options.EarlyStoppingPatience < 0)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.EarlyStoppingPatience, $"EarlyStoppingPatience is {options.EarlyStoppingPatience}; at least 0 (0 never stops early).");
+        }
     }
 
     private void ValidateShape(Dataset data, string name)
