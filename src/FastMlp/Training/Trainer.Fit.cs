@@ -42,7 +42,7 @@ public sealed unsafe partial class Trainer
         int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false;
         long start = Stopwatch.GetTimestamp();
-        for (int epoch = 0; epoch < options.Epochs && !stoppedEarly; epoch++)
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             if (options.LearningRateSchedule is { } schedule)
             {
