@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text;
 
 using FastMlp.Benchmarks.Infrastructure;
@@ -33,22 +30,18 @@ internal static class LatencyHarness
     /// <summary>Runs the harness with the arguments after <c>latency</c>; returns the process exit code.</summary>
     public static int Run(string[] args)
     {
-        if (!TryParse(args, out Options options, out string? error))
+        var options = new Options();
+        if (!HarnessArguments.TryApply(args, Usage, Options.Names, options.Apply, out int exitCode))
         {
-            if (error is not null)
-            {
-                Console.Error.WriteLine(error);
-            }
-
-            Console.Error.WriteLine(Usage);
-            return error is null ? 0 : 2;
+            return exitCode;
         }
 
-        if (IsDebugBuild())
+        if (options.Calls < 20_000)
         {
-            Console.Error.WriteLine("Warning: FastMlp or the harness was built without optimizations; run with -c Release.");
+            Console.Error.WriteLine($"Note: --calls {options.Calls} is below the 20,000 timed calls W3 asks for; fine for a smoke test, not for a report.");
         }
 
+        HarnessReport.WarnIfDebugBuild();
         Network network = Network.Create(NetworkData.MnistShaped, Activation.Relu, Activation.Softmax, seed: 0);
         var rows = new List<Row>();
         foreach (int threads in options.Threads)
@@ -57,20 +50,7 @@ internal static class LatencyHarness
             rows.Add(Measure(network, threads, options.Calls, options.WarmupMilliseconds));
         }
 
-        string report = Format(rows, args);
-        Console.WriteLine(report);
-        if (options.OutputPath is not null)
-        {
-            string? directory = Path.GetDirectoryName(Path.GetFullPath(options.OutputPath));
-            if (directory is not null)
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            File.WriteAllText(options.OutputPath, report);
-            Console.Error.WriteLine($"Wrote {options.OutputPath}");
-        }
-
+        HarnessReport.Publish(Format(rows, args), options.OutputPath);
         return 0;
     }
 
@@ -178,123 +158,57 @@ internal static class LatencyHarness
         }
 
         text.AppendLine();
-        text.AppendLine(c, $"- CPU: {CpuName()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}");
-        text.AppendLine(c, $"- Runtime: {RuntimeInformation.FrameworkDescription}; Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Vector256: {Vector256.IsHardwareAccelerated}; Stopwatch frequency {Stopwatch.Frequency:N0} Hz");
-        text.AppendLine(c, $"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; arguments: `latency {string.Join(' ', args)}`");
+        HarnessReport.AppendEnvironment(text, string.Create(c, $"; Stopwatch frequency {Stopwatch.Frequency:N0} Hz"), Command, args);
         return text.ToString();
     }
 
-    private static string CpuName()
+    private sealed class Options
     {
-        const string cpuInfo = "/proc/cpuinfo";
-        if (File.Exists(cpuInfo))
+        public static readonly string[] Names = ["--threads", "--calls", "--warmup-ms", "--out"];
+
+        public int[] Threads { get; private set; } = [1];
+
+        public int Calls { get; private set; } = 20_000;
+
+        public int WarmupMilliseconds { get; private set; } = 1000;
+
+        public string? OutputPath { get; private set; }
+
+        /// <summary>Takes the value of one of <see cref="Names"/>; returns the error for a bad one.</summary>
+        public string? Apply(string name, string value)
         {
-            foreach (string line in File.ReadLines(cpuInfo))
-            {
-                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is int colon and >= 0)
-                {
-                    return line[(colon + 1)..].Trim();
-                }
-            }
-        }
-
-        return "unknown CPU";
-    }
-
-    private static bool IsDebugBuild()
-    {
-        return new[] { typeof(Network).Assembly, typeof(LatencyHarness).Assembly }
-            .Any(a => a.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true);
-    }
-
-    /// <summary>False with a null error for --help; false with an error for bad arguments.</summary>
-    private static bool TryParse(string[] args, out Options options, out string? error)
-    {
-        options = new Options();
-        error = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string name = args[i];
-            string? value = null;
-            int equals = name.IndexOf('=', StringComparison.Ordinal);
-            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                value = name[(equals + 1)..];
-                name = name[..equals];
-            }
-
-            if (name is "-h" or "--help")
-            {
-                return false;
-            }
-
-            if (name is not ("--threads" or "--calls" or "--warmup-ms" or "--out"))
-            {
-                error = $"Unknown argument '{args[i]}'.";
-                return false;
-            }
-
-            if (value is null)
-            {
-                if (i + 1 >= args.Length)
-                {
-                    error = $"{name} needs a value.";
-                    return false;
-                }
-
-                value = args[++i];
-            }
-
             switch (name)
             {
                 case "--threads":
                     int[] threads = [.. value.Split(',').Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 0)];
                     if (threads.Length == 0 || threads.Any(t => t is < -1 or 0))
                     {
-                        error = $"--threads takes -1 or positive thread counts, comma-separated; got '{value}'.";
-                        return false;
+                        return $"--threads takes -1 or positive thread counts, comma-separated; got '{value}'.";
                     }
 
-                    options = options with { Threads = threads };
-                    break;
+                    Threads = threads;
+                    return null;
                 case "--calls":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int calls) || calls < 1)
                     {
-                        error = $"--calls takes a positive count; got '{value}'.";
-                        return false;
+                        return $"--calls takes a positive count; got '{value}'.";
                     }
 
-                    options = options with { Calls = calls };
-                    break;
+                    Calls = calls;
+                    return null;
                 case "--warmup-ms":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int warmup) || warmup < 0)
                     {
-                        error = $"--warmup-ms takes a count of milliseconds >= 0; got '{value}'.";
-                        return false;
+                        return $"--warmup-ms takes a count of milliseconds >= 0; got '{value}'.";
                     }
 
-                    options = options with { WarmupMilliseconds = warmup };
-                    break;
+                    WarmupMilliseconds = warmup;
+                    return null;
                 default:
-                    options = options with { OutputPath = value };
-                    break;
+                    OutputPath = value;
+                    return null;
             }
         }
-
-        if (options.Calls < 20_000)
-        {
-            Console.Error.WriteLine($"Note: --calls {options.Calls} is below the 20,000 timed calls W3 asks for; fine for a smoke test, not for a report.");
-        }
-
-        return true;
-    }
-
-    private sealed record Options
-    {
-        public int[] Threads { get; init; } = [1];
-        public int Calls { get; init; } = 20_000;
-        public int WarmupMilliseconds { get; init; } = 1000;
-        public string? OutputPath { get; init; }
     }
 
     private sealed record Row(

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text;
+
+using FastMlp.Benchmarks.Infrastructure;
 
 namespace FastMlp.Benchmarks;
 
@@ -37,22 +36,13 @@ internal static class MnistHarness
     /// <summary>Runs the harness with the arguments after <c>mnist</c>; returns the process exit code.</summary>
     public static int Run(string[] args)
     {
-        if (!TryParse(args, out Options options, out string? error))
+        var options = new Options();
+        if (!HarnessArguments.TryApply(args, Usage, Options.Names, options.Apply, out int exitCode))
         {
-            if (error is not null)
-            {
-                Console.Error.WriteLine(error);
-            }
-
-            Console.Error.WriteLine(Usage);
-            return error is null ? 0 : 2;
+            return exitCode;
         }
 
-        if (IsDebugBuild())
-        {
-            Console.Error.WriteLine("Warning: FastMlp or the harness was built without optimizations; run with -c Release.");
-        }
-
+        HarnessReport.WarnIfDebugBuild();
         string directory = MnistSubset.FindDirectory() ?? throw new DirectoryNotFoundException($"No {MnistSubset.RelativeDirectory} above {AppContext.BaseDirectory} or the current directory.");
         (Dataset train, Dataset test) = MnistSubset.Load(directory);
         if (options.WarmupEpochs > 0)
@@ -68,20 +58,7 @@ internal static class MnistHarness
             rows.Add(Measure(train, test, seed));
         }
 
-        string report = Format(rows, train.Count, test.Count, options.WarmupEpochs, args);
-        Console.WriteLine(report);
-        if (options.OutputPath is not null)
-        {
-            string? outputDirectory = Path.GetDirectoryName(Path.GetFullPath(options.OutputPath));
-            if (outputDirectory is not null)
-            {
-                Directory.CreateDirectory(outputDirectory);
-            }
-
-            File.WriteAllText(options.OutputPath, report);
-            Console.Error.WriteLine($"Wrote {options.OutputPath}");
-        }
-
+        HarnessReport.Publish(Format(rows, train.Count, test.Count, options.WarmupEpochs, args), options.OutputPath);
         return 0;
     }
 
@@ -137,99 +114,8 @@ internal static class MnistHarness
         text.AppendLine("alone (the buffers Fit allocates once: sample order, batch inputs and targets, history; the steps allocate");
         text.AppendLine(c, $"nothing). Warm-up before the seeds: {(warmupEpochs == 0 ? "none (a cold start: seed 0 includes JIT compilation)" : $"{warmupEpochs} untimed epochs on a separate network, so tiered compilation has optimized the loop")}.");
         text.AppendLine();
-        text.AppendLine(c, $"- CPU: {CpuName()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}");
-        text.AppendLine(c, $"- Runtime: {RuntimeInformation.FrameworkDescription}; Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Vector256: {Vector256.IsHardwareAccelerated}");
-        text.AppendLine(c, $"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; arguments: `{Command} {string.Join(' ', args)}`");
+        HarnessReport.AppendEnvironment(text, runtimeDetail: "", Command, args);
         return text.ToString();
-    }
-
-    private static string CpuName()
-    {
-        const string cpuInfo = "/proc/cpuinfo";
-        if (File.Exists(cpuInfo))
-        {
-            foreach (string line in File.ReadLines(cpuInfo))
-            {
-                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is int colon and >= 0)
-                {
-                    return line[(colon + 1)..].Trim();
-                }
-            }
-        }
-
-        return "unknown CPU";
-    }
-
-    private static bool IsDebugBuild() =>
-        new[] { typeof(Network).Assembly, typeof(MnistHarness).Assembly }
-            .Any(a => a.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true);
-
-    /// <summary>False with a null error for --help; false with an error for bad arguments.</summary>
-    private static bool TryParse(string[] args, out Options options, out string? error)
-    {
-        options = new Options();
-        error = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string name = args[i];
-            string? value = null;
-            int equals = name.IndexOf('=', StringComparison.Ordinal);
-            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                value = name[(equals + 1)..];
-                name = name[..equals];
-            }
-
-            if (name is "-h" or "--help")
-            {
-                return false;
-            }
-
-            if (name is not ("--seeds" or "--warmup-epochs" or "--out"))
-            {
-                error = $"Unknown argument '{args[i]}'.";
-                return false;
-            }
-
-            if (value is null)
-            {
-                if (i + 1 >= args.Length)
-                {
-                    error = $"{name} needs a value.";
-                    return false;
-                }
-
-                value = args[++i];
-            }
-
-            switch (name)
-            {
-                case "--seeds":
-                    int[]? seeds = ParseSeeds(value);
-                    if (seeds is null)
-                    {
-                        error = $"--seeds takes a range like 0-4 or a list like 0,3,7; got '{value}'.";
-                        return false;
-                    }
-
-                    options = options with { Seeds = seeds };
-                    break;
-                case "--warmup-epochs":
-                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int warmup) || warmup < 0)
-                    {
-                        error = $"--warmup-epochs takes a count >= 0; got '{value}'.";
-                        return false;
-                    }
-
-                    options = options with { WarmupEpochs = warmup };
-                    break;
-                default:
-                    options = options with { OutputPath = value };
-                    break;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>"0-4" → 0, 1, 2, 3, 4; "0,3,7" → 0, 3, 7; null when malformed or empty.</summary>
@@ -259,11 +145,43 @@ internal static class MnistHarness
         return seeds.Count == 0 ? null : [.. seeds];
     }
 
-    private sealed record Options
+    private sealed class Options
     {
-        public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
-        public int WarmupEpochs { get; init; } = 5;
-        public string? OutputPath { get; init; }
+        public static readonly string[] Names = ["--seeds", "--warmup-epochs", "--out"];
+
+        public int[] Seeds { get; private set; } = [0, 1, 2, 3, 4];
+
+        public int WarmupEpochs { get; private set; } = 5;
+
+        public string? OutputPath { get; private set; }
+
+        /// <summary>Takes the value of one of <see cref="Names"/>; returns the error for a bad one.</summary>
+        public string? Apply(string name, string value)
+        {
+            switch (name)
+            {
+                case "--seeds":
+                    int[]? seeds = ParseSeeds(value);
+                    if (seeds is null)
+                    {
+                        return $"--seeds takes a range like 0-4 or a list like 0,3,7; got '{value}'.";
+                    }
+
+                    Seeds = seeds;
+                    return null;
+                case "--warmup-epochs":
+                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int warmup) || warmup < 0)
+                    {
+                        return $"--warmup-epochs takes a count >= 0; got '{value}'.";
+                    }
+
+                    WarmupEpochs = warmup;
+                    return null;
+                default:
+                    OutputPath = value;
+                    return null;
+            }
+        }
     }
 
     private sealed record TimedFit(Network Network, FitResult Result, double Seconds, long AllocatedBytes, int Gen0Collections);
