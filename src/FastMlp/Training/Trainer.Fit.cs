@@ -2,8 +2,11 @@
 // buffers allocated once per fit (so an epoch allocates nothing per step), running training metrics read
 // off the outputs each step already computed, validation after every epoch, a learning-rate schedule,
 // early stopping with the best parameters restored, IProgress reports and cancellation between steps
-// (the parameters are always those after the last whole step).
+// (the parameters are always those after the last whole step). NaN policy: Fit scans its datasets once
+// and refuses a non-finite feature or target up front; a step that still diverges throws
+// TrainingDivergedException with the parameters from before it (the best epoch's, with RestoreBestWeights).
 using System.Diagnostics;
+using System.Numerics.Tensors;
 
 namespace FastMlp;
 
@@ -12,6 +15,7 @@ public sealed unsafe partial class Trainer
     /// <summary>Trains on <paramref name="training"/> as <paramref name="options"/> say and returns the per-epoch history.</summary>
     /// <exception cref="ArgumentException">The data does not fit the network, or an option is out of range.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last whole step.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss or gradient was not finite; the parameters are those before it, or the best epoch's with early stopping and RestoreBestWeights.</exception>
     public FitResult Fit(Dataset training, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
@@ -55,7 +59,18 @@ public sealed unsafe partial class Trainer
             }
 
             long epochStart = Stopwatch.GetTimestamp();
-            EpochMetrics trained = TrainEpoch(training, order, options.BatchSize, batchInputs, batchTargets, cancellationToken);
+            EpochMetrics trained;
+            try
+            {
+                trained = TrainEpoch(training, order, options.BatchSize, batchInputs, batchTargets, cancellationToken);
+            }
+            catch (TrainingDivergedException) when (best is not null && bestEpoch > 0)
+            {
+                // The diverging step wrote nothing; hand back the best epoch's parameters, as at a normal end.
+                best.CopyTo(Network.Parameters);
+                throw;
+            }
+
             double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
             EpochMetrics? validated = validation is null ? null : Evaluate(validation);
             monitored = validated?.Loss ?? trained.Loss;
@@ -195,6 +210,8 @@ public sealed unsafe partial class Trainer
 
     private void ValidateShape(Dataset data, string name)
     {
+        RequireFinite(data.Features, data.FeatureCount, name, "feature");
+        RequireFinite(data.Targets, data.TargetCount, name, "target");
         if (data.FeatureCount != Network.InputSize || data.TargetCount != Network.OutputSize)
         {
             ThrowHelper.ThrowArgument(name, $"The dataset has {data.FeatureCount} features and {data.TargetCount} targets per sample; the network takes {Network.InputSize} inputs and gives {Network.OutputSize} outputs.");
@@ -203,6 +220,23 @@ public sealed unsafe partial class Trainer
         if (data.Count == 0)
         {
             ThrowHelper.ThrowArgument(name, "The dataset is empty.");
+        }
+    }
+
+    /// <summary>Throws naming the first sample that holds a NaN or infinite value (one vectorized pass when none does).</summary>
+    private static void RequireFinite(ReadOnlySpan<float> values, int perSample, string name, string what)
+    {
+        if (values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values)))
+        {
+            return;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                ThrowHelper.ThrowArgument(name, $"Sample {i / perSample} has a {what} that is {values[i]} (value {i % perSample}); datasets must be finite.");
+            }
         }
     }
 }

@@ -3,8 +3,11 @@
 //   loss      dZ_L from LossFunctions (softmax + cross-entropy fused: (P − T) / B)
 //   backward  l = L..1: dW_l = A_{l−1}ᵀ·dZ_l (β = 0), db_l = Σ_rows dZ_l,
 //             dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ f'(A_{l−1}), ping-ponging between the two delta buffers
+//   guard     a non-finite loss or gradient throws TrainingDivergedException before the update
 //   update    optimizer.Step(Gradients, Parameters), one flat in-place call
 // A steady-state Step allocates nothing.
+using System.Numerics.Tensors;
+
 namespace FastMlp;
 
 /// <summary>Trains a <see cref="Network"/> by backpropagation, one batch per <see cref="Step"/>.</summary>
@@ -63,6 +66,7 @@ public sealed unsafe partial class Trainer : IDisposable
     /// <param name="targets">[batch, OutputSize]: one-hot rows for CrossEntropy; the inputs themselves for an autoencoder.</param>
     /// <exception cref="ArgumentException">The inputs are not a whole, non-empty batch of at most MaxBatch samples, or targets is not [batch, OutputSize].</exception>
     /// <exception cref="ObjectDisposedException">The trainer was disposed.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a gradient is NaN or infinite; the parameters were not updated (<see cref="Gradients"/> holds the offending gradients). Step does not scan its inputs: a NaN input shows up here.</exception>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {
         int batch = Network.ValidateBatch(inputs, _workspace);
@@ -109,6 +113,14 @@ public sealed unsafe partial class Trainer : IDisposable
             Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
             DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, threads);
             dZ = dInput;
+        }
+
+        // Divergence guard, before anything is written to the parameters: one read of the gradients
+        // (MaxMagnitude is NaN if any gradient is NaN, infinite if any is infinite).
+        bool gradientsFinite = float.IsFinite(TensorPrimitives.MaxMagnitude(_gradients.Span));
+        if (!float.IsFinite(loss) || !gradientsFinite)
+        {
+            throw new TrainingDivergedException(loss, gradientsFinite);
         }
 
         Optimizer.Step(_gradients.Span, Network.Parameters);
