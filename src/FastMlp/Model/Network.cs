@@ -7,7 +7,7 @@ using System.Numerics.Tensors;
 namespace FastMlp;
 
 /// <summary>A multi-layer perceptron: dense layers with one activation for the hidden layers and one for the output layer.</summary>
-public sealed unsafe class Network
+public sealed unsafe partial class Network
 {
     private readonly int[] _sizes;
     private readonly Activation[] _activations;

@@ -1,0 +1,95 @@
+// ModelFormatException: every way a model file can be rejected by Network.Load, with a reason code
+// callers can switch on and a message naming the tensor or header field at fault.
+namespace FastMlp;
+
+/// <summary>Why <see cref="Network.Load(Stream, ModelLoadOptions?)"/> rejected a model file.</summary>
+public enum ModelFormatError
+{
+    /// <summary>The data ended early: fewer than 8 bytes, a header or tensor data past the end.</summary>
+    Truncated,
+
+    /// <summary>The header length exceeds the cap (an MLP header is tiny).</summary>
+    HeaderTooLarge,
+
+    /// <summary>The header is not UTF-8, not a JSON object, malformed JSON, or nested too deep.</summary>
+    InvalidHeader,
+
+    /// <summary>A key appears twice in one JSON object.</summary>
+    DuplicateKey,
+
+    /// <summary>A tensor, tensor field or metadata field is missing.</summary>
+    MissingKey,
+
+    /// <summary>A tensor, tensor field or metadata field is not one FastMlp writes.</summary>
+    UnknownKey,
+
+    /// <summary>A tensor's dtype is not F32.</summary>
+    UnsupportedDtype,
+
+    /// <summary>A tensor's shape is not one or two non-negative integers, or its product overflows.</summary>
+    InvalidShape,
+
+    /// <summary>A tensor's data_offsets are not contiguous from 0 or do not match its shape.</summary>
+    InvalidOffsets,
+
+    /// <summary>Bytes follow the last tensor.</summary>
+    TrailingBytes,
+
+    /// <summary>A tensor's shape disagrees with the layer sizes in the metadata.</summary>
+    ArchitectureMismatch,
+
+    /// <summary>A metadata value is not a string or cannot be parsed.</summary>
+    InvalidMetadata,
+
+    /// <summary>The metadata's format is not "fastmlp".</summary>
+    WrongFormat,
+
+    /// <summary>The file was written by a newer FastMlp (a format_version this library does not know).</summary>
+    NewerVersion,
+
+    /// <summary>An activation name is not an <see cref="Activation"/>.</summary>
+    UnknownActivation,
+
+    /// <summary>The layer sizes or activations describe no valid network (fewer than 2 sizes, a size below 1, Softmax hidden, too many parameters).</summary>
+    InvalidArchitecture,
+
+    /// <summary>The model is larger than the loader accepts from a stream of unknown length.</summary>
+    ModelTooLarge,
+
+    /// <summary>A weight or bias is NaN or infinite (see <see cref="ModelLoadOptions.AllowNonFiniteWeights"/>).</summary>
+    NonFiniteWeight,
+}
+
+/// <summary>A model file that <see cref="Network.Load(Stream, ModelLoadOptions?)"/> rejected.</summary>
+public sealed class ModelFormatException : Exception
+{
+    /// <summary>Creates an exception with reason <see cref="ModelFormatError.InvalidHeader"/>.</summary>
+    public ModelFormatException()
+        : this(ModelFormatError.InvalidHeader, "The model file is invalid.")
+    {
+    }
+
+    /// <summary>Creates an exception with reason <see cref="ModelFormatError.InvalidHeader"/>.</summary>
+    public ModelFormatException(string message)
+        : this(ModelFormatError.InvalidHeader, message)
+    {
+    }
+
+    /// <summary>Creates an exception with reason <see cref="ModelFormatError.InvalidHeader"/>.</summary>
+    public ModelFormatException(string message, Exception innerException)
+        : base(message, innerException) => Reason = ModelFormatError.InvalidHeader;
+
+    /// <summary>Creates an exception for <paramref name="reason"/>.</summary>
+    public ModelFormatException(ModelFormatError reason, string message, Exception? innerException = null)
+        : base(message, innerException) => Reason = reason;
+
+    /// <summary>The rule the file broke.</summary>
+    public ModelFormatError Reason { get; }
+}
+
+/// <summary>Options of <see cref="Network.Load(Stream, ModelLoadOptions?)"/>.</summary>
+public sealed class ModelLoadOptions
+{
+    /// <summary>Accept NaN and infinite weights; false (the default) rejects them with <see cref="ModelFormatError.NonFiniteWeight"/>.</summary>
+    public bool AllowNonFiniteWeights { get; init; }
+}

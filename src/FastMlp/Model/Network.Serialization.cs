@@ -1,0 +1,82 @@
+// Network.Serialization: Save and Load in the safetensors container (SafetensorsWriter, SafetensorsReader).
+// Saving only reads the parameters, so it may run while other threads predict. Saving to a path is
+// atomic: a temporary file in the same directory, flushed to disk, then renamed over the target.
+namespace FastMlp;
+
+public sealed partial class Network
+{
+    /// <summary>
+    /// Writes the model as safetensors: tensors W1, b1, W2, b2, ... (F32) and the architecture in __metadata__.
+    /// The same model gives byte-identical output. The stream is left open.
+    /// </summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        SafetensorsWriter.Write(this, stream);
+    }
+
+    /// <summary>
+    /// Writes the model to <paramref name="path"/> atomically: a temporary file in the same directory is written,
+    /// flushed to disk and renamed over <paramref name="path"/>; on failure the previous file is untouched and the
+    /// temporary file is deleted.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? ".";
+        string temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            {
+                SafetensorsWriter.Write(this, file);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads a model written by <see cref="Save(Stream)"/>. Every header rule is checked before the parameters are
+    /// allocated; non-seekable streams work (their models are capped at 512 MiB). Reads to the end of the stream.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The data is not a valid FastMlp model; <see cref="ModelFormatException.Reason"/> says why.</exception>
+    public static Network Load(Stream stream, ModelLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return SafetensorsReader.Read(stream, options);
+    }
+
+    /// <summary>Reads a model file written by <see cref="Save(string)"/>.</summary>
+    /// <exception cref="ModelFormatException">The file is not a valid FastMlp model; <see cref="ModelFormatException.Reason"/> says why.</exception>
+    public static Network Load(string path, ModelLoadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        return SafetensorsReader.Read(file, options);
+    }
+
+    /// <summary>A network of these (validated) sizes with zero parameters, for the loader to fill.</summary>
+    internal static Network CreateUninitialized(int[] sizes, Activation hidden, Activation output) => new(sizes, hidden, output);
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,552 @@
+// SafetensorsReader: validates a FastMlp safetensors file and reads it into a new Network. Every rule is
+// checked on the small header (at most HeaderCap bytes) before the parameters are allocated, with
+// checked arithmetic, and the parameters are allocated only once the header proved their size matches
+// the bytes left (seekable streams) or is under NonSeekableCap (pipes, sockets). Each failure is a
+// ModelFormatException naming the tensor or field; stream shortfalls never surface as EndOfStreamException.
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace FastMlp;
+
+internal static class SafetensorsReader
+{
+    /// <summary>The largest header accepted; a 100-layer header is about 10 KiB.</summary>
+    public const int HeaderCap = 64 * 1024;
+
+    /// <summary>The most parameter bytes read from a stream whose length is unknown.</summary>
+    public const long NonSeekableCap = 512L * 1024 * 1024;
+
+    /// <summary>Root object → tensor object → shape array; one more level is malformed.</summary>
+    private const int MaxDepth = 3;
+
+    private static readonly string[] s_metadataKeys = ["format", "format_version", "layer_sizes", "hidden_activation", "output_activation"];
+
+    public static Network Read(Stream stream, ModelLoadOptions? options)
+    {
+        long remaining = stream.CanSeek ? stream.Length - stream.Position : -1;
+
+        Span<byte> prefix = stackalloc byte[8];
+        int got = ReadFully(stream, prefix);
+        if (got < 8)
+        {
+            throw Fail(ModelFormatError.Truncated, $"The model file has {got} bytes; the 8-byte header length needs at least 8.");
+        }
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > HeaderCap)
+        {
+            throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; FastMlp accepts at most {HeaderCap}.");
+        }
+
+        if (remaining >= 0)
+        {
+            remaining -= 8;
+            if ((long)headerLength > remaining)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The header length is {headerLength} bytes but only {Math.Max(remaining, 0)} follow.");
+            }
+        }
+
+        byte[] header = new byte[(int)headerLength];
+        got = ReadFully(stream, header);
+        if (got < header.Length)
+        {
+            throw Fail(ModelFormatError.Truncated, $"The header length is {headerLength} bytes but the data ends after {got}.");
+        }
+
+        Header parsed = ParseHeader(header);
+        Architecture architecture = ValidateMetadata(parsed);
+        ValidateTensors(parsed, architecture);
+
+        long dataBytes = checked(architecture.ParameterCount * 4);
+        if (remaining >= 0)
+        {
+            remaining -= header.Length;
+            if (remaining < dataBytes)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The tensors need {dataBytes} bytes but only {remaining} follow the header.");
+            }
+
+            if (remaining > dataBytes)
+            {
+                throw Fail(ModelFormatError.TrailingBytes, $"{remaining - dataBytes} bytes follow the last tensor (b{architecture.Sizes.Length - 1}).");
+            }
+        }
+        else if (dataBytes > NonSeekableCap)
+        {
+            throw Fail(ModelFormatError.ModelTooLarge, $"The tensors need {dataBytes} bytes; from a stream of unknown length FastMlp reads at most {NonSeekableCap}.");
+        }
+
+        Network network = Network.CreateUninitialized(architecture.Sizes, architecture.Hidden, architecture.Output);
+        Span<float> parameters = network.Parameters;
+        Span<byte> bytes = MemoryMarshal.AsBytes(parameters);
+        got = ReadFully(stream, bytes);
+        if (got < bytes.Length)
+        {
+            throw Fail(ModelFormatError.Truncated, $"The data ends inside tensor {TensorAt(network.Layout, got / 4)}: {got} of {bytes.Length} bytes.");
+        }
+
+        Span<byte> probe = stackalloc byte[1];
+        if (stream.Read(probe) != 0)
+        {
+            throw Fail(ModelFormatError.TrailingBytes, $"Bytes follow the last tensor (b{architecture.Sizes.Length - 1}).");
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> words = MemoryMarshal.Cast<float, int>(parameters);
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
+        if (options is not { AllowNonFiniteWeights: true })
+        {
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                if (!float.IsFinite(parameters[i]))
+                {
+                    throw Fail(ModelFormatError.NonFiniteWeight, $"Tensor {TensorAt(network.Layout, i)} holds {parameters[i]} at element {ElementIn(network.Layout, i)}; pass AllowNonFiniteWeights to accept NaN and infinities.");
+                }
+            }
+        }
+
+        return network;
+    }
+
+    /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the bytes read.</summary>
+    private static int ReadFully(Stream stream, Span<byte> destination)
+    {
+        int total = 0;
+        while (total < destination.Length)
+        {
+            // Chunks of at most 1 MiB: some streams misbehave on huge single reads.
+            int n = stream.Read(destination.Slice(total, Math.Min(destination.Length - total, 1 << 20)));
+            if (n <= 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+
+    private static string TensorAt(ParameterLayout layout, int index)
+    {
+        for (int l = 0; l < layout.Layers; l++)
+        {
+            if (index < layout.BiasOffset(l))
+            {
+                return "W" + (l + 1).ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (index < layout.BiasOffset(l) + layout.Out(l))
+            {
+                return "b" + (l + 1).ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        return "b" + layout.Layers.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static int ElementIn(ParameterLayout layout, int index)
+    {
+        for (int l = layout.Layers - 1; l >= 0; l--)
+        {
+            if (index >= layout.BiasOffset(l))
+            {
+                return index - layout.BiasOffset(l);
+            }
+
+            if (index >= layout.WeightOffset(l))
+            {
+                return index - layout.WeightOffset(l);
+            }
+        }
+
+        return index;
+    }
+
+    private static ModelFormatException Fail(ModelFormatError reason, string message) => new(reason, message);
+
+    private static Header ParseHeader(byte[] header)
+    {
+        if (!Utf8.IsValid(header))
+        {
+            throw Fail(ModelFormatError.InvalidHeader, "The header is not valid UTF-8.");
+        }
+
+        var options = new JsonReaderOptions { MaxDepth = MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
+
+        // Pass 1: well-formed JSON, one root value, no deeper than MaxDepth.
+        try
+        {
+            var scan = new Utf8JsonReader(header, options);
+            while (scan.Read())
+            {
+                if (scan.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && scan.CurrentDepth >= MaxDepth)
+                {
+                    throw Fail(ModelFormatError.InvalidHeader, $"The header JSON is nested too deep (more than {MaxDepth} levels) at byte {scan.TokenStartIndex}.");
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException(ModelFormatError.InvalidHeader, $"The header is not well-formed JSON: {e.Message}", e);
+        }
+
+        // Pass 2: the structure.
+        try
+        {
+            var reader = new Utf8JsonReader(header, options);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Fail(ModelFormatError.InvalidHeader, "The header is not a JSON object.");
+            }
+
+            var parsed = new Header();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string key = reader.GetString()!;
+                if (!seen.Add(key))
+                {
+                    throw Fail(ModelFormatError.DuplicateKey, $"The header has key \"{key}\" twice.");
+                }
+
+                reader.Read();
+                if (key == "__metadata__")
+                {
+                    parsed.Metadata = ParseMetadata(ref reader);
+                }
+                else
+                {
+                    parsed.Tensors.Add(key, ParseTensor(ref reader, key));
+                }
+            }
+
+            return parsed;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string that cannot be transcoded (an escaped lone surrogate).
+            throw new ModelFormatException(ModelFormatError.InvalidHeader, $"The header has an invalid string: {e.Message}", e);
+        }
+    }
+
+    private static Dictionary<string, string> ParseMetadata(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Fail(ModelFormatError.InvalidMetadata, "__metadata__ is not a JSON object.");
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            if (metadata.ContainsKey(key))
+            {
+                throw Fail(ModelFormatError.DuplicateKey, $"__metadata__ has key \"{key}\" twice.");
+            }
+
+            if (Array.IndexOf(s_metadataKeys, key) < 0)
+            {
+                throw Fail(ModelFormatError.UnknownKey, $"__metadata__ has unknown key \"{key}\".");
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw Fail(ModelFormatError.InvalidMetadata, $"__metadata__.{key} is not a string (safetensors metadata maps strings to strings).");
+            }
+
+            metadata.Add(key, reader.GetString()!);
+        }
+
+        return metadata;
+    }
+
+    private static Tensor ParseTensor(ref Utf8JsonReader reader, string name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Fail(ModelFormatError.InvalidHeader, $"Tensor {name} is not a JSON object.");
+        }
+
+        var tensor = new Tensor();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            reader.Read();
+            switch (key)
+            {
+                case "dtype":
+                    if (tensor.Dtype is not null)
+                    {
+                        throw Fail(ModelFormatError.DuplicateKey, $"Tensor {name} has key \"dtype\" twice.");
+                    }
+
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        throw Fail(ModelFormatError.UnsupportedDtype, $"Tensor {name}: dtype is not a string.");
+                    }
+
+                    tensor.Dtype = reader.GetString()!;
+                    break;
+                case "shape":
+                    if (tensor.Shape is not null)
+                    {
+                        throw Fail(ModelFormatError.DuplicateKey, $"Tensor {name} has key \"shape\" twice.");
+                    }
+
+                    tensor.Shape = ReadIntegers(ref reader, name, "shape", ModelFormatError.InvalidShape);
+                    if (tensor.Shape.Length is < 1 or > 2)
+                    {
+                        throw Fail(ModelFormatError.InvalidShape, $"Tensor {name}: shape has {tensor.Shape.Length} dimensions; FastMlp tensors have 1 or 2.");
+                    }
+
+                    break;
+                case "data_offsets":
+                    if (tensor.Offsets is not null)
+                    {
+                        throw Fail(ModelFormatError.DuplicateKey, $"Tensor {name} has key \"data_offsets\" twice.");
+                    }
+
+                    tensor.Offsets = ReadIntegers(ref reader, name, "data_offsets", ModelFormatError.InvalidOffsets);
+                    if (tensor.Offsets.Length != 2)
+                    {
+                        throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets has {tensor.Offsets.Length} entries, not [begin, end].");
+                    }
+
+                    break;
+                default:
+                    throw Fail(ModelFormatError.UnknownKey, $"Tensor {name} has unknown key \"{key}\".");
+            }
+        }
+
+        if (tensor.Dtype is null || tensor.Shape is null || tensor.Offsets is null)
+        {
+            string missing = tensor.Dtype is null ? "dtype" : tensor.Shape is null ? "shape" : "data_offsets";
+            throw Fail(ModelFormatError.MissingKey, $"Tensor {name} has no \"{missing}\".");
+        }
+
+        return tensor;
+    }
+
+    /// <summary>A JSON array of at most 3 non-negative integers (3 so a too-long shape is reported as such).</summary>
+    private static ulong[] ReadIntegers(ref Utf8JsonReader reader, string name, string field, ModelFormatError reason)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw Fail(reason, $"Tensor {name}: {field} is not an array.");
+        }
+
+        Span<ulong> values = stackalloc ulong[3];
+        int count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (count == values.Length)
+            {
+                throw Fail(reason, $"Tensor {name}: {field} has more than 2 entries.");
+            }
+
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt64(out ulong value))
+            {
+                throw Fail(reason, $"Tensor {name}: {field} entry {count} is not a non-negative integer.");
+            }
+
+            values[count++] = value;
+        }
+
+        return values[..count].ToArray();
+    }
+
+    private static Architecture ValidateMetadata(Header header)
+    {
+        if (header.Metadata is not { } metadata)
+        {
+            throw Fail(ModelFormatError.MissingKey, "The header has no __metadata__; it is not a FastMlp model.");
+        }
+
+        if (!metadata.TryGetValue("format", out string? format))
+        {
+            throw Fail(ModelFormatError.MissingKey, "__metadata__ has no \"format\"; it is not a FastMlp model.");
+        }
+
+        if (format != SafetensorsWriter.FormatName)
+        {
+            throw Fail(ModelFormatError.WrongFormat, $"__metadata__.format is \"{format}\", not \"{SafetensorsWriter.FormatName}\".");
+        }
+
+        foreach (string key in s_metadataKeys)
+        {
+            if (!metadata.ContainsKey(key))
+            {
+                throw Fail(ModelFormatError.MissingKey, $"__metadata__ has no \"{key}\".");
+            }
+        }
+
+        string version = metadata["format_version"];
+        if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1)
+        {
+            // Digits too many for an int are still a (much) newer version.
+            if (version.Length > 0 && version.All(char.IsAsciiDigit) && version.TrimStart('0').Length > 9)
+            {
+                throw Fail(ModelFormatError.NewerVersion, $"__metadata__.format_version is {version}: written by a newer FastMlp (this one reads version {SafetensorsWriter.FormatVersion}).");
+            }
+
+            throw Fail(ModelFormatError.InvalidMetadata, $"__metadata__.format_version \"{version}\" is not a positive integer.");
+        }
+
+        if (v > SafetensorsWriter.FormatVersion)
+        {
+            throw Fail(ModelFormatError.NewerVersion, $"__metadata__.format_version is {v}: written by a newer FastMlp (this one reads version {SafetensorsWriter.FormatVersion}).");
+        }
+
+        string[] parts = metadata["layer_sizes"].Split(',');
+        int[] sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out sizes[i]))
+            {
+                throw Fail(ModelFormatError.InvalidMetadata, $"__metadata__.layer_sizes entry {i} (\"{parts[i]}\") is not an integer.");
+            }
+
+            if (sizes[i] < 1)
+            {
+                throw Fail(ModelFormatError.InvalidArchitecture, $"__metadata__.layer_sizes entry {i} is {sizes[i]}; every layer needs at least 1 unit.");
+            }
+        }
+
+        if (sizes.Length < 2)
+        {
+            throw Fail(ModelFormatError.InvalidArchitecture, $"__metadata__.layer_sizes has {sizes.Length} size; a network needs at least 2 (inputs and outputs).");
+        }
+
+        Activation hidden = ParseActivation(metadata["hidden_activation"], "hidden_activation");
+        Activation output = ParseActivation(metadata["output_activation"], "output_activation");
+        if (hidden == Activation.Softmax && sizes.Length > 2)
+        {
+            throw Fail(ModelFormatError.InvalidArchitecture, "__metadata__.hidden_activation is Softmax; Softmax is only supported on the output layer.");
+        }
+
+        // Same bound as ParameterLayout, checked here so the constructor cannot throw.
+        long count = 0;
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            count += ((long)sizes[l] * sizes[l + 1]) + sizes[l + 1];
+            if (count > Array.MaxLength - 64)
+            {
+                throw Fail(ModelFormatError.InvalidArchitecture, $"__metadata__.layer_sizes need more than {Array.MaxLength - 64} parameters by layer {l + 1}.");
+            }
+        }
+
+        return new Architecture(sizes, hidden, output, count);
+    }
+
+    private static Activation ParseActivation(string name, string field)
+    {
+        foreach (Activation activation in Enum.GetValues<Activation>())
+        {
+            if (name == activation.ToString())
+            {
+                return activation;
+            }
+        }
+
+        throw Fail(ModelFormatError.UnknownActivation, $"__metadata__.{field} \"{name}\" is not an Activation ({string.Join(", ", Enum.GetNames<Activation>())}).");
+    }
+
+    private static void ValidateTensors(Header header, Architecture architecture)
+    {
+        int[] sizes = architecture.Sizes;
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        ulong offset = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            string w = "W" + l.ToString(CultureInfo.InvariantCulture);
+            string b = "b" + l.ToString(CultureInfo.InvariantCulture);
+            expected.Add(w);
+            expected.Add(b);
+            offset = Check(header, w, [(ulong)sizes[l - 1], (ulong)sizes[l]], offset);
+            offset = Check(header, b, [(ulong)sizes[l]], offset);
+        }
+
+        foreach (string name in header.Tensors.Keys)
+        {
+            if (!expected.Contains(name))
+            {
+                throw Fail(ModelFormatError.UnknownKey, $"The header has tensor \"{name}\", which a network of layer sizes [{string.Join(", ", sizes)}] does not have.");
+            }
+        }
+    }
+
+    private static ulong Check(Header header, string name, ulong[] expectedShape, ulong begin)
+    {
+        if (!header.Tensors.TryGetValue(name, out Tensor? tensor))
+        {
+            throw Fail(ModelFormatError.MissingKey, $"The header has no tensor {name}.");
+        }
+
+        if (tensor.Dtype != "F32")
+        {
+            throw Fail(ModelFormatError.UnsupportedDtype, $"Tensor {name} has dtype \"{tensor.Dtype}\"; FastMlp reads F32 only.");
+        }
+
+        ulong elements = 1;
+        try
+        {
+            foreach (ulong extent in tensor.Shape!)
+            {
+                elements = checked(elements * extent);
+            }
+
+            _ = checked(elements * 4);
+        }
+        catch (OverflowException)
+        {
+            throw Fail(ModelFormatError.InvalidShape, $"Tensor {name}: the product of shape [{string.Join(", ", tensor.Shape!)}] overflows.");
+        }
+
+        ulong start = tensor.Offsets![0];
+        ulong end = tensor.Offsets[1];
+        if (start != begin)
+        {
+            throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets begin at {start}, not {begin}; tensors W1, b1, W2, ... must be contiguous from 0.");
+        }
+
+        if (end < start || end - start != elements * 4)
+        {
+            throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets [{start}, {end}) do not hold shape [{string.Join(", ", tensor.Shape!)}] × 4 bytes = {elements * 4}.");
+        }
+
+        if (!tensor.Shape!.AsSpan().SequenceEqual(expectedShape))
+        {
+            throw Fail(ModelFormatError.ArchitectureMismatch, $"Tensor {name} has shape [{string.Join(", ", tensor.Shape!)}] but the layer sizes need [{string.Join(", ", expectedShape)}].");
+        }
+
+        return end;
+    }
+
+    private sealed class Header
+    {
+        public Dictionary<string, string>? Metadata { get; set; }
+
+        public Dictionary<string, Tensor> Tensors { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class Tensor
+    {
+        public string? Dtype { get; set; }
+
+        public ulong[]? Shape { get; set; }
+
+        public ulong[]? Offsets { get; set; }
+    }
+
+    private sealed record Architecture(int[] Sizes, Activation Hidden, Activation Output, long ParameterCount);
+}

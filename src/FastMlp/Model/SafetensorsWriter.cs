@@ -1,0 +1,97 @@
+// SafetensorsWriter: a Network as a safetensors file. 8-byte little-endian header length N, N bytes of
+// UTF-8 JSON, then W1, b1, W2, b2, ... as little-endian F32, contiguous from offset 0 in that order
+// (exactly Network.Parameters). The header has a fixed key order and no whitespace, padded with spaces
+// to a multiple of 8 bytes as the reference implementation does, so the same model gives the same bytes.
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace FastMlp;
+
+internal static class SafetensorsWriter
+{
+    /// <summary>The format_version this library writes and the newest it reads.</summary>
+    public const int FormatVersion = 1;
+
+    public const string FormatName = "fastmlp";
+
+    /// <summary>The header bytes (JSON plus space padding) for a network of these sizes and activations.</summary>
+    public static byte[] Header(ParameterLayout layout, IReadOnlyList<int> sizes, Activation hidden, Activation output)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false }))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("__metadata__");
+            json.WriteString("format", FormatName);
+            json.WriteString("format_version", FormatVersion.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("layer_sizes", string.Join(',', sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))));
+            json.WriteString("hidden_activation", hidden.ToString());
+            json.WriteString("output_activation", output.ToString());
+            json.WriteEndObject();
+            for (int l = 0; l < layout.Layers; l++)
+            {
+                long wBegin = 4L * layout.WeightOffset(l);
+                long bBegin = 4L * layout.BiasOffset(l);
+                long bEnd = bBegin + (4L * layout.Out(l));
+                WriteTensor(json, "W" + (l + 1).ToString(CultureInfo.InvariantCulture), [layout.In(l), layout.Out(l)], wBegin, bBegin);
+                WriteTensor(json, "b" + (l + 1).ToString(CultureInfo.InvariantCulture), [layout.Out(l)], bBegin, bEnd);
+            }
+
+            json.WriteEndObject();
+        }
+
+        int length = buffer.WrittenCount;
+        int padded = (length + 7) & ~7;
+        byte[] header = new byte[padded];
+        buffer.WrittenSpan.CopyTo(header);
+        header.AsSpan(length).Fill((byte)' ');
+        return header;
+    }
+
+    /// <summary>Writes the whole file for <paramref name="network"/> to <paramref name="stream"/>.</summary>
+    public static void Write(Network network, Stream stream)
+    {
+        byte[] header = Header(network.Layout, network.LayerSizes, network.HiddenActivation, network.OutputActivation);
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        stream.Write(length);
+        stream.Write(header);
+
+        ReadOnlySpan<float> parameters = network.Parameters;
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(parameters));
+            return;
+        }
+
+        // Big-endian hosts: swap in small chunks so nothing large is allocated.
+        Span<int> chunk = stackalloc int[1024];
+        for (int first = 0; first < parameters.Length; first += chunk.Length)
+        {
+            int count = Math.Min(chunk.Length, parameters.Length - first);
+            BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(parameters.Slice(first, count)), chunk[..count]);
+            stream.Write(MemoryMarshal.AsBytes(chunk[..count]));
+        }
+    }
+
+    private static void WriteTensor(Utf8JsonWriter json, string name, int[] shape, long begin, long end)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("dtype", "F32");
+        json.WriteStartArray("shape");
+        foreach (int extent in shape)
+        {
+            json.WriteNumberValue(extent);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("data_offsets");
+        json.WriteNumberValue(begin);
+        json.WriteNumberValue(end);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}
