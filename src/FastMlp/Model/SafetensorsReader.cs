@@ -50,12 +50,7 @@ internal static class SafetensorsReader
             }
         }
 
-        byte[] header = new byte[(int)headerLength];
-        got = ReadFully(stream, header);
-        if (got < header.Length)
-        {
-            throw Fail(ModelFormatError.Truncated, $"The header length is {headerLength} bytes but the data ends after {got}.");
-        }
+        byte[] header = ReadHeader(stream, (int)headerLength, knownLength: remaining >= 0);
 
         Header parsed = ParseHeader(header);
         Architecture architecture = ValidateMetadata(parsed);
@@ -113,6 +108,28 @@ internal static class SafetensorsReader
         }
 
         return network;
+    }
+
+    /// <summary>
+    /// The header bytes. When the stream's length is unknown the buffer grows by doubling from 4 KiB as data
+    /// arrives, so a lying header length costs at most twice the bytes actually there.
+    /// </summary>
+    private static byte[] ReadHeader(Stream stream, int length, bool knownLength)
+    {
+        byte[] header = new byte[knownLength ? length : Math.Min(length, 4096)];
+        int got = ReadFully(stream, header);
+        while (got == header.Length && header.Length < length)
+        {
+            Array.Resize(ref header, (int)Math.Min((long)header.Length * 2, length));
+            got += ReadFully(stream, header.AsSpan(got));
+        }
+
+        if (got < length)
+        {
+            throw Fail(ModelFormatError.Truncated, $"The header length is {length} bytes but the data ends after {got}.");
+        }
+
+        return header;
     }
 
     /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the bytes read.</summary>
