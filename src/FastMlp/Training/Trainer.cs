@@ -3,11 +3,10 @@
 //   loss      dZ_L from LossFunctions (softmax + cross-entropy fused: (P − T) / B)
 //   backward  l = L..1: dW_l = A_{l−1}ᵀ·dZ_l (β = 0), db_l = Σ_rows dZ_l,
 //             dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ f'(A_{l−1}), ping-ponging between the two delta buffers
-//   guard     a non-finite loss or gradient throws TrainingDivergedException before the update
+//   guard     a non-finite loss, or gradients that could be non-finite (checked from each layer's
+//             input and delta: GradientsBounded), throw TrainingDivergedException before the update
 //   update    optimizer.Step(Gradients, Parameters), one flat in-place call
 // A steady-state Step allocates nothing.
-using System.Numerics.Tensors;
-
 namespace FastMlp;
 
 /// <summary>Trains a <see cref="Network"/> by backpropagation, one batch per <see cref="Step"/>.</summary>
@@ -66,7 +65,7 @@ public sealed unsafe partial class Trainer : IDisposable
     /// <param name="targets">[batch, OutputSize]: one-hot rows for CrossEntropy; the inputs themselves for an autoencoder.</param>
     /// <exception cref="ArgumentException">The inputs are not a whole, non-empty batch of at most MaxBatch samples, or targets is not [batch, OutputSize].</exception>
     /// <exception cref="ObjectDisposedException">The trainer was disposed.</exception>
-    /// <exception cref="TrainingDivergedException">The loss or a gradient is NaN or infinite; the parameters were not updated (<see cref="Gradients"/> holds the offending gradients). Step does not scan its inputs: a NaN input shows up here.</exception>
+    /// <exception cref="TrainingDivergedException">The loss, or a gradient, is (or could be) NaN or infinite; the parameters were not updated. Step does not scan its inputs: a NaN input shows up here.</exception>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {
         int batch = Network.ValidateBatch(inputs, _workspace);
@@ -106,18 +105,17 @@ public sealed unsafe partial class Trainer : IDisposable
 
         float* dZ = _workspace.Delta(0);
         float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), dZ);
+        bool gradientsFinite = true;
         for (int l = last; l >= 0; l--)
         {
             float* input = l == 0 ? inputs : _workspace.Activation(l - 1);
             float* dInput = l == 0 ? null : _workspace.Delta((last - l + 1) & 1);
             Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
+            gradientsFinite &= GradientsBounded(input, layout.In(l), dZ, layout.Out(l), batch);
             DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, threads);
             dZ = dInput;
         }
 
-        // Divergence guard, before anything is written to the parameters: one read of the gradients
-        // (MaxMagnitude is NaN if any gradient is NaN, infinite if any is infinite).
-        bool gradientsFinite = float.IsFinite(TensorPrimitives.MaxMagnitude(_gradients.Span));
         if (!float.IsFinite(loss) || !gradientsFinite)
         {
             throw new TrainingDivergedException(loss, gradientsFinite);
@@ -125,5 +123,19 @@ public sealed unsafe partial class Trainer : IDisposable
 
         Optimizer.Step(_gradients.Span, Network.Parameters);
         return loss;
+    }
+
+    /// <summary>
+    /// Divergence guard for one layer, from the factors instead of the products: dW = xᵀ·dZ and db = Σ dZ are
+    /// finite when x [batch, nIn] and dZ [batch, nOut] are finite and batch · max|x| · max|dZ| (and batch · max|dZ|)
+    /// stay below half the largest float, since every partial sum is bounded by those. Reads batch · (nIn + nOut)
+    /// values instead of the whole gradient buffer.
+    /// </summary>
+    private static bool GradientsBounded(float* x, int nIn, float* dZ, int nOut, int batch)
+    {
+        double maxX = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(x, batch * nIn));
+        double maxDz = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(dZ, batch * nOut));
+        const double limit = float.MaxValue / 2.0;
+        return batch * maxX * maxDz < limit && batch * maxDz < limit;   // false for NaN
     }
 }

@@ -13,7 +13,7 @@ public sealed class TrainingDivergedException : Exception
     public TrainingDivergedException(float loss, bool gradientsFinite)
         : base(gradientsFinite
             ? $"Training diverged: the step's loss is {loss}. The parameters were not updated. Lower the learning rate, or check the data for NaN or infinite values."
-            : $"Training diverged: the step produced a NaN or infinite gradient (loss {loss}). The parameters were not updated. Lower the learning rate, or check the data for NaN or infinite values.")
+            : $"Training diverged: the step's gradients are NaN or infinite, or too large to be sure they are not (loss {loss}). The parameters were not updated. Lower the learning rate, or check the data for NaN or infinite values.")
     {
         Loss = loss;
         GradientsFinite = gradientsFinite;
@@ -44,6 +44,9 @@ public sealed class TrainingDivergedException : Exception
     /// <summary>The loss of the step that diverged.</summary>
     public float Loss { get; }
 
-    /// <summary>Whether every gradient of that step was finite (false: at least one was NaN or infinite).</summary>
+    /// <summary>
+    /// Whether the step's gradients were proven finite (false: a layer's input or delta was NaN or infinite, or their
+    /// magnitudes allowed a product to overflow).
+    /// </summary>
     public bool GradientsFinite { get; }
 }
