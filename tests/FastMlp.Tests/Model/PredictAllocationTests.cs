@@ -1,4 +1,4 @@
-// PredictAllocationTests: a warm Network.Predict on one thread allocates 0 bytes at every batch size
+// PredictAllocationTests: a warm Network.Predict (and PredictClasses) on one thread allocates 0 bytes at every batch size
 // from 1 to the workspace's maximum (issue 4). "Warm" means every batch size ran twice on this thread
 // first (first-call buffer growth and JIT tiering may allocate). Counted on this thread, the least of
 // 3 attempts per batch size (AllocationProbe.LeastOnThisThread), so parallel tests cannot disturb it.
@@ -41,6 +41,33 @@ public sealed class PredictAllocationTests
             long allocated = AllocationProbe.LeastOnThisThread(() => Predict(network, inputs, outputs, workspace, batch), attempts: 3);
             Assert.True(allocated == 0, $"[{string.Join("-", sizes)}] batch {batch}: a warm Predict allocated {allocated} bytes.");
             Assert.False(float.IsNaN(outputs[(batch * network.OutputSize) - 1]), "Predict did not write its outputs.");
+        }
+    }
+
+    [Fact]
+    public void Warm_single_thread_predict_classes_allocates_nothing_at_any_batch_size()
+    {
+        Network network = Network.Create([784, 256, 128, 10], Activation.Relu, Activation.Softmax, seed: 2);
+        using Workspace workspace = network.CreateWorkspace(32, maxDegreeOfParallelism: 1);
+        float[] inputs = new float[32 * 784];
+        int[] classes = new int[32];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = (i % 7) * 0.125f;
+        }
+
+        for (int batch = 1; batch <= 32; batch++)
+        {
+            network.PredictClasses(inputs.AsSpan(0, batch * 784), classes, workspace);
+            network.PredictClasses(inputs.AsSpan(0, batch * 784), classes, workspace);
+        }
+
+        for (int batch = 1; batch <= 32; batch++)
+        {
+            Array.Fill(classes, -1);
+            long allocated = AllocationProbe.LeastOnThisThread(() => network.PredictClasses(inputs.AsSpan(0, batch * 784), classes, workspace), attempts: 3);
+            Assert.True(allocated == 0, $"batch {batch}: a warm PredictClasses allocated {allocated} bytes.");
+            Assert.InRange(classes[batch - 1], 0, 9);
         }
     }
 
