@@ -17,8 +17,6 @@ internal sealed unsafe class AlignedBuffer : IDisposable
     /// <summary>Start of the buffer; valid until the next <see cref="Ensure"/> that grows it.</summary>
     public float* Pointer => _pointer;
 
-    public int Capacity => _capacity;
-
     /// <summary>Grows to hold at least <paramref name="length"/> floats; contents are not preserved.</summary>
     public void Ensure(int length)
     {

@@ -72,7 +72,7 @@ public sealed unsafe partial class Trainer
             }
 
             double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
-            EpochMetrics? validated = validation is null ? null : Evaluate(validation);
+            EpochMetrics? validated = validation is null ? null : EvaluateValidated(validation);
             monitored = validated?.Loss ?? trained.Loss;
             var report = new EpochReport(epoch + 1, options.Epochs, adjustable?.LearningRate ?? float.NaN, trained, validated, training.Count / seconds, Stopwatch.GetElapsedTime(start));
             history.Add(report);
@@ -109,6 +109,12 @@ public sealed unsafe partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(data);
         ValidateShape(data, nameof(data));
+        return EvaluateValidated(data);
+    }
+
+    /// <summary>Evaluate on data whose shape and values were already checked (Fit checks its validation set once, not every epoch).</summary>
+    private EpochMetrics EvaluateValidated(Dataset data)
+    {
         ParameterLayout layout = Network.Layout;
         int last = layout.Layers - 1, n = Network.OutputSize;
         var metrics = default(Metrics);

@@ -8,8 +8,9 @@ namespace FastMlp;
 internal readonly record struct GemmBlocking(int MC, int KC, int NC)
 {
     /// <summary>
-    /// Zen 4: 1 MiB L2 and 32 KiB+ L1d per core. A 6×256 A panel is 6 KiB and a 256×16 B sliver 16 KiB
-    /// (L1); the 144×256 A block is 144 KiB (L2); the 256×4080 B block is 4 MiB (shared L3).
+    /// Sized for this machine (Zen 5: 48 KiB L1d and 1 MiB L2 per core, 32 MiB shared L3). A 6×256 A panel
+    /// is 6 KiB and a 256×32 B sliver (the 512-bit kernel's NR) 32 KiB, together in L1; the 144×256 A block
+    /// is 144 KiB (L2); the 256×4080 B block is 4 MiB (L3).
     /// </summary>
     public static GemmBlocking Default { get; } = new(MC: 144, KC: 256, NC: 4080);
 
