@@ -1,8 +1,14 @@
 // Everything one forward (and, for a Trainer, backward) pass needs for up to MaxBatch samples, in one
-// 64-byte-aligned native block: the output of every layer (Predict writes the last one straight into
-// the caller's span; PredictClasses and training read it here) and, for training, two delta buffers
-// that backward ping-pongs.
+// 64-byte-aligned block on the pinned object heap (so the GC sees it and reclaims a workspace nobody
+// disposed): the output of every layer (Predict writes the last one straight into the caller's span;
+// PredictClasses and training read it here) and, for training, two delta buffers that backward ping-pongs.
 // Built once, reused by every call; one Workspace per concurrent caller, disposed by its creator.
+//
+// One atomic state guards the memory, as SafeHandle guards a handle: Free → Busy on Enter, back on Exit;
+// Dispose of a Free workspace releases the block at once; Dispose of a Busy one only marks it
+// (DisposeRequested) and returns, and the call in flight releases the block when it leaves. So Dispose
+// never throws, never waits, and never pulls memory from under a running call; every call that starts
+// after Dispose throws ObjectDisposedException.
 namespace FastMlp;
 
 /// <summary>
@@ -11,11 +17,13 @@ namespace FastMlp;
 /// </summary>
 public sealed unsafe class Workspace : IDisposable
 {
-    private readonly AlignedBuffer _buffer = new();
+    private const int Free = 0, Busy = 1, DisposeRequested = 2, Disposed = 3;
+
     private readonly int[] _activationOffsets;
     private readonly int[] _deltaOffsets;
-    private int _busy;
-    private bool _disposed;
+    private PinnedFloats? _buffer;
+    private float* _base;
+    private int _state;
 
     internal Workspace(ParameterLayout layout, int maxBatch, int maxDegreeOfParallelism, bool training)
     {
@@ -39,12 +47,13 @@ public sealed unsafe class Workspace : IDisposable
             total += Aligned((long)maxBatch * widest);
         }
 
-        if (total > Array.MaxLength)
+        if (total > Array.MaxLength - 16)
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxBatch), maxBatch, $"A workspace for {maxBatch} samples needs {total} floats; at most {Array.MaxLength} fit.");
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxBatch), maxBatch, $"A workspace for {maxBatch} samples needs {total} floats; at most {Array.MaxLength - 16} fit.");
         }
 
-        _buffer.Ensure((int)Math.Max(total, 1));
+        _buffer = new PinnedFloats((int)Math.Max(total, 1));
+        _base = _buffer.Pointer;
     }
 
     /// <summary>The largest batch this workspace holds.</summary>
@@ -55,29 +64,74 @@ public sealed unsafe class Workspace : IDisposable
 
     internal ParameterLayout Layout { get; }
 
-    /// <summary>Output of layer <paramref name="layer"/>: [MaxBatch, Out(layer)].</summary>
-    internal float* Activation(int layer) => _buffer.Pointer + _activationOffsets[layer];
+    /// <summary>Whether Dispose was called during a call that has not left yet (the block is still held for it).</summary>
+    internal bool IsDisposeRequested => Volatile.Read(ref _state) == DisposeRequested;
 
-    /// <summary>Delta buffer 0 or 1: [MaxBatch, widest layer].</summary>
-    internal float* Delta(int which) => _buffer.Pointer + _deltaOffsets[which];
+    /// <summary>Whether the block was released (Dispose, and no call in flight).</summary>
+    internal bool IsReleased => _buffer is null;
 
-    /// <summary>Marks the workspace in use; a second caller at the same time gets an exception instead of corrupt results.</summary>
+    /// <summary>Output of layer <paramref name="layer"/>: [MaxBatch, Out(layer)]. Only between Enter and Exit.</summary>
+    internal float* Activation(int layer) => _base + _activationOffsets[layer];
+
+    /// <summary>Delta buffer 0 or 1: [MaxBatch, widest layer]. Only between Enter and Exit.</summary>
+    internal float* Delta(int which) => _base + _deltaOffsets[which];
+
+    /// <summary>Free → Busy; a second caller at the same time gets an exception instead of corrupt results.</summary>
+    /// <exception cref="InvalidOperationException">Another call is using the workspace.</exception>
+    /// <exception cref="ObjectDisposedException">The workspace was disposed.</exception>
     internal void Enter()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        int state = Interlocked.CompareExchange(ref _state, Busy, Free);
+        if (state == Busy)
         {
             throw new InvalidOperationException("This Workspace is already in use by another call; create one Workspace per concurrent caller.");
         }
+
+        ObjectDisposedException.ThrowIf(state != Free, this);
     }
 
-    internal void Exit() => Volatile.Write(ref _busy, 0);
+    /// <summary>Busy → Free; when Dispose came during the call, releases the block instead.</summary>
+    internal void Exit()
+    {
+        if (Interlocked.CompareExchange(ref _state, Free, Busy) == DisposeRequested)
+        {
+            Release();
+        }
+    }
 
-    /// <summary>Frees the memory; later calls with this workspace throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Releases the memory, or, when a call is using the workspace right now, lets that call release it when it
+    /// returns (Dispose never waits and never throws). Every later call with this workspace throws
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        _disposed = true;
-        _buffer.Dispose();
+        while (true)
+        {
+            int state = Volatile.Read(ref _state);
+            if (state >= DisposeRequested)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, state == Free ? Disposed : DisposeRequested, state) == state)
+            {
+                if (state == Free)
+                {
+                    Release();
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>Drops the block, which the GC then reclaims; runs once, on the thread that took the state out of use.</summary>
+    private void Release()
+    {
+        Volatile.Write(ref _state, Disposed);
+        _base = null;
+        _buffer = null;
     }
 
     /// <summary>Rounds up to whole 64-byte lines so every buffer starts aligned.</summary>

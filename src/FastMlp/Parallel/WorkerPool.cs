@@ -13,8 +13,6 @@ namespace FastMlp;
 [SuppressMessage("Design", "CA1001", Justification = "The pool lives as long as the process; its events are never released.")]
 internal sealed class WorkerPool
 {
-    private static WorkerPool? s_shared;
-
     /// <summary>How long an idle worker spins for the next job before sleeping: 100 µs.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
@@ -45,9 +43,8 @@ internal sealed class WorkerPool
         }
     }
 
-    /// <summary>The process-wide pool, with one thread per core beyond the caller's.</summary>
-    public static WorkerPool Shared =>
-        s_shared ?? Interlocked.CompareExchange(ref s_shared, new WorkerPool(Environment.ProcessorCount - 1), null) ?? s_shared;
+    /// <summary>The process-wide pool, with one thread per core beyond the caller's; built on first use, once.</summary>
+    public static WorkerPool Shared => SharedHolder.Instance;
 
     /// <summary>The most workers a job can get: the pool threads plus the caller.</summary>
     public static int MaxWorkers => Environment.ProcessorCount;
@@ -159,6 +156,16 @@ internal sealed class WorkerPool
         {
             _error ??= ExceptionDispatchInfo.Capture(e);
         }
+    }
+
+    /// <summary>
+    /// Holds the shared pool in a type initializer, which the runtime runs exactly once even when many threads
+    /// touch it first at the same moment (the others wait for it). A compare-exchange would not do: every racing
+    /// caller would build a pool, and the losers' threads would run for the life of the process.
+    /// </summary>
+    private static class SharedHolder
+    {
+        public static readonly WorkerPool Instance = new(Environment.ProcessorCount - 1);
     }
 
     private interface IJob

@@ -141,29 +141,42 @@ public sealed unsafe partial class Trainer
         return metrics.Result(data.IsClassification, n);
     }
 
-    /// <summary>One pass over <paramref name="data"/> in the given order; allocates nothing.</summary>
+    /// <summary>
+    /// One pass over <paramref name="data"/> in the given order; allocates nothing. Holds the workspace for the
+    /// whole epoch (the metrics read each step's outputs from it), and checks between steps for a Dispose that
+    /// came meanwhile, as it checks for cancellation.
+    /// </summary>
     internal EpochMetrics TrainEpoch(Dataset data, int[] order, int batchSize, float[] batchInputs, float[] batchTargets, CancellationToken cancellationToken)
     {
         int inputs = Network.InputSize, n = Network.OutputSize, last = Network.Layout.Layers - 1;
         ReadOnlySpan<float> features = data.Features, targets = data.Targets;
         ReadOnlySpan<int> labels = data.Labels;
         var metrics = default(Metrics);
-        for (int first = 0; first < order.Length; first += batchSize)
+        _workspace.Enter();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int rows = Math.Min(batchSize, order.Length - first);
-            for (int r = 0; r < rows; r++)
+            for (int first = 0; first < order.Length; first += batchSize)
             {
-                int sample = order[first + r];
-                features.Slice(sample * inputs, inputs).CopyTo(batchInputs.AsSpan(r * inputs));
-                targets.Slice(sample * n, n).CopyTo(batchTargets.AsSpan(r * n));
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                ObjectDisposedException.ThrowIf(_workspace.IsDisposeRequested, this);
+                int rows = Math.Min(batchSize, order.Length - first);
+                for (int r = 0; r < rows; r++)
+                {
+                    int sample = order[first + r];
+                    features.Slice(sample * inputs, inputs).CopyTo(batchInputs.AsSpan(r * inputs));
+                    targets.Slice(sample * n, n).CopyTo(batchTargets.AsSpan(r * n));
+                }
 
-            float loss = Step(batchInputs.AsSpan(0, rows * inputs), batchTargets.AsSpan(0, rows * n));
-            fixed (float* t = batchTargets)
-            {
-                metrics.Add(loss, _workspace.Activation(last), t, rows, n, labels, order.AsSpan(first, rows));
+                float loss = StepEntered(batchInputs.AsSpan(0, rows * inputs), batchTargets.AsSpan(0, rows * n), rows);
+                fixed (float* t = batchTargets)
+                {
+                    metrics.Add(loss, _workspace.Activation(last), t, rows, n, labels, order.AsSpan(first, rows));
+                }
             }
+        }
+        finally
+        {
+            _workspace.Exit();
         }
 
         return metrics.Result(data.IsClassification, n);

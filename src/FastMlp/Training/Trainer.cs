@@ -82,10 +82,7 @@ public sealed unsafe partial class Trainer : IDisposable
         _workspace.Enter();
         try
         {
-            fixed (float* x = inputs, t = targets)
-            {
-                return Run(x, t, batch);
-            }
+            return StepEntered(inputs, targets, batch);
         }
         finally
         {
@@ -93,8 +90,21 @@ public sealed unsafe partial class Trainer : IDisposable
         }
     }
 
-    /// <summary>Frees the workspace; later Steps throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Frees the workspace; later calls throw <see cref="ObjectDisposedException"/>. During a running Step the
+    /// memory is released when that Step returns; during Fit, at the next step boundary, where Fit throws
+    /// <see cref="ObjectDisposedException"/> (the parameters are those after the last whole step). Never waits, never throws.
+    /// </summary>
     public void Dispose() => _workspace.Dispose();
+
+    /// <summary>Step on validated arguments, by a caller that holds the workspace (Enter).</summary>
+    private float StepEntered(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch)
+    {
+        fixed (float* x = inputs, t = targets)
+        {
+            return Run(x, t, batch);
+        }
+    }
 
     private float Run(float* inputs, float* targets, int batch)
     {

@@ -3,7 +3,8 @@
 // batches of the same inputs at the same time, many rounds; every result is bit-identical to the serial
 // result computed beforehand. And one Workspace is for one caller at a time: while it is in use,
 // another Predict on it throws InvalidOperationException and writes nothing; two threads hammering one
-// Workspace either get that exception or exact results, never corrupt ones.
+// Workspace either get that exception or exact results, never corrupt ones, and must really collide
+// (the test runs on until at least one refusal happened).
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Model;
@@ -107,21 +108,24 @@ public sealed class PredictConcurrencyTests
     }
 
     [Fact]
-    public void Two_threads_sharing_a_workspace_never_get_corrupt_results()
+    public void Two_threads_sharing_a_workspace_collide_and_get_refusals_never_corrupt_results()
     {
-        const int rounds = 200;
+        // At least 200 rounds each, and on until the calls have really collided (bounded: 20,000 rounds).
+        const int rounds = 200, maxRounds = 20_000;
         using Workspace shared = _network.CreateWorkspace(MaxBatch, 1);
         using var start = new Barrier(2);
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        int refused = 0, completed = 0;
         Thread[] threads = [.. Enumerable.Range(0, 2).Select(c => new Thread(() =>
         {
             start.SignalAndWait();
-            for (int round = 0; round < rounds; round++)
+            for (int round = 0; round < maxRounds && (round < rounds || Volatile.Read(ref refused) == 0); round++)
             {
                 int which = s_batches.Length - 1 - ((c + round) % 3);   // the larger batches: long calls, more overlap
                 try
                 {
                     float[] got = Predict(shared, s_batches[which]);
+                    Interlocked.Increment(ref completed);
                     if (!got.AsSpan().SequenceEqual(_serial[which]))
                     {
                         failures.Enqueue($"thread {c}, round {round}: corrupt result");
@@ -129,7 +133,7 @@ public sealed class PredictConcurrencyTests
                 }
                 catch (InvalidOperationException)
                 {
-                    // The documented refusal: fine.
+                    Interlocked.Increment(ref refused);   // the documented refusal
                 }
                 catch (Exception e)
                 {
@@ -148,6 +152,8 @@ public sealed class PredictConcurrencyTests
         }
 
         Assert.True(failures.IsEmpty, string.Join("; ", failures));
+        Assert.True(refused > 0, $"the two threads never collided on the workspace ({completed} calls completed): the refusal went untested");
+        Assert.True(completed >= rounds, $"only {completed} calls completed ({refused} refused)");
     }
 
     private float[] Predict(Workspace workspace, int batch)
