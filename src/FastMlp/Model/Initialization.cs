@@ -1,5 +1,7 @@
-// Seeded weight initialization: the same seed gives bit-identical parameters on every machine (the
-// generator is integer-only SplitMix64; the scaling is done in double, then rounded once to float).
+// Seeded weight initialization: the same seed gives bit-identical parameters on every machine. The
+// generator is integer-only SplitMix64; everything after it is IEEE basic operations and square roots
+// (correctly rounded on every platform) in double, rounded once to float, and the normal draws take their
+// logarithm and cosine from PortableMath, never from the platform's math library.
 // WeightInitialization.Default: He uniform U(±√(6 / in)) for ReLU layers (He et al. 2015), Glorot
 // uniform U(±√(6 / (in + out))) for the others (Glorot & Bengio 2010); biases 0. The normal variants
 // use the same variances (2 / in, 2 / (in + out)) through Box–Muller.
@@ -45,6 +47,6 @@ internal static class Initialization
         public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
 
         /// <summary>Standard normal by Box–Muller (one of the pair; 1 − u keeps the logarithm finite).</summary>
-        public double NextGaussian() => Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
+        public double NextGaussian() => Math.Sqrt(-2 * PortableMath.Log(1 - NextDouble())) * PortableMath.CosTwoPi(NextDouble());
     }
 }

@@ -8,7 +8,7 @@ public enum ModelFormatError
     /// <summary>The data ended early: fewer than 8 bytes, a header or tensor data past the end.</summary>
     Truncated,
 
-    /// <summary>The header length exceeds the cap (an MLP header is tiny).</summary>
+    /// <summary>The header is longer than 64 KiB plus 32 bytes per byte of tensor data (more than any header FastMlp writes for that data).</summary>
     HeaderTooLarge,
 
     /// <summary>The header is not UTF-8, not a JSON object, malformed JSON, or nested too deep.</summary>
@@ -29,7 +29,7 @@ public enum ModelFormatError
     /// <summary>A tensor's shape is not one or two non-negative integers, or its product overflows.</summary>
     InvalidShape,
 
-    /// <summary>A tensor's data_offsets are not contiguous from 0 or do not match its shape.</summary>
+    /// <summary>A tensor's data_offsets do not match its shape, or the tensors' offsets overlap or leave a hole (in any order, they must tile the data from 0).</summary>
     InvalidOffsets,
 
     /// <summary>Bytes follow the last tensor.</summary>

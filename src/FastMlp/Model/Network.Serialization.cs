@@ -9,6 +9,7 @@ public sealed partial class Network
     /// Writes the model as safetensors: tensors W1, b1, W2, b2, ... (F32) and the architecture in __metadata__.
     /// The same model gives byte-identical output. The stream is left open.
     /// </summary>
+    /// <exception cref="NotSupportedException">The network has more than about 10.6 million layers (its header would not fit in one array); nothing is written.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -44,8 +45,11 @@ public sealed partial class Network
     }
 
     /// <summary>
-    /// Reads a model written by <see cref="Save(Stream)"/>. Every header rule is checked before the parameters are
-    /// allocated; non-seekable streams work (their models are capped at 512 MiB). Reads to the end of the stream.
+    /// Reads a model written by <see cref="Save(Stream)"/>, or the same tensors and metadata as another safetensors
+    /// writer lays them out (any tensor and key order, whose data_offsets tile the data exactly; whitespace; padding).
+    /// Every header rule is checked before the parameters are allocated; the header may have up to 64 KiB plus 32
+    /// bytes per byte of tensor data, so every file <see cref="Save(Stream)"/> writes loads again. Non-seekable
+    /// streams work (their models are capped at 512 MiB). Reads to the end of the stream.
     /// </summary>
     /// <exception cref="ModelFormatException">The data is not a valid FastMlp model; <see cref="ModelFormatException.Reason"/> says why.</exception>
     public static Network Load(Stream stream, ModelLoadOptions? options = null)

@@ -1,8 +1,12 @@
 // SafetensorsReader: validates a FastMlp safetensors file and reads it into a new Network. Every rule is
-// checked on the small header (at most HeaderCap bytes) before the parameters are allocated, with
+// checked on the header (at most MaxHeaderLength(data bytes)) before the parameters are allocated, with
 // checked arithmetic, and the parameters are allocated only once the header proved their size matches
-// the bytes left (seekable streams) or is under NonSeekableCap (pipes, sockets). Each failure is a
-// ModelFormatException naming the tensor or field; stream shortfalls never surface as EndOfStreamException.
+// the bytes left (seekable streams) or is under NonSeekableCap (pipes, sockets). The tensors may come in
+// any order, as the format allows (the reference writer sorts them by dtype, then name: W1, W10, W2, ...,
+// b1, ...), as long as their data_offsets tile the data exactly: no hole, no overlap (the reference
+// implementation's Metadata::validate). Each tensor is read straight into its place in Parameters. Each
+// failure is a ModelFormatException naming the tensor or field; stream shortfalls never surface as
+// EndOfStreamException.
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -13,8 +17,16 @@ namespace FastMlp;
 
 internal static class SafetensorsReader
 {
-    /// <summary>The largest header accepted; a 100-layer header is about 10 KiB.</summary>
-    public const int HeaderCap = 64 * 1024;
+    /// <summary>Header bytes any file may have, whatever its data (FastMlp's header for a few hundred layers).</summary>
+    public const int HeaderBase = 64 * 1024;
+
+    /// <summary>
+    /// Header bytes allowed per byte of tensor data. FastMlp writes at most 202 header bytes per layer (102 fixed
+    /// characters for W, b and the layer_sizes entry, and 10 numbers of at most 10 digits: 2 names, 3 extents, 4
+    /// offsets below 4 · 2^31, 1 size), and every layer has at least 8 bytes of data (W and b hold at least one
+    /// F32 each), so 32 per data byte (256 per layer) holds every header FastMlp writes, with room for whitespace.
+    /// </summary>
+    public const int HeaderBytesPerDataByte = 32;
 
     /// <summary>The most parameter bytes read from a stream whose length is unknown.</summary>
     public const long NonSeekableCap = 512L * 1024 * 1024;
@@ -23,6 +35,9 @@ internal static class SafetensorsReader
     private const int MaxDepth = 3;
 
     private static readonly string[] s_metadataKeys = ["format", "format_version", "layer_sizes", "hidden_activation", "output_activation"];
+
+    /// <summary>The longest header a model with <paramref name="dataBytes"/> bytes of tensor data may have.</summary>
+    public static long MaxHeaderLength(long dataBytes) => Math.Min(Array.MaxLength, HeaderBase + (HeaderBytesPerDataByte * dataBytes));
 
     public static Network Read(Stream stream, ModelLoadOptions? options)
     {
@@ -36,27 +51,40 @@ internal static class SafetensorsReader
         }
 
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > HeaderCap)
-        {
-            throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; FastMlp accepts at most {HeaderCap}.");
-        }
-
         if (remaining >= 0)
         {
+            // The data is whatever follows the header, so its length bounds the header before any of it is read.
             remaining -= 8;
-            if ((long)headerLength > remaining)
+            long dataBound = headerLength >= (ulong)remaining ? 0 : remaining - (long)headerLength;
+            if (headerLength > (ulong)MaxHeaderLength(dataBound))
             {
-                throw Fail(ModelFormatError.Truncated, $"The header length is {headerLength} bytes but only {Math.Max(remaining, 0)} follow.");
+                throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; with {dataBound} bytes of tensor data after it a header may have at most {MaxHeaderLength(dataBound)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
             }
+
+            if (headerLength > (ulong)remaining)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The header length is {headerLength} bytes but only {remaining} follow.");
+            }
+        }
+        else if (headerLength > (ulong)MaxHeaderLength(NonSeekableCap))
+        {
+            // Unknown length: the buffer grows only as bytes arrive (ReadHeader); the exact limit is checked once the header is parsed.
+            throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; from a stream of unknown length a header may have at most {MaxHeaderLength(NonSeekableCap)}.");
         }
 
         byte[] header = ReadHeader(stream, (int)headerLength, knownLength: remaining >= 0);
 
         Header parsed = ParseHeader(header);
         Architecture architecture = ValidateMetadata(parsed);
-        ValidateTensors(parsed, architecture);
+        Slot[] slots = ValidateTensors(parsed, architecture);
 
         long dataBytes = checked(architecture.ParameterCount * 4);
+        if (header.Length > MaxHeaderLength(dataBytes))
+        {
+            throw Fail(ModelFormatError.HeaderTooLarge, $"The header has {header.Length} bytes; a model with {dataBytes} bytes of tensor data may have at most {MaxHeaderLength(dataBytes)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
+        }
+
+        string last = slots[^1].Name;
         if (remaining >= 0)
         {
             remaining -= header.Length;
@@ -67,7 +95,7 @@ internal static class SafetensorsReader
 
             if (remaining > dataBytes)
             {
-                throw Fail(ModelFormatError.TrailingBytes, $"{remaining - dataBytes} bytes follow the last tensor (b{architecture.Sizes.Length - 1}).");
+                throw Fail(ModelFormatError.TrailingBytes, $"{remaining - dataBytes} bytes follow the last tensor ({last}).");
             }
         }
         else if (dataBytes > NonSeekableCap)
@@ -77,17 +105,20 @@ internal static class SafetensorsReader
 
         Network network = Network.CreateUninitialized(architecture.Sizes, architecture.Hidden, architecture.Output);
         Span<float> parameters = network.Parameters;
-        Span<byte> bytes = MemoryMarshal.AsBytes(parameters);
-        got = ReadFully(stream, bytes);
-        if (got < bytes.Length)
+        foreach (Slot slot in slots)
         {
-            throw Fail(ModelFormatError.Truncated, $"The data ends inside tensor {TensorAt(network.Layout, got / 4)}: {got} of {bytes.Length} bytes.");
+            Span<byte> bytes = MemoryMarshal.AsBytes(parameters.Slice(slot.Parameter, (int)((slot.End - slot.Begin) / 4)));
+            got = ReadFully(stream, bytes);
+            if (got < bytes.Length)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The data ends inside tensor {slot.Name}: {slot.Begin + (ulong)got} of {dataBytes} bytes.");
+            }
         }
 
         Span<byte> probe = stackalloc byte[1];
         if (stream.Read(probe) != 0)
         {
-            throw Fail(ModelFormatError.TrailingBytes, $"Bytes follow the last tensor (b{architecture.Sizes.Length - 1}).");
+            throw Fail(ModelFormatError.TrailingBytes, $"Bytes follow the last tensor ({last}).");
         }
 
         if (!BitConverter.IsLittleEndian)
@@ -478,19 +509,23 @@ internal static class SafetensorsReader
         throw Fail(ModelFormatError.UnknownActivation, $"__metadata__.{field} \"{name}\" is not an Activation ({string.Join(", ", Enum.GetNames<Activation>())}).");
     }
 
-    private static void ValidateTensors(Header header, Architecture architecture)
+    /// <summary>Each tensor's place in the data and in Parameters, in data order, once every tensor is valid and their offsets tile the data.</summary>
+    private static Slot[] ValidateTensors(Header header, Architecture architecture)
     {
         int[] sizes = architecture.Sizes;
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        ulong offset = 0;
+        var slots = new Slot[2 * (sizes.Length - 1)];
+        int parameter = 0;
         for (int l = 1; l < sizes.Length; l++)
         {
             string w = "W" + l.ToString(CultureInfo.InvariantCulture);
             string b = "b" + l.ToString(CultureInfo.InvariantCulture);
             expected.Add(w);
             expected.Add(b);
-            offset = Check(header, w, [(ulong)sizes[l - 1], (ulong)sizes[l]], offset);
-            offset = Check(header, b, [(ulong)sizes[l]], offset);
+            slots[(2 * l) - 2] = Check(header, w, [(ulong)sizes[l - 1], (ulong)sizes[l]], parameter);
+            parameter += sizes[l - 1] * sizes[l];
+            slots[(2 * l) - 1] = Check(header, b, [(ulong)sizes[l]], parameter);
+            parameter += sizes[l];
         }
 
         foreach (string name in header.Tensors.Keys)
@@ -500,9 +535,33 @@ internal static class SafetensorsReader
                 throw Fail(ModelFormatError.UnknownKey, $"The header has tensor \"{name}\", which a network of layer sizes [{string.Join(", ", sizes)}] does not have.");
             }
         }
+
+        // Sorted by offsets, each tensor must begin where the one before it ends, the first at 0.
+        Array.Sort(slots, static (x, y) => x.Begin != y.Begin ? x.Begin.CompareTo(y.Begin) : x.End.CompareTo(y.End));
+        ulong end = 0;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            Slot slot = slots[i];
+            if (slot.Begin < end)
+            {
+                Slot before = slots[i - 1];
+                throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {slot.Name}: data_offsets [{slot.Begin}, {slot.End}) overlap tensor {before.Name} [{before.Begin}, {before.End}); the tensors must tile the data exactly.");
+            }
+
+            if (slot.Begin > end)
+            {
+                string previous = i == 0 ? "no tensor begins at 0" : $"tensor {slots[i - 1].Name} ends at {end}";
+                throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {slot.Name}: data_offsets begin at {slot.Begin}, but {previous}: bytes [{end}, {slot.Begin}) belong to no tensor.");
+            }
+
+            end = slot.End;
+        }
+
+        return slots;
     }
 
-    private static ulong Check(Header header, string name, ulong[] expectedShape, ulong begin)
+    /// <summary>Tensor <paramref name="name"/>'s slot, once its dtype, shape and offset length are valid.</summary>
+    private static Slot Check(Header header, string name, ulong[] expectedShape, int parameter)
     {
         if (!header.Tensors.TryGetValue(name, out Tensor? tensor))
         {
@@ -531,11 +590,6 @@ internal static class SafetensorsReader
 
         ulong start = tensor.Offsets![0];
         ulong end = tensor.Offsets[1];
-        if (start != begin)
-        {
-            throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets begin at {start}, not {begin}; tensors W1, b1, W2, ... must be contiguous from 0.");
-        }
-
         if (end < start || end - start != elements * 4)
         {
             throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets [{start}, {end}) do not hold shape [{string.Join(", ", tensor.Shape!)}] × 4 bytes = {elements * 4}.");
@@ -546,8 +600,11 @@ internal static class SafetensorsReader
             throw Fail(ModelFormatError.ArchitectureMismatch, $"Tensor {name} has shape [{string.Join(", ", tensor.Shape!)}] but the layer sizes need [{string.Join(", ", expectedShape)}].");
         }
 
-        return end;
+        return new Slot(name, start, end, parameter);
     }
+
+    /// <summary>A tensor's bytes [Begin, End) in the data and its first element in Parameters.</summary>
+    private readonly record struct Slot(string Name, ulong Begin, ulong End, int Parameter);
 
     private sealed class Header
     {

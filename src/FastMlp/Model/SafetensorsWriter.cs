@@ -2,6 +2,7 @@
 // UTF-8 JSON, then W1, b1, W2, b2, ... as little-endian F32, contiguous from offset 0 in that order
 // (exactly Network.Parameters). The header has a fixed key order and no whitespace, padded with spaces
 // to a multiple of 8 bytes as the reference implementation does, so the same model gives the same bytes.
+// A header must fit in one array: networks of more than MaxLayers layers are refused before anything is written.
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
@@ -17,9 +18,20 @@ internal static class SafetensorsWriter
 
     public const string FormatName = "fastmlp";
 
+    /// <summary>
+    /// The most layers a file holds: at most 202 header bytes a layer (as SafetensorsReader.HeaderBytesPerDataByte counts) and
+    /// the metadata (under HeaderBase) then fit in one array, and the reader accepts every such header.
+    /// </summary>
+    public static readonly int MaxLayers = (Array.MaxLength - SafetensorsReader.HeaderBase) / 202;
+
     /// <summary>The header bytes (JSON plus space padding) for a network of these sizes and activations.</summary>
     public static byte[] Header(ParameterLayout layout, IReadOnlyList<int> sizes, Activation hidden, Activation output)
     {
+        if (layout.Layers > MaxLayers)
+        {
+            throw new NotSupportedException($"The network has {layout.Layers} layers; a FastMlp model file holds at most {MaxLayers} (its header must fit in one array).");
+        }
+
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false }))
         {

@@ -1,6 +1,10 @@
 namespace FastMlp;
 
-/// <summary>How <see cref="Network.Create(IReadOnlyList{int}, Activation, Activation, int, WeightInitialization)"/> draws the initial weights (biases start at 0).</summary>
+/// <summary>
+/// How <see cref="Network.Create(IReadOnlyList{int}, Activation, Activation, int, WeightInitialization)"/> draws the initial
+/// weights (biases start at 0). Every scheme gives the same bits for the same seed on every machine: the draws use only
+/// IEEE basic operations, square roots and a logarithm and cosine of the library's own, never the platform's math library.
+/// </summary>
 public enum WeightInitialization
 {
     /// <summary>He uniform for ReLU layers, Glorot uniform for every other layer.</summary>

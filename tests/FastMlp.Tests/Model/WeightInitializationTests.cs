@@ -3,7 +3,10 @@
 // mean ≈ 0 and variance ≈ 2 / fans (fans = in for He, in + out for Glorot), biases are 0, and the same
 // seed gives the same bits. Statistics use 400×300 = 120,000 weights per layer, so the sampling error
 // of the variance is about 0.4% (√(2 / n) for a normal, less for a uniform) and a 3% tolerance cannot
-// be met by a wrong variance (the nearest wrong choice, He vs Glorot on 400-300, is off by 75%).
+// be met by a wrong variance (the nearest wrong choice, He vs Glorot on 400-300, is off by 75%). The
+// shape is checked too: a Kolmogorov–Smirnov distance from the scheme's CDF under 1.95 / √n, the 0.1%
+// critical value, so a draw with the right variance but the wrong distribution (uniform for normal, a
+// skewed or clipped normal) fails.
 namespace FastMlp.Tests.Model;
 
 public sealed class WeightInitializationTests
@@ -56,6 +59,34 @@ public sealed class WeightInitializationTests
     }
 
     [Theory]
+    [InlineData(WeightInitialization.GlorotUniform, false, false)]
+    [InlineData(WeightInitialization.GlorotNormal, false, true)]
+    [InlineData(WeightInitialization.HeUniform, true, false)]
+    [InlineData(WeightInitialization.HeNormal, true, true)]
+    public void Each_layer_passes_a_Kolmogorov_Smirnov_test_against_the_scheme_s_distribution(WeightInitialization scheme, bool he, bool normal)
+    {
+        float[] parameters = Network.Create(s_sizes, Activation.Tanh, Activation.Identity, seed: 4, scheme).Parameters.ToArray();
+        int offset = 0;
+        for (int l = 0; l + 1 < s_sizes.Length; l++)
+        {
+            int fanIn = s_sizes[l], fanOut = s_sizes[l + 1];
+            double fans = he ? fanIn : fanIn + fanOut;
+            double[] weights = [.. parameters.AsSpan(offset, fanIn * fanOut).ToArray().Select(w => (double)w).Order()];
+            offset += (fanIn * fanOut) + fanOut;
+
+            double deviation = Math.Sqrt(2 / fans), limit = Math.Sqrt(6 / fans), distance = 0;
+            for (int i = 0; i < weights.Length; i++)
+            {
+                double cdf = normal ? 0.5 * Erfc(-weights[i] / (deviation * Math.Sqrt(2))) : Math.Clamp((weights[i] + limit) / (2 * limit), 0, 1);
+                distance = Math.Max(distance, Math.Max(((i + 1.0) / weights.Length) - cdf, cdf - ((double)i / weights.Length)));
+            }
+
+            double critical = 1.95 / Math.Sqrt(weights.Length);
+            Assert.True(distance < critical, $"{scheme}, layer {l}: Kolmogorov–Smirnov distance {distance:G4} from the scheme's CDF, critical value {critical:G4}");
+        }
+    }
+
+    [Theory]
     [InlineData(WeightInitialization.Default)]
     [InlineData(WeightInitialization.GlorotNormal)]
     [InlineData(WeightInitialization.HeNormal)]
@@ -84,5 +115,19 @@ public sealed class WeightInitializationTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Network.Create(s_sizes, Activation.Relu, Activation.Softmax, 0, (WeightInitialization)99));
         Assert.Equal("initialization", e.ParamName);
+    }
+
+    /// <summary>erfc x with a fractional error under 1.2e-7 (Numerical Recipes' Chebyshev fit), far below the test's resolution.</summary>
+    private static double Erfc(double x)
+    {
+        double[] c = [-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277];
+        double z = Math.Abs(x), t = 1 / (1 + (0.5 * z)), polynomial = 0;
+        for (int k = c.Length - 1; k >= 0; k--)
+        {
+            polynomial = c[k] + (t * polynomial);
+        }
+
+        double tail = t * Math.Exp(-(z * z) + polynomial);
+        return x >= 0 ? tail : 2 - tail;
     }
 }
