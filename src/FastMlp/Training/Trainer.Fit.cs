@@ -14,6 +14,12 @@ namespace FastMlp;
 public sealed unsafe partial class Trainer
 {
     /// <summary>Trains on <paramref name="training"/> as <paramref name="options"/> say and returns the per-epoch history.</summary>
+    /// <remarks>
+    /// Allocates, per call, a fixed amount that depends on neither the epochs run nor the steps (the shuffle order,
+    /// two batch buffers, a copy of the parameters when early stopping restores the best ones, the history list at
+    /// its full capacity of <see cref="FitOptions.Epochs"/>, the result, the two halves of a ValidationSplit), and
+    /// per epoch one <see cref="EpochReport"/>; nothing per step or per validation pass.
+    /// </remarks>
     /// <exception cref="ArgumentException">The data does not fit the network, holds a NaN or infinite value or, with CrossEntropy, a negative target; or an option is out of range.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last whole step.</exception>
     /// <exception cref="TrainingDivergedException">A step's loss or gradient was not finite; the parameters are those before it, or the best epoch's with early stopping and RestoreBestWeights.</exception>
