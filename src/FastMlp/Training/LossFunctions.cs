@@ -55,8 +55,9 @@ internal static unsafe class LossFunctions
     ///   ∂ℓ/∂z_j = −t_j + s · e^{z_j} / Σ_m e^{z_m} = p_j · s − t_j.
     /// This holds for any targets; it is p − t only when s = 1 (one-hot rows, distributions that sum to 1
     /// exactly): with [0, 2, 0] or [1, 1, 0] (s = 2) p − t misses p, and an all-zero row (s = 0) has no loss and
-    /// no gradient. The batch mean divides by B (scale). The floor on ln p is not differentiated (a term at the
-    /// floor has p ≤ FLT_MIN, far below float resolution next to the other terms).
+    /// no gradient. The batch mean divides by B (scale). The floor on ln p only bounds the reported loss: the
+    /// gradient is that of the unfloored loss, so a saturated wrong prediction is still pushed back (the floored
+    /// term's own derivative would be 0).
     /// One pass per row writes (p − t) · scale and sums s in double (one-hot: exactly 1);
     /// only a row with s ≠ 1 takes a second pass adding p · (s − 1) · scale. One-hot rows therefore cost one
     /// pass and get (p − t) · scale bit for bit, as before soft targets were handled.
