@@ -1,6 +1,7 @@
 // Row softmax, stable for any finite logits (the max is subtracted first: TensorPrimitives.SoftMax
 // does not, and returns NaN near 89), and its Jacobian-vector product for losses other than
-// cross-entropy. The cross-entropy case never needs the Jacobian: its gradient is (P − T) / B.
+// cross-entropy. The cross-entropy case never needs the Jacobian: its gradient is (P · Σt − T) / B per row
+// (LossFunctions.CrossEntropy derives it).
 using System.Numerics.Tensors;
 
 namespace FastMlp;

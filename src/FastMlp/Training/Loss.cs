@@ -10,7 +10,9 @@ public enum Loss
     SumSquaredError,
 
     /// <summary>
-    /// −(1 / B) Σ t · ln y with a Softmax output; the gradient with respect to the logits is (P − T) / B.
+    /// −(1 / B) Σ t · ln y with a Softmax output, for non-negative targets (one-hot, soft or unnormalized
+    /// rows; a negative target throws ArgumentException). The gradient with respect to the logits is
+    /// (P · Σt − T) / B per row, which is (P − T) / B for rows that sum to 1.
     /// Each ln y is taken at no less than the smallest normal float (ln y ≥ −87.3), so a saturated wrong
     /// prediction gives a large finite loss instead of infinity.
     /// </summary>

@@ -1,10 +1,19 @@
 // Each loss of the Loss enum: its value over a batch and the gradient it feeds backward, dZ of the
-// output layer (with respect to the output layer's pre-activation Z), written in one pass.
-//   CrossEntropy + Softmax:  dZ = (P − T) / B                                  (the fused form)
+// output layer (with respect to the output layer's pre-activation Z).
+//   CrossEntropy + Softmax:  dZ = (P · Σt − T) / B per row, any non-negative targets (the fused form;
+//                            (P − T) / B, bit for bit, for rows that sum to exactly 1, such as one-hot rows)
 //   squared errors:          dY = 2 (Y − T) / s,  s = B · n (mean) or B (sum)
 //                            dZ = dY ⊙ f'(Y), or through the softmax Jacobian for a Softmax output
-// One scalar pass per row: outputs are few (10 classes, 1 regression target), so a vectorized call per
+// Scalar loops over each row: outputs are few (10 classes, 1 regression target), so a vectorized call per
 // row would cost more than it saves. Sums are accumulated in double.
+// CrossEntropy refuses a negative target (ArgumentException naming "targets", the sample and the value): the
+// check rides on the pass that sums the row (a compare per non-zero target); dZ is scratch, and Trainer.Step
+// evaluates the loss before its backward pass and update, so a refused step leaves the parameters and
+// Gradients as they were.
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
 namespace FastMlp;
 
 internal static unsafe class LossFunctions
@@ -17,7 +26,7 @@ internal static unsafe class LossFunctions
     {
         if (loss == Loss.CrossEntropy)
         {
-            return (float)(CrossEntropy(y, t, batch * n, dZ, 1f / batch) / batch);
+            return (float)(CrossEntropy(y, t, batch, n, dZ, 1f / batch) / batch);
         }
 
         long count = loss == Loss.MeanSquaredError ? (long)batch * n : batch;
@@ -39,22 +48,61 @@ internal static unsafe class LossFunctions
         return (float)(total / count);
     }
 
-    /// <summary>Σ −t · ln max(p, FLT_MIN) over all elements; dZ = (p − t) · scale.</summary>
-    private static double CrossEntropy(float* p, float* t, int length, float* dZ, float scale)
+    /// <summary>Σ −t · ln max(p, FLT_MIN) over all elements of p, t [rows, n]; dZ = (p · s − t) · scale, s = Σ t of the row.</summary>
+    /// <remarks>
+    /// The gradient, for one row with p = softmax(z) and s = Σ_k t_k:
+    ///   ln p_k = z_k − ln Σ_m e^{z_m}, so ℓ = −Σ_k t_k ln p_k = −Σ_k t_k z_k + s · ln Σ_m e^{z_m}, and
+    ///   ∂ℓ/∂z_j = −t_j + s · e^{z_j} / Σ_m e^{z_m} = p_j · s − t_j.
+    /// This holds for any targets; it is p − t only when s = 1 (one-hot rows, distributions that sum to 1
+    /// exactly): with [0, 2, 0] or [1, 1, 0] (s = 2) p − t misses p, and an all-zero row (s = 0) has no loss and
+    /// no gradient. The batch mean divides by B (scale). The floor on ln p only bounds the reported loss: the
+    /// gradient is that of the unfloored loss, so a saturated wrong prediction is still pushed back (the floored
+    /// term's own derivative would be 0).
+    /// One pass per row writes (p − t) · scale and sums s in double (one-hot: exactly 1);
+    /// only a row with s ≠ 1 takes a second pass adding p · (s − 1) · scale. One-hot rows therefore cost one
+    /// pass and get (p − t) · scale bit for bit, as before soft targets were handled.
+    /// </remarks>
+    private static double CrossEntropy(float* p, float* t, int rows, int n, float* dZ, float scale)
     {
         double total = 0;
-        for (int i = 0; i < length; i++)
+        for (int r = 0; r < rows; r++, p += n, t += n, dZ += n)
         {
-            if (t[i] != 0)
+            double sum = 0;
+            for (int j = 0; j < n; j++)
             {
-                total -= t[i] * Math.Max(MathF.Log(p[i]), MinLogProbability);
+                float tj = t[j];
+                if (tj != 0)
+                {
+                    if (tj < 0)
+                    {
+                        ThrowNegativeTarget(r, j, tj);
+                    }
+
+                    total -= tj * Math.Max(MathF.Log(p[j]), MinLogProbability);
+                    sum += tj;
+                }
+
+                dZ[j] = (p[j] - tj) * scale;
             }
 
-            dZ[i] = (p[i] - t[i]) * scale;
+            if (sum != 1)
+            {
+                // (p · s − t) / B = (p − t) / B + p · (s − 1) / B: a row that does not sum to 1 adds the second term.
+                float c = (float)(sum - 1) * scale;
+                for (int j = 0; j < n; j++)
+                {
+                    dZ[j] += p[j] * c;
+                }
+            }
         }
 
         return total;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNegativeTarget(int sample, int index, float value) =>
+        ThrowHelper.ThrowArgument("targets", string.Create(CultureInfo.InvariantCulture, $"Sample {sample} has a target that is {value} (value {index}); CrossEntropy needs non-negative targets."));
 
     /// <summary>Σ (y − t)² over all elements; dZ = f'(y) · (y − t) · scale through the output activation.</summary>
     private static double SquaredError<TOp>(float* y, float* t, int length, float* dZ, float scale)

@@ -3,8 +3,9 @@
 // off the outputs each step already computed, validation after every epoch, a learning-rate schedule,
 // early stopping with the best parameters restored, IProgress reports and cancellation between steps
 // (the parameters are always those after the last whole step). NaN policy: Fit scans its datasets once
-// and refuses a non-finite feature or target up front; a step that still diverges throws
-// TrainingDivergedException with the parameters from before it (the best epoch's, with RestoreBestWeights).
+// and refuses a non-finite feature or target, or a negative target with CrossEntropy, up front; a step that
+// still diverges throws TrainingDivergedException with the parameters from before it (the best epoch's,
+// with RestoreBestWeights).
 using System.Diagnostics;
 using System.Numerics.Tensors;
 
@@ -13,7 +14,13 @@ namespace FastMlp;
 public sealed unsafe partial class Trainer
 {
     /// <summary>Trains on <paramref name="training"/> as <paramref name="options"/> say and returns the per-epoch history.</summary>
-    /// <exception cref="ArgumentException">The data does not fit the network, or an option is out of range.</exception>
+    /// <remarks>
+    /// Allocates, per call, a fixed amount that depends on neither the epochs run nor the steps (the shuffle order,
+    /// two batch buffers, a copy of the parameters when early stopping restores the best ones, the history list at
+    /// its full capacity of <see cref="FitOptions.Epochs"/>, the result, the two halves of a ValidationSplit), and
+    /// per epoch one <see cref="EpochReport"/>; nothing per step or per validation pass.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The data does not fit the network, holds a NaN or infinite value or, with CrossEntropy, a negative target; or an option is out of range.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last whole step.</exception>
     /// <exception cref="TrainingDivergedException">A step's loss or gradient was not finite; the parameters are those before it, or the best epoch's with early stopping and RestoreBestWeights.</exception>
     public FitResult Fit(Dataset training, FitOptions options, CancellationToken cancellationToken = default)
@@ -104,7 +111,7 @@ public sealed unsafe partial class Trainer
     }
 
     /// <summary>Loss and accuracy (classification) or mean absolute error (regression) of the network on <paramref name="data"/>.</summary>
-    /// <exception cref="ArgumentException">The data's feature or target count does not match the network.</exception>
+    /// <exception cref="ArgumentException">The data's feature or target count does not match the network, or the data holds a NaN or infinite value or, with CrossEntropy, a negative target.</exception>
     public EpochMetrics Evaluate(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -231,6 +238,11 @@ public sealed unsafe partial class Trainer
     {
         RequireFinite(data.Features, data.FeatureCount, name, "feature");
         RequireFinite(data.Targets, data.TargetCount, name, "target");
+        if (Loss == Loss.CrossEntropy)
+        {
+            RequireNonNegative(data.Targets, data.TargetCount, name);
+        }
+
         if (data.FeatureCount != Network.InputSize || data.TargetCount != Network.OutputSize)
         {
             ThrowHelper.ThrowArgument(name, $"The dataset has {data.FeatureCount} features and {data.TargetCount} targets per sample; the network takes {Network.InputSize} inputs and gives {Network.OutputSize} outputs.");
@@ -257,5 +269,17 @@ public sealed unsafe partial class Trainer
                 ThrowHelper.ThrowArgument(name, $"Sample {i / perSample} has a {what} that is {values[i]} (value {i % perSample}); datasets must be finite.");
             }
         }
+    }
+
+    /// <summary>Throws naming the first sample with a negative target (CrossEntropy's domain; one vectorized pass when none is).</summary>
+    private static void RequireNonNegative(ReadOnlySpan<float> targets, int perSample, string name)
+    {
+        if (targets.IsEmpty || TensorPrimitives.Min(targets) >= 0)
+        {
+            return;
+        }
+
+        int i = targets.IndexOfAnyInRange(float.NegativeInfinity, -float.Epsilon);
+        ThrowHelper.ThrowArgument(name, $"Sample {i / perSample} has a target that is {targets[i]} (value {i % perSample}); CrossEntropy needs non-negative targets.");
     }
 }

@@ -1,6 +1,6 @@
 // Forward, loss, backward and the optimizer step over one batch, on buffers built once:
 //   forward   every layer's output kept in the Workspace
-//   loss      dZ_L from LossFunctions (softmax + cross-entropy fused: (P − T) / B)
+//   loss      dZ_L from LossFunctions (softmax + cross-entropy fused: (P · Σt − T) / B per row)
 //   backward  l = L..1: dW_l = A_{l−1}ᵀ·dZ_l (β = 0), db_l = Σ_rows dZ_l,
 //             dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ f'(A_{l−1}), ping-ponging between the two delta buffers
 //   guard     a non-finite loss, or gradients that could be non-finite (checked from each layer's
@@ -62,8 +62,8 @@ public sealed unsafe partial class Trainer : IDisposable
     /// Returns the batch loss (as <see cref="FastMlp.Loss"/> defines it) before the update. Allocates nothing.
     /// </summary>
     /// <param name="inputs">[batch, InputSize] row-major.</param>
-    /// <param name="targets">[batch, OutputSize]: one-hot rows for CrossEntropy; the inputs themselves for an autoencoder.</param>
-    /// <exception cref="ArgumentException">The inputs are not a whole, non-empty batch of at most MaxBatch samples, or targets is not [batch, OutputSize].</exception>
+    /// <param name="targets">[batch, OutputSize]: non-negative rows for CrossEntropy (one-hot, soft or unnormalized); the inputs themselves for an autoencoder.</param>
+    /// <exception cref="ArgumentException">The inputs are not a whole, non-empty batch of at most MaxBatch samples, targets is not [batch, OutputSize], or a CrossEntropy target is negative.</exception>
     /// <exception cref="ObjectDisposedException">The trainer was disposed.</exception>
     /// <exception cref="TrainingDivergedException">The loss, or a gradient, is (or could be) NaN or infinite; the parameters were not updated. Step does not scan its inputs: a NaN input shows up here.</exception>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)

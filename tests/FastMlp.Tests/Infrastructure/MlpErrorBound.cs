@@ -19,7 +19,9 @@
 //       e_δ = |f'|·e_g + |g|·e_f' + u·|δ|, e_f' = |1 − 2y|·e_y + 2u·f' (sigmoid), 2|y|·e_y + u·(y² + f') (tanh);
 //     softmax Jacobian δ_j = y_j·(g_j − g·y): e_dot = Σ_k (y_k·e_gk + |g_k|·e_yk) + γ(n)·Σ|g_k·y_k|,
 //       e_h = e_gj + e_dot + u·|g_j − g·y|, e_δj = y_j·e_h + |g_j − g·y|·e_yj + u·|δ_j|;
-//     softmax + cross-entropy δ = (p − t)/B: e_δ = e_p/B + 3u·|δ|.
+//     softmax + cross-entropy δ = (p − t)/B + p·(s − 1)/B, s = Σ_k t_k (t ≥ 0, summed in double), the second
+//       term only when s ≠ 1: e_δ = (e_p·(1 + |s − 1|) + 3u·|p − t| + 4u·p·|s − 1|)/B + u·|δ| (the first term
+//       rounds three times: −t, 1/B, ·(1/B); the second four: s − 1, 1/B, two products; then the sum).
 //   Hidden deltas h = δ_{l+1}·W_{l+1}ᵀ (k = n_{l+1}), then δ_l = h·f'(y_l) as above.
 //   Gradients: dW = a_{l−1}ᵀ·δ_l and db = Σ_b δ_l (k = B), with the input and delta errors propagated.
 //   SGD θ − lr·g (two roundings at most): lr·e_g + γ(2)·(|θ| + lr·|g|).
@@ -191,9 +193,17 @@ internal sealed class MlpErrorBound
         {
             if (loss == NaiveLoss.CrossEntropy)
             {
+                double sum = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    sum += targets[(b * n) + k];
+                }
+
+                double excess = Math.Abs(sum - 1);
                 for (int j = 0; j < n; j++)
                 {
-                    ed[b, j] = (ey[b, j] / batch) + (3 * U * Math.Abs(delta[b, j]));
+                    double pj = y[b, j], difference = Math.Abs(pj - targets[(b * n) + j]);
+                    ed[b, j] = (((ey[b, j] * (1 + excess)) + (3 * U * difference) + (4 * U * pj * excess)) / batch) + (U * Math.Abs(delta[b, j]));
                 }
 
                 continue;

@@ -1,6 +1,7 @@
 // MlpGenerators: FsCheck generators and shrinkers for MlpTestCase, and the legal activation × loss
 // combinations (DESIGN.md section 2: Softmax only on the output layer, CrossEntropy only with a Softmax
-// output; one-hot targets for CrossEntropy, targets in [0, 1] or [−1, 1] otherwise).
+// output; for CrossEntropy any non-negative targets: one-hot, soft (rows summing to 1), unnormalized in
+// [0, 1] and whole counts 0..2 (multi-hot, scaled one-hot, all-zero rows); targets in [0, 1] or [−1, 1] otherwise).
 //
 // Sizes are not uniform: widths and batches that end a vector (1, 2, 3; 7, 8, 9; 15, 16, 17; 31, 32, 33;
 // 63, 64, 65) or the GEMM's register tiles (6, 12) are where kernels break, so they are drawn often,
@@ -18,6 +19,9 @@ internal static class MlpGenerators
     private static readonly int[] s_edges = [1, 2, 3, 5, 6, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 63, 64, 65];
 
     private static readonly Activation[] s_hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu];
+
+    /// <summary>Every kind of target CrossEntropy accepts.</summary>
+    public static MlpTargets[] NonNegativeTargets { get; } = [MlpTargets.OneHot, MlpTargets.Distribution, MlpTargets.Unit, MlpTargets.Counts];
 
     /// <summary>Every legal (hidden, output, loss): 4 hidden × (5 outputs × 2 squared losses + Softmax × CrossEntropy) = 44.</summary>
     public static IEnumerable<(Activation Hidden, Activation Output, Loss Loss)> LegalCombinations()
@@ -64,8 +68,14 @@ internal static class MlpGenerators
     public static Gen<MlpTestCase> Cases(Activation hidden, Activation output, Loss loss)
     {
         Gen<MlpTargets> targets = loss == Loss.CrossEntropy
-            ? Gen.Constant(MlpTargets.OneHot)
+            ? Gen.Elements(NonNegativeTargets)
             : Gen.Elements(MlpTargets.Unit, MlpTargets.Symmetric);
+        return Cases(hidden, output, loss, targets);
+    }
+
+    /// <summary>Cases of one combination with targets drawn from <paramref name="targets"/>, every other choice random.</summary>
+    public static Gen<MlpTestCase> Cases(Activation hidden, Activation output, Loss loss, Gen<MlpTargets> targets)
+    {
         return
             from sizes in Sizes
             from batch in Gen.Frequency((1, Gen.Constant(1)), (4, Size))

@@ -9,11 +9,17 @@ namespace FastMlp.Tests.Infrastructure;
 /// <summary>How the targets of a case are drawn.</summary>
 internal enum MlpTargets
 {
-    /// <summary>One-hot rows (the only legal targets for CrossEntropy).</summary>
+    /// <summary>One-hot rows.</summary>
     OneHot,
 
-    /// <summary>Uniform in [0, 1].</summary>
+    /// <summary>Uniform in [0, 1]: non-negative rows of any sum (for CrossEntropy, unnormalized soft targets).</summary>
     Unit,
+
+    /// <summary>Rows of a probability distribution (uniform draws divided by their sum): soft targets, as label smoothing and distillation give.</summary>
+    Distribution,
+
+    /// <summary>Whole numbers 0, 1 or 2: multi-hot rows ([1, 1, 0]), scaled one-hot rows ([0, 2, 0]) and all-zero rows.</summary>
+    Counts,
 
     /// <summary>Uniform in [−1, 1].</summary>
     Symmetric,

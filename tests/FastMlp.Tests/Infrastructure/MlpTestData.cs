@@ -60,9 +60,29 @@ internal sealed class MlpTestData
                 continue;
             }
 
+            Span<float> row = targets.AsSpan(b * n, n);
             for (int j = 0; j < n; j++)
             {
-                targets[(b * n) + j] = t.Targets == MlpTargets.Unit ? (float)random.NextDouble() : Uniform(random, 1);
+                row[j] = t.Targets switch
+                {
+                    MlpTargets.Symmetric => Uniform(random, 1),
+                    MlpTargets.Counts => random.Next(3),
+                    _ => (float)random.NextDouble(),
+                };
+            }
+
+            if (t.Targets == MlpTargets.Distribution)
+            {
+                float sum = 0;
+                foreach (float v in row)
+                {
+                    sum += v;
+                }
+
+                for (int j = 0; j < n; j++)
+                {
+                    row[j] /= sum;
+                }
             }
         }
 

@@ -1,8 +1,9 @@
 // NaiveMlpTests: the reference itself is checked, so that a mistake in the yardstick cannot make the
 // Network/Trainer properties agree with a wrong answer: its layout, forward pass and losses against
 // values worked out by hand, and its analytic gradients (NaiveMlp.Backward) against central
-// differences of its own loss for every activation × loss combination, to 1e-8 + 1e-6 relative
-// (double: the difference quotient with h = 1e-5 is good to about 1e-10 here).
+// differences of its own loss for every activation × loss combination (and, for CrossEntropy, soft,
+// unnormalized and whole-count targets too), to 1e-8 + 1e-6 relative (double: the difference quotient
+// with h = 1e-5 is good to about 1e-10 here).
 using FastMlp.Reference;
 using FastMlp.Tests.Infrastructure;
 
@@ -64,16 +65,18 @@ public sealed class NaiveMlpTests
     {
         foreach (int[] sizes in new[] { new[] { 3, 2 }, [4, 5, 3], [3, 4, 4, 3] })
         {
-            var problem = SmoothMlpProblem.Create(sizes, hidden, output, loss, batch: 3);
-            NaiveMlp mlp = MlpReference.For(problem.Case);
-            NaiveLoss naiveLoss = MlpReference.ToNaive(loss);
-            double[] theta = problem.Parameters;
-            double[] numeric = FiniteDifference.LossGradient(mlp, naiveLoss, theta, problem.Inputs, problem.Targets, 3);
-            ReadOnlySpan<double> analytic = mlp.Backward(theta, mlp.Forward(theta, problem.Inputs, 3), naiveLoss, problem.Targets).Gradients;
-            for (int p = 0; p < theta.Length; p++)
+            AssertBackwardMatchesCentralDifferences(SmoothMlpProblem.Create(sizes, hidden, output, loss, batch: 3));
+        }
+    }
+
+    [Fact]
+    public void Backward_matches_central_differences_for_soft_and_unnormalized_cross_entropy_targets()
+    {
+        foreach (MlpTargets targets in new[] { MlpTargets.Distribution, MlpTargets.Unit, MlpTargets.Counts })
+        {
+            foreach (Activation hidden in new[] { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu })
             {
-                double tolerance = 1e-8 + (1e-6 * Math.Abs(numeric[p]));
-                Assert.True(Math.Abs(analytic[p] - numeric[p]) <= tolerance, $"{problem.Case}: ∂L/∂θ[{p}] = {analytic[p]:R}, central difference {numeric[p]:R}.");
+                AssertBackwardMatchesCentralDifferences(SmoothMlpProblem.Create([4, 5, 3], hidden, Activation.Softmax, Loss.CrossEntropy, batch: 3, targets));
             }
         }
     }
@@ -82,5 +85,20 @@ public sealed class NaiveMlpTests
     public void Sgd_step_moves_against_the_gradient()
     {
         Assert.Equal([0.5, -1.25], NaiveMlp.SgdStep([1, -1], [2, 1], 0.25));
+    }
+
+    private static void AssertBackwardMatchesCentralDifferences(SmoothMlpProblem problem)
+    {
+        NaiveMlp mlp = MlpReference.For(problem.Case);
+        NaiveLoss naiveLoss = MlpReference.ToNaive(problem.Case.Loss);
+        int batch = problem.Case.Batch;
+        double[] theta = problem.Parameters;
+        double[] numeric = FiniteDifference.LossGradient(mlp, naiveLoss, theta, problem.Inputs, problem.Targets, batch);
+        ReadOnlySpan<double> analytic = mlp.Backward(theta, mlp.Forward(theta, problem.Inputs, batch), naiveLoss, problem.Targets).Gradients;
+        for (int p = 0; p < theta.Length; p++)
+        {
+            double tolerance = 1e-8 + (1e-6 * Math.Abs(numeric[p]));
+            Assert.True(Math.Abs(analytic[p] - numeric[p]) <= tolerance, $"{problem.Case}: ∂L/∂θ[{p}] = {analytic[p]:R}, central difference {numeric[p]:R}.");
+        }
     }
 }
