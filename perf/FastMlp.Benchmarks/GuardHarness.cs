@@ -11,7 +11,8 @@ namespace FastMlp.Benchmarks;
 /// one process: twin trainers on twin networks (same seed, same batches) step alternately in short rounds, one
 /// guarded as every user's Trainer is, one with the guard off (the internal switch <see cref="Trainer.GuardsUpdates"/>:
 /// the same step with the optimizer's own unguarded update, as before the guard). Rounds alternate which twin goes
-/// first, and the report gives each twin's 10th percentile and median ns per step, the median and 10th-90th
+/// first, and the two built-in twins swap roles halfway (so that where their buffers fell in memory weighs on both
+/// roles alike). The report gives each role's 10th percentile and median ns per step, the median and 10th-90th
 /// percentiles of the per-round ratio (the machine's drift cancels within a round) and the ratio of the 10th
 /// percentiles (the rounds other load left alone). A third twin runs the same SGD as a custom IOptimizer, whose
 /// parameters the guard copies and checks every step. Afterwards all three networks must be bit-identical.
@@ -85,14 +86,27 @@ internal static class GuardHarness
             times[t] = new double[rounds];
         }
 
+        // times[role]: 0 guarded, 1 guard off, 2 custom. Halfway the first two twins swap roles, so that whatever
+        // differs between their networks (where their buffers fell in memory) weighs on both roles alike.
+        int[] twinOf = [0, 1, 2];
         long allocated = 0;
         for (int r = 0; r < rounds; r++)
         {
+            if (r == rounds / 2)
+            {
+                twinOf = [1, 0, 2];
+                (twins[0].Guarded, twins[1].Guarded) = (false, true);
+                foreach (Twin twin in twins)
+                {
+                    twin.Time(steps);   // untimed: the first guarded step after the swap reads the parameters once
+                }
+            }
+
             for (int k = 0; k < twins.Length; k++)
             {
-                int t = (r + k) % twins.Length;   // each twin goes first, second and third in turn
+                int role = (r + k) % twins.Length;   // each role goes first, second and third in turn
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                times[t][r] = twins[t].Time(steps);
+                times[role][r] = twins[twinOf[role]].Time(steps);
                 allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             }
         }
@@ -177,6 +191,11 @@ internal static class GuardHarness
         }
 
         public float[] Parameters => _network.Parameters.ToArray();
+
+        public bool Guarded
+        {
+            set => _trainer.GuardsUpdates = value;
+        }
 
         /// <summary>Runs <paramref name="steps"/> steps; returns ns per step.</summary>
         public double Time(int steps)

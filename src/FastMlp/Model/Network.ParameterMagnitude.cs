@@ -1,5 +1,5 @@
 // What the Trainer's update guard knows of max |p| between steps, so that a step need not read the
-// parameters to bound its update (at batch 1 that read would cost about a seventh of the step). The last
+// parameters to bound its update (at batch 1 that read pass would cost more than the guard may). The last
 // update reports max |p| over the values it wrote; the value holds until anyone takes Network.Parameters,
 // which counts in _parametersTaken (a Step reads that count before its update and records it with the
 // magnitude; a later count means the values may have been written since). Races between threads only

@@ -122,6 +122,25 @@ public sealed class UpdateGuardTests
         Assert.True(network.Parameters[0] > 1e38f, $"{network.Parameters[0]}");
     }
 
+    [Theory]
+    [MemberData(nameof(FiniteNearTheTop))]
+    public void Warm_guarded_steps_allocate_nothing_on_the_proven_path_and_on_the_slow_one(string setup)
+    {
+        // [2, 1] identity, x = [0, 1]: w1 takes no part in the output. w1 = 0.5 gives the proven path every step;
+        // w1 = 3e38 leaves the bound unable to prove anything, so every step saves, updates and checks.
+        foreach (float w1 in new[] { 0.5f, 3e38f })
+        {
+            Network network = Network.Create([2, 1], Activation.Identity, Activation.Identity, seed: 0);
+            network.Parameters[0] = w1;
+            using var trainer = new Trainer(network, Loss.SumSquaredError, OptimizerSetups.Create(setup), maxBatch: 1, maxDegreeOfParallelism: 1);
+            float[] x = [0f, 1f], t = [0.5f];
+            trainer.Step(x, t);
+            trainer.Step(x, t);
+            long allocated = AllocationProbe.LeastOnThisThread(() => trainer.Step(x, t), attempts: 3);
+            Assert.True(allocated == 0, $"{setup}, w1 = {w1}: a warm guarded Step allocated {allocated} bytes.");
+        }
+    }
+
     [Fact]
     public void A_custom_optimizer_that_overflows_has_its_parameters_restored()
     {
