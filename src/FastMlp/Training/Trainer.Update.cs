@@ -60,6 +60,7 @@ public sealed partial class Trainer
             largest = guarded.Update(_gradients.Span, parameters);
             if (!float.IsFinite(largest) || !guarded.StateFinite)
             {
+                Network.RecordLargestParameter(float.NaN, taken);   // the next Step reads what is there now
                 throw new InvalidOperationException(
                     "The update made a parameter or the optimizer's state NaN or infinite although the parameters the guard knew of could not overflow: " +
                     "Network.Parameters was written through a span taken before the last Step (or by another thread during this one). The update could not be undone. " +
