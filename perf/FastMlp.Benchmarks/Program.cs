@@ -9,8 +9,10 @@ using FastMlp.Benchmarks.Infrastructure;
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- latency [--threads 1] [--calls 20000] [--out FILE]
 //                                                                    (W3 batch-1 latency, LatencyHarness.cs)
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- mnist [--seeds 0-4] [--out FILE]   (W5 MNIST, MnistHarness.cs)
+// dotnet run -c Release --project perf/FastMlp.Benchmarks -- guard [--rounds 300] [--steps 200] [--out FILE]
+//                                                                    (update guard's cost, GuardHarness.cs)
 
-// Only a first argument of exactly "latency" or "mnist" leaves BenchmarkDotNet out; everything else goes to BenchmarkSwitcher untouched.
+// Only a first argument of exactly "latency", "mnist" or "guard" leaves BenchmarkDotNet out; everything else goes to BenchmarkSwitcher untouched.
 if (args.Length > 0 && args[0] == LatencyHarness.Command)
 {
     return LatencyHarness.Run(args[1..]);
@@ -19,6 +21,11 @@ if (args.Length > 0 && args[0] == LatencyHarness.Command)
 if (args.Length > 0 && args[0] == MnistHarness.Command)
 {
     return MnistHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == GuardHarness.Command)
+{
+    return GuardHarness.Run(args[1..]);
 }
 
 bool jobOnCommandLine = args.Any(arg => arg == "-j" || arg.StartsWith("--job", StringComparison.Ordinal));

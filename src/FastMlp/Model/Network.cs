@@ -45,7 +45,20 @@ public sealed unsafe partial class Network
     /// All weights and biases, flat. Layer l = 1..L in order: W_l as [n_{l−1}, n_l] row-major
     /// (W_l[i, j] is the weight from input i to neuron j, so forward is Z = X·W + b), then b_l [n_l].
     /// </summary>
-    public Span<float> Parameters => _parameters.Span;
+    /// <remarks>
+    /// Taking the span tells a <see cref="Trainer"/>'s update guard that the values may have changed, so its next
+    /// Step reads them again. Write through a span taken after the last Step: a write through one taken before it
+    /// goes unseen, and should the next update then overflow, that Step throws InvalidOperationException with the
+    /// update written (it cannot be undone) instead of TrainingDivergedException with nothing written.
+    /// </remarks>
+    public Span<float> Parameters
+    {
+        get
+        {
+            _parametersTaken++;
+            return _parameters.Span;
+        }
+    }
 
     internal ParameterLayout Layout { get; }
 

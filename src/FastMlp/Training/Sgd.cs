@@ -3,14 +3,14 @@
 // Hinton, "On the importance of initialization and momentum in deep learning", ICML 2013 (PyTorch's
 // reformulation, in which the velocity b carries gradients rather than steps, so lr can change freely).
 // With momentum 0 and no weight decay the update is Axpy's single fused multiply-add per element,
-// bit-identical to plain SGD, and the optimizer keeps no state (any length, every Step).
+// bit-identical to plain SGD, and the optimizer keeps no state (any length, every Step, never bound).
 namespace FastMlp;
 
 /// <summary>
 /// g' = g + λ·p;  b ← μ·b + g' (b₀ = 0);  p ← p − lr·d,  d = b, or d = g' + μ·b with Nesterov
 /// (Sutskever et al. 2013, as PyTorch's SGD). With μ = λ = 0: p ← p − lr·g.
 /// </summary>
-public sealed class Sgd : IAdjustableOptimizer
+public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
 {
     private readonly OptimizerState _velocity = new(buffers: 1);
 
@@ -58,11 +58,13 @@ public sealed class Sgd : IAdjustableOptimizer
 
     /// <summary>
     /// g' = g + λ·p;  b ← μ·b + g';  p ← p − lr·d,  d = b (or g' + μ·b with Nesterov); with μ = 0, p ← p − lr·g'.
-    /// The velocity b is allocated by the first Step with momentum, for its length.
+    /// The velocity b is allocated by the first Step with momentum, for its length, and belongs to the parameters
+    /// of that Step: when a <see cref="Trainer"/> took it, to that network's parameter buffer (another buffer
+    /// throws), otherwise to their length.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The lengths differ, the spans overlap, or (with momentum) the parameters are not as long as those of the first Step.
-    /// Nothing is written then.
+    /// The lengths differ, the spans overlap, or (with momentum) the parameters are not as long as those of the first
+    /// Step, or are not the network's Parameters when a Trainer bound the velocity to them. Nothing is written then.
     /// </exception>
     public void Step(ReadOnlySpan<float> gradients, Span<float> parameters)
     {
@@ -70,7 +72,7 @@ public sealed class Sgd : IAdjustableOptimizer
         if (Momentum != 0)
         {
             _velocity.Bind(parameters);
-            SgdUpdate.Momentum(gradients, LearningRate, Momentum, WeightDecay, Nesterov, _velocity.First, parameters);
+            StepMomentum(gradients, parameters);
         }
         else if (WeightDecay != 0)
         {
@@ -82,6 +84,46 @@ public sealed class Sgd : IAdjustableOptimizer
         }
     }
 
-    /// <summary>Zeroes the velocity; the next Step starts as a new optimizer's would, on parameters of any length.</summary>
+    /// <summary>Zeroes the velocity and releases it; the next Step starts as a new optimizer's would, on any parameters.</summary>
     public void Reset() => _velocity.Reset();
+
+    bool IGuardedOptimizer.StateFinite => _velocity.Finite;
+
+    void IGuardedOptimizer.Bind(PinnedFloats parameters)
+    {
+        if (Momentum != 0)
+        {
+            _velocity.Bind(parameters);
+        }
+    }
+
+    /// <summary>|g'| ≤ G + λ·P;  |b| ≤ μ·B + |g'|;  |d| ≤ |b| (Nesterov: μ·|b| + |g'|);  |p| ≤ P + lr·|d|; each below the limit.</summary>
+    bool IGuardedOptimizer.Bounded(double maxGradient, double maxParameter)
+    {
+        double g = maxGradient + (WeightDecay * maxParameter), d = g;
+        if (Momentum != 0)
+        {
+            double b = (Momentum * (double)_velocity.FirstMax) + g;
+            d = Nesterov ? (Momentum * b) + g : b;
+        }
+
+        // d ≥ |b| ≥ |g'|, so one test covers the three.
+        return d < IGuardedOptimizer.Limit && maxParameter + (LearningRate * d) < IGuardedOptimizer.Limit;
+    }
+
+    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) =>
+        Momentum != 0 ? StepMomentum(gradients, parameters)
+        : WeightDecay != 0 ? SgdUpdate.WeightDecay(gradients, LearningRate, WeightDecay, parameters)
+        : Axpy.RunTracked(-LearningRate, gradients, parameters);
+
+    void IGuardedOptimizer.SaveState() => _velocity.Save();
+
+    void IGuardedOptimizer.RestoreState() => _velocity.Restore();
+
+    private float StepMomentum(ReadOnlySpan<float> gradients, Span<float> parameters)
+    {
+        UpdateMagnitudes written = SgdUpdate.Momentum(gradients, LearningRate, Momentum, WeightDecay, Nesterov, _velocity.First, parameters);
+        _velocity.Record(written);
+        return written.Parameters;
+    }
 }

@@ -3,9 +3,11 @@
 //   loss      dZ_L from LossFunctions (softmax + cross-entropy fused: (P · Σt − T) / B per row)
 //   backward  l = L..1: dW_l = A_{l−1}ᵀ·dZ_l (β = 0), db_l = Σ_rows dZ_l,
 //             dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ f'(A_{l−1}), ping-ponging between the two delta buffers
-//   guard     a non-finite loss, or gradients that could be non-finite (checked from each layer's
-//             input and delta: GradientsBounded), throw TrainingDivergedException before the update
-//   update    optimizer.Step(Gradients, Parameters), one flat in-place call
+//   guard     a non-finite loss, or gradients that could be non-finite (bounded from each layer's
+//             input and delta: GradientBound), throw TrainingDivergedException before the update
+//   update    optimizer.Step(Gradients, Parameters), one flat in-place call, guarded (Trainer.Update.cs): an
+//             update that would make a parameter or the optimizer's state non-finite throws
+//             TrainingDivergedException with both as they were
 // A steady-state Step allocates nothing.
 namespace FastMlp;
 
@@ -17,7 +19,10 @@ public sealed unsafe partial class Trainer : IDisposable
 
     /// <param name="network">The network to train; its parameters are updated in place.</param>
     /// <param name="loss">What to minimize; CrossEntropy needs a Softmax output layer.</param>
-    /// <param name="optimizer">How parameters move along their gradients.</param>
+    /// <param name="optimizer">
+    /// How parameters move along their gradients. A built-in optimizer's state binds to this network's parameters at the
+    /// first Step; another network's Trainer cannot share it until its Reset.
+    /// </param>
     /// <param name="maxBatch">The largest batch a Step will pass; at least 1.</param>
     /// <param name="maxDegreeOfParallelism">-1 for all cores, otherwise the most threads a Step may use.</param>
     public Trainer(Network network, Loss loss, IOptimizer optimizer, int maxBatch, int maxDegreeOfParallelism = -1)
@@ -65,7 +70,17 @@ public sealed unsafe partial class Trainer : IDisposable
     /// <param name="targets">[batch, OutputSize]: non-negative rows for CrossEntropy (one-hot, soft or unnormalized); the inputs themselves for an autoencoder.</param>
     /// <exception cref="ArgumentException">The inputs are not a whole, non-empty batch of at most MaxBatch samples, targets is not [batch, OutputSize], or a CrossEntropy target is negative.</exception>
     /// <exception cref="ObjectDisposedException">The trainer was disposed.</exception>
-    /// <exception cref="TrainingDivergedException">The loss, or a gradient, is (or could be) NaN or infinite; the parameters were not updated. Step does not scan its inputs: a NaN input shows up here.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// The loss, or a gradient, is (or could be) NaN or infinite, or the update would make a parameter or a value of the
+    /// optimizer's state NaN or infinite; the parameters and a built-in optimizer's state were not changed (a custom
+    /// optimizer's parameters are restored; its own state is as its Step left it). Step does not scan its inputs: a NaN
+    /// input shows up here.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The built-in optimizer's state belongs to another parameter buffer (another network's Trainer, or direct Steps on
+    /// other memory); nothing was written. Or Network.Parameters was written through a span taken before the last Step
+    /// and this update overflowed: then the update was written and could not be undone.
+    /// </exception>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {
         int batch = Network.ValidateBatch(inputs, _workspace);
@@ -115,37 +130,38 @@ public sealed unsafe partial class Trainer : IDisposable
 
         float* dZ = _workspace.Delta(0);
         float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), dZ);
-        bool gradientsFinite = true;
+        double maxGradient = 0;
         for (int l = last; l >= 0; l--)
         {
             float* input = l == 0 ? inputs : _workspace.Activation(l - 1);
             float* dInput = l == 0 ? null : _workspace.Delta((last - l + 1) & 1);
             Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
-            gradientsFinite &= GradientsBounded(input, layout.In(l), dZ, layout.Out(l), batch);
+            maxGradient = Math.Max(maxGradient, GradientBound(input, layout.In(l), dZ, layout.Out(l), batch));
             DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, threads);
             dZ = dInput;
         }
 
+        bool gradientsFinite = maxGradient < float.MaxValue;   // false for NaN
         if (!float.IsFinite(loss) || !gradientsFinite)
         {
             throw new TrainingDivergedException(loss, gradientsFinite);
         }
 
-        Optimizer.Step(_gradients.Span, Network.Parameters);
+        Update(loss, maxGradient);
         return loss;
     }
 
     /// <summary>
-    /// Divergence guard for one layer, from the factors instead of the products: dW = xᵀ·dZ and db = Σ dZ are
-    /// finite when x [batch, nIn] and dZ [batch, nOut] are finite and batch · max|x| · max|dZ| (and batch · max|dZ|)
-    /// stay below half the largest float, since every partial sum is bounded by those. Reads batch · (nIn + nOut)
-    /// values instead of the whole gradient buffer.
+    /// Divergence guard for one layer, from the factors instead of the products: every |dW| = |xᵀ·dZ| and |db| = |Σ dZ|
+    /// is at most batch · max|x| · max|dZ| (and batch · max|dZ|) in real arithmetic, and as computed (batch products and
+    /// sums, each rounded by at most 2⁻²⁴) at most e^(batch·2⁻²³) times that: 2 up to 2²² samples. Returns that bound;
+    /// NaN when x or dZ holds a NaN or infinity. Reads batch · (nIn + nOut) values instead of the whole gradient buffer.
     /// </summary>
-    private static bool GradientsBounded(float* x, int nIn, float* dZ, int nOut, int batch)
+    private static double GradientBound(float* x, int nIn, float* dZ, int nOut, int batch)
     {
         double maxX = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(x, batch * nIn));
         double maxDz = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(dZ, batch * nOut));
-        const double limit = float.MaxValue / 2.0;
-        return batch * maxX * maxDz < limit && batch * maxDz < limit;   // false for NaN
+        double rounding = batch <= 1 << 22 ? 2 : Math.Exp(batch / (double)(1 << 23));
+        return batch * Math.Max(maxX, 1) * maxDz * rounding;
     }
 }

@@ -1,9 +1,10 @@
 namespace FastMlp;
 
 /// <summary>
-/// A training step produced a non-finite loss or gradient. The step did not update the parameters: they
-/// are those from before it (or, inside <see cref="Trainer.Fit"/> with early stopping and RestoreBestWeights,
-/// those of the best epoch so far).
+/// A training step produced a non-finite loss or gradient, or its update would have made a parameter or a value
+/// of the optimizer's state non-finite. The step did not update the parameters: they are those from before it
+/// (or, inside <see cref="Trainer.Fit"/> with early stopping and RestoreBestWeights, those of the best epoch so
+/// far); nor did it change the state of a built-in optimizer.
 /// </summary>
 public sealed class TrainingDivergedException : Exception
 {
@@ -17,6 +18,15 @@ public sealed class TrainingDivergedException : Exception
     {
         Loss = loss;
         GradientsFinite = gradientsFinite;
+        UpdateFinite = true;
+    }
+
+    private TrainingDivergedException(string message, float loss)
+        : base(message)
+    {
+        Loss = loss;
+        GradientsFinite = true;
+        UpdateFinite = false;
     }
 
     /// <summary>Creates the exception with a message of your own (for tests and wrappers).</summary>
@@ -31,6 +41,7 @@ public sealed class TrainingDivergedException : Exception
     {
         Loss = float.NaN;
         GradientsFinite = true;
+        UpdateFinite = true;
     }
 
     /// <summary>Creates the exception with a message and an inner exception.</summary>
@@ -39,6 +50,7 @@ public sealed class TrainingDivergedException : Exception
     {
         Loss = float.NaN;
         GradientsFinite = true;
+        UpdateFinite = true;
     }
 
     /// <summary>The loss of the step that diverged.</summary>
@@ -49,4 +61,19 @@ public sealed class TrainingDivergedException : Exception
     /// magnitudes allowed a product to overflow).
     /// </summary>
     public bool GradientsFinite { get; }
+
+    /// <summary>
+    /// False when the loss and gradients were finite but the update was not: applied, it would have made a parameter,
+    /// or a value of the optimizer's state, NaN or infinite.
+    /// </summary>
+    public bool UpdateFinite { get; }
+
+    /// <summary>The exception for a step whose update was refused, its loss and gradients being finite.</summary>
+    /// <param name="loss">The step's loss.</param>
+    /// <param name="stateRestored">Whether the optimizer's state is as before too (false: a custom optimizer, whose state the Trainer cannot see).</param>
+    internal static TrainingDivergedException UpdateRefused(float loss, bool stateRestored) => new(
+        stateRestored
+            ? $"Training diverged: the step's update would make a parameter or the optimizer's state NaN or infinite (loss {loss}). Neither was changed. Lower the learning rate, or check the data and the parameters for values too large."
+            : $"Training diverged: the step's update made a parameter NaN or infinite (loss {loss}). The parameters were restored; the custom optimizer's own state, if any, is as its Step left it. Lower the learning rate, or check the data and the parameters for values too large.",
+        loss);
 }

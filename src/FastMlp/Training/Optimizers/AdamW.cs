@@ -8,7 +8,7 @@ namespace FastMlp;
 /// p ← p·(1 − lr·λ);  m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  m̂ = m / (1 − β1^t);  v̂ = v / (1 − β2^t);
 /// p ← p − lr·m̂ / (√v̂ + ε)   (Loshchilov and Hutter 2019; m₀ = v₀ = 0, t = 1, 2, ... counts the steps).
 /// </summary>
-public sealed class AdamW : IAdjustableOptimizer
+public sealed class AdamW : IAdjustableOptimizer, IGuardedOptimizer
 {
     private readonly AdamMoments _moments;
 
@@ -53,14 +53,33 @@ public sealed class AdamW : IAdjustableOptimizer
     /// <summary>
     /// t ← t + 1;  m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
     /// p ← p·(1 − lr·λ) − lr·m̂ / (√v̂ + ε) with m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).
-    /// m and v are allocated by the first Step, for its length.
+    /// m and v are allocated by the first Step, for its length, and belong to the parameters of that Step: when a
+    /// <see cref="Trainer"/> took it, to that network's parameter buffer (another buffer throws), otherwise to their length.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The lengths differ, the spans overlap, or the parameters are not as long as those of the first Step. Nothing is written then.
+    /// The lengths differ, the spans overlap, or the parameters are not as long as those of the first Step, or are not
+    /// the network's Parameters when a Trainer bound m and v to them. Nothing is written then.
     /// </exception>
     public void Step(ReadOnlySpan<float> gradients, Span<float> parameters) =>
-        _moments.Step(gradients, LearningRate, coupledDecay: 0, (float)(1 - ((double)LearningRate * WeightDecay)), parameters);
+        _moments.Step(gradients, LearningRate, coupledDecay: 0, DecoupledFactor, parameters);
 
-    /// <summary>Zeroes m, v and t; the next Step starts as a new optimizer's would, on parameters of any length.</summary>
+    /// <summary>Zeroes m, v and t and releases them; the next Step starts as a new optimizer's would, on any parameters.</summary>
     public void Reset() => _moments.Reset();
+
+    bool IGuardedOptimizer.StateFinite => _moments.Finite;
+
+    /// <summary>1 − lr·λ, the factor each step multiplies p by.</summary>
+    private float DecoupledFactor => (float)(1 - ((double)LearningRate * WeightDecay));
+
+    void IGuardedOptimizer.Bind(PinnedFloats parameters) => _moments.Bind(parameters);
+
+    bool IGuardedOptimizer.Bounded(double maxGradient, double maxParameter) =>
+        _moments.Bounded(maxGradient, maxParameter, LearningRate, coupledDecay: 0, DecoupledFactor);
+
+    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) =>
+        _moments.Update(gradients, LearningRate, coupledDecay: 0, DecoupledFactor, parameters);
+
+    void IGuardedOptimizer.SaveState() => _moments.Save();
+
+    void IGuardedOptimizer.RestoreState() => _moments.Restore();
 }

@@ -8,7 +8,7 @@ namespace FastMlp;
 /// g' = g + λ·p;  v ← α·v + (1 − α)·g'²;  p ← p − lr·g' / (√v + ε);  with momentum μ:
 /// b ← μ·b + g' / (√v + ε),  p ← p − lr·b   (Hinton 2012, lecture 6e; v₀ = b₀ = 0).
 /// </summary>
-public sealed class RmsProp : IAdjustableOptimizer
+public sealed class RmsProp : IAdjustableOptimizer, IGuardedOptimizer
 {
     private readonly OptimizerState _state;
 
@@ -49,26 +49,53 @@ public sealed class RmsProp : IAdjustableOptimizer
 
     /// <summary>
     /// g' = g + λ·p;  v ← α·v + (1 − α)·g'²;  p ← p − lr·g' / (√v + ε), or with momentum b ← μ·b + g' / (√v + ε), p ← p − lr·b.
-    /// v (and b) are allocated by the first Step, for its length.
+    /// v (and b) are allocated by the first Step, for its length, and belong to the parameters of that Step: when a
+    /// <see cref="Trainer"/> took it, to that network's parameter buffer (another buffer throws), otherwise to their length.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The lengths differ, the spans overlap, or the parameters are not as long as those of the first Step. Nothing is written then.
+    /// The lengths differ, the spans overlap, or the parameters are not as long as those of the first Step, or are not
+    /// the network's Parameters when a Trainer bound the state to them. Nothing is written then.
     /// </exception>
     public void Step(ReadOnlySpan<float> gradients, Span<float> parameters)
     {
         OptimizerArguments.Validate(gradients, parameters);
         _state.Bind(parameters);
-        float oneMinusAlpha = (float)(1.0 - Alpha);
-        if (Momentum == 0)
-        {
-            RmsPropUpdate.Run(gradients, LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, _state.First, parameters);
-        }
-        else
-        {
-            RmsPropUpdate.RunWithMomentum(gradients, LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, Momentum, _state.First, _state.Second, parameters);
-        }
+        Update(gradients, parameters);
     }
 
-    /// <summary>Zeroes v (and b); the next Step starts as a new optimizer's would, on parameters of any length.</summary>
+    /// <summary>Zeroes v (and b) and releases them; the next Step starts as a new optimizer's would, on any parameters.</summary>
     public void Reset() => _state.Reset();
+
+    bool IGuardedOptimizer.StateFinite => _state.Finite;
+
+    void IGuardedOptimizer.Bind(PinnedFloats parameters) => _state.Bind(parameters);
+
+    /// <summary>
+    /// |g'| ≤ G + λ·P;  v ≤ α·V + (1 − α)·g'²;  |g' / (√v + ε)| ≤ |g'| / ε;  with momentum |b| ≤ μ·B + |g'| / ε;
+    /// |p| ≤ P + lr·|g'| / ε (or P + lr·|b|); each below the limit.
+    /// </summary>
+    bool IGuardedOptimizer.Bounded(double maxGradient, double maxParameter)
+    {
+        double g = maxGradient + (WeightDecay * maxParameter);
+        double v = (Alpha * (double)_state.FirstMax) + ((float)(1.0 - Alpha) * g * g);
+        double q = g / Epsilon, d = Momentum == 0 ? q : (Momentum * (double)_state.SecondMax) + q;
+        const double limit = IGuardedOptimizer.Limit;
+        return g < limit && v < limit && d < limit && maxParameter + (LearningRate * d) < limit;   // d ≥ |g'| / ε
+    }
+
+    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) => Update(gradients, parameters);
+
+    void IGuardedOptimizer.SaveState() => _state.Save();
+
+    void IGuardedOptimizer.RestoreState() => _state.Restore();
+
+    private float Update(ReadOnlySpan<float> gradients, Span<float> parameters)
+    {
+        float oneMinusAlpha = (float)(1.0 - Alpha);
+        UpdateMagnitudes written = Momentum == 0
+            ? RmsPropUpdate.Run(gradients, LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, _state.First, parameters)
+            : RmsPropUpdate.RunWithMomentum(gradients, LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, Momentum, _state.First, _state.Second, parameters);
+        _state.Record(written);
+        return written.Parameters;
+    }
 }
