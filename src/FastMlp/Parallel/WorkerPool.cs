@@ -4,6 +4,10 @@
 // One job at a time: a caller that finds the pool busy runs its whole job alone, so concurrent
 // callers never wait on each other and never deadlock. Jobs come in bursts (the GEMMs of a training
 // step, microseconds apart), so an idle worker spins for a while before it sleeps on its event.
+// Two process-wide diagnostics let tests prove what they claim: SplitJobs (one interlocked increment
+// per dispatch) shows that work really reached the pool, and WorkerAllocatedBytes (a worker adds its
+// allocation count after each share, an interlocked add only when it allocated) sees the pool threads
+// that GC.GetAllocatedBytesForCurrentThread on the caller cannot.
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
@@ -31,6 +35,9 @@ internal sealed class WorkerPool
     private int _pending;
     private ExceptionDispatchInfo? _error;
 
+    private static long s_splitJobs;
+    private static long s_workerAllocatedBytes;
+
     private WorkerPool(int threads)
     {
         _start = new ManualResetEventSlim[threads];
@@ -48,6 +55,15 @@ internal sealed class WorkerPool
 
     /// <summary>The most workers a job can get: the pool threads plus the caller.</summary>
     public static int MaxWorkers => Environment.ProcessorCount;
+
+    /// <summary>Jobs handed to the pool so far, each run by more than one worker.</summary>
+    public static long SplitJobs => Interlocked.Read(ref s_splitJobs);
+
+    /// <summary>
+    /// Bytes the pool's threads have allocated so far, counted up to the end of each share they ran:
+    /// when <see cref="Run"/> returns, what its job allocated on them is included.
+    /// </summary>
+    public static long WorkerAllocatedBytes => Interlocked.Read(ref s_workerAllocatedBytes);
 
     /// <summary>
     /// Runs <paramref name="body"/> on min(<paramref name="workers"/>, <see cref="MaxWorkers"/>) workers and
@@ -76,6 +92,7 @@ internal sealed class WorkerPool
         }
 
         var job = Job<TBody>.Rent(body);
+        Interlocked.Increment(ref s_splitJobs);
         try
         {
             _job = job;
@@ -111,6 +128,7 @@ internal sealed class WorkerPool
     {
         int index = (int)state!;
         ManualResetEventSlim start = _start[index];
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
         while (true)
         {
             if (!SpinForSignal(index) && Interlocked.CompareExchange(ref _states[index], Sleeping, Idle) == Idle)
@@ -122,6 +140,16 @@ internal sealed class WorkerPool
 
             Volatile.Write(ref _states[index], Idle);
             Execute(_job!, index + 1);
+
+            // Everything this thread allocated since its last share (the wait included), counted before
+            // the job is done so the caller sees it.
+            long now = GC.GetAllocatedBytesForCurrentThread();
+            if (now != allocated)
+            {
+                Interlocked.Add(ref s_workerAllocatedBytes, now - allocated);
+                allocated = now;
+            }
+
             if (Interlocked.Decrement(ref _pending) == 0)
             {
                 _done.Set();

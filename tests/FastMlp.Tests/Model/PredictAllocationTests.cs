@@ -1,7 +1,7 @@
 // PredictAllocationTests: a warm Network.Predict (and PredictClasses) on one thread allocates 0 bytes at every batch size
 // from 1 to the workspace's maximum (issue 4). "Warm" means every batch size ran twice on this thread
-// first (first-call buffer growth and JIT tiering may allocate). Counted on this thread, the least of
-// 3 attempts per batch size (AllocationProbe.LeastOnThisThread), so parallel tests cannot disturb it.
+// first (first-call buffer growth and JIT tiering may allocate). Counted on this thread, every one of
+// 10 calls per batch size (AllocationProbe.OnThisThread), so parallel tests cannot disturb it.
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Model;
@@ -38,8 +38,8 @@ public sealed class PredictAllocationTests
         for (int batch = 1; batch <= maxBatch; batch++)
         {
             Array.Fill(outputs, float.NaN);
-            long allocated = AllocationProbe.LeastOnThisThread(() => Predict(network, inputs, outputs, workspace, batch), attempts: 3);
-            Assert.True(allocated == 0, $"[{string.Join("-", sizes)}] batch {batch}: a warm Predict allocated {allocated} bytes.");
+            Allocations allocated = AllocationProbe.OnThisThread(() => Predict(network, inputs, outputs, workspace, batch), calls: 10);
+            Assert.True(allocated.Bytes == 0, $"[{string.Join("-", sizes)}] batch {batch}: warm Predicts allocated {allocated}.");
             Assert.False(float.IsNaN(outputs[(batch * network.OutputSize) - 1]), "Predict did not write its outputs.");
         }
     }
@@ -65,8 +65,8 @@ public sealed class PredictAllocationTests
         for (int batch = 1; batch <= 32; batch++)
         {
             Array.Fill(classes, -1);
-            long allocated = AllocationProbe.LeastOnThisThread(() => network.PredictClasses(inputs.AsSpan(0, batch * 784), classes, workspace), attempts: 3);
-            Assert.True(allocated == 0, $"batch {batch}: a warm PredictClasses allocated {allocated} bytes.");
+            Allocations allocated = AllocationProbe.OnThisThread(() => network.PredictClasses(inputs.AsSpan(0, batch * 784), classes, workspace), calls: 10);
+            Assert.True(allocated.Bytes == 0, $"batch {batch}: warm PredictClasses calls allocated {allocated}.");
             Assert.InRange(classes[batch - 1], 0, 9);
         }
     }

@@ -89,7 +89,7 @@ public sealed class FitAllocationTests
                 long bytes;
                 try
                 {
-                    bytes = AllocationProbe.OnThisThread(() => result = trainer.Fit(data, fit, token));
+                    bytes = AllocationProbe.OnThisThread(() => result = trainer.Fit(data, fit, token), calls: 1).Bytes;
                     Assert.True(GCSettings.LatencyMode == GCLatencyMode.NoGCRegion, "a GC ran during the counted call, so its count is not exact");
                 }
                 finally
@@ -110,7 +110,7 @@ public sealed class FitAllocationTests
             }
         }
 
-        long report = AllocationProbe.OnThisThread(() => s_sink = new EpochReport(1, 1, 0.5f, default, default, 1, TimeSpan.Zero));
+        long report = AllocationProbe.OnThisThread(() => s_sink = new EpochReport(1, 1, 0.5f, default, default, 1, TimeSpan.Zero), calls: 1).Bytes;
         long perEpoch = report + IntPtr.Size;
         long fixedPart = calls[0].Bytes - (calls[0].Epochs * perEpoch);
         string measured = string.Join(", ", calls.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Epochs} epochs: {c.Bytes} B")));

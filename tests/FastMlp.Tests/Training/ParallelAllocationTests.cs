@@ -1,10 +1,10 @@
 // ParallelAllocationTests: with maxDegreeOfParallelism 2 (and −1, all cores) on a batch big enough to
 // be split (batch 64 of 784-256-128-10: 12.8M multiply-adds in the first layer's GEMMs, over the 2 × 4M
-// that buy a second worker), a warm Predict and a warm Trainer.Step allocate 0 bytes on the calling
-// thread and, counted process-wide so that the GEMM worker threads are included, 0 bytes in at least
-// one of 50 windows of one call (AllocationProbe.InProcess: the test host's own background
-// allocations are why one clean window is asked for rather than all; a per-call allocation anywhere in
-// the process shows in every window). Serial, so no other test allocates meanwhile.
+// that buy a second worker), warm Predicts and warm Trainer.Steps allocate 0 bytes, every one of 50
+// calls, on the calling thread and on the pool's worker threads (AllocationProbe.OnThisThreadAndWorkers:
+// exact, whatever the test host allocates meanwhile). Every call must really reach a worker
+// (WorkerPool.SplitJobs), or the workers' count would prove nothing; on a one-core machine no split is
+// possible and none may be counted. Serial, so no other test holds the pool.
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Training;
@@ -12,7 +12,7 @@ namespace FastMlp.Tests.Training;
 [Collection(SerialTestGroup.Name)]
 public sealed class ParallelAllocationTests
 {
-    private const int Batch = 64;
+    private const int Batch = 64, Calls = 50;
 
     [Theory]
     [InlineData(2)]
@@ -42,10 +42,22 @@ public sealed class ParallelAllocationTests
             Step();
         }
 
-        Assert.Equal(0, AllocationProbe.OnThisThread(Predict));
-        Assert.Equal(0, AllocationProbe.OnThisThread(Step));
-        long predict = AllocationProbe.InProcess(Predict, windows: 50);
-        long step = AllocationProbe.InProcess(Step, windows: 50);
-        Assert.True(predict == 0 && step == 0, $"maxDegreeOfParallelism {maxDegreeOfParallelism}: a warm call allocated at least {predict} bytes (Predict) and {step} bytes (Step) process-wide.");
+        long splitBefore = WorkerPool.SplitJobs;
+        Allocations predict = AllocationProbe.OnThisThreadAndWorkers(Predict, Calls);
+        long predictSplits = WorkerPool.SplitJobs - splitBefore;
+        Allocations step = AllocationProbe.OnThisThreadAndWorkers(Step, Calls);
+        long stepSplits = WorkerPool.SplitJobs - splitBefore - predictSplits;
+
+        Assert.True(predict.Bytes == 0, $"maxDegreeOfParallelism {maxDegreeOfParallelism}: warm Predicts allocated {predict} on the caller and the workers.");
+        Assert.True(step.Bytes == 0, $"maxDegreeOfParallelism {maxDegreeOfParallelism}: warm Steps allocated {step} on the caller and the workers.");
+        if (Environment.ProcessorCount == 1)
+        {
+            Assert.True(predictSplits == 0 && stepSplits == 0, $"one core, yet {predictSplits + stepSplits} jobs were split");
+        }
+        else
+        {
+            Assert.True(predictSplits >= Calls, $"{Calls} Predicts split only {predictSplits} jobs across workers");
+            Assert.True(stepSplits >= Calls, $"{Calls} Steps split only {stepSplits} jobs across workers");
+        }
     }
 }

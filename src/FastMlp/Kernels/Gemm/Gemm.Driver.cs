@@ -20,7 +20,9 @@ public static partial class Gemm
             int rowsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.M, workerCount), mrMax);
             int rowStart = Math.Min(x.M, worker * rowsPerWorker);
             int rowEnd = Math.Min(x.M, rowStart + rowsPerWorker);
-            float* packedA = context.PackedA[worker].Pointer;
+            AlignedBuffer ownA = GemmContext.OfWorker(worker, context).PackedA;
+            ownA.Ensure(mcBlock * Math.Min(kcBlock, x.K));
+            float* packedA = ownA.Pointer;
             float* packedB = context.PackedB.Pointer;
             float* tile = stackalloc float[mrMax * nrMax];
 

@@ -20,7 +20,9 @@ public static partial class Gemm
             if (x.TransposeA)
             {
                 // op(A) is one column of a k×1 matrix with stride lda: gather it once.
-                a = context.PackedA[worker].Pointer;
+                AlignedBuffer gathered = GemmContext.OfWorker(worker, context).PackedA;
+                gathered.Ensure(x.K);
+                a = gathered.Pointer;
                 for (int p = 0; p < x.K; p++)
                 {
                     a[p] = x.A[p * x.Lda];

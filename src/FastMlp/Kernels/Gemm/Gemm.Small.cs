@@ -19,8 +19,11 @@ public static partial class Gemm
             int columnsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.N, workerCount), nrMax);
             int columnStart = Math.Min(x.N, worker * columnsPerWorker);
             int columnEnd = Math.Min(x.N, columnStart + columnsPerWorker);
-            float* packedA = context.PackedA[worker].Pointer;
-            float* packedSliver = context.PackedBSliver[worker].Pointer;
+            GemmContext own = GemmContext.OfWorker(worker, context);
+            own.PackedA.Ensure(GemmBlocking.RoundUp(x.M, TKernel.MR) * Math.Min(kcBlock, x.K));
+            own.PackedBSliver.Ensure(Math.Min(kcBlock, x.K) * nrMax);
+            float* packedA = own.PackedA.Pointer;
+            float* packedSliver = own.PackedBSliver.Pointer;
             float* tile = stackalloc float[TKernel.MR * nrMax];
 
             for (int pc = 0; pc < x.K; pc += kcBlock)

@@ -12,7 +12,9 @@ namespace FastMlp;
 /// Single-precision general matrix multiply on row-major matrices: C = alpha · op(A) · op(B) + beta · C.
 /// </summary>
 /// <remarks>
-/// A warm call on one thread allocates nothing: packing buffers are kept per calling thread and reused.
+/// A warm call on one thread allocates nothing: packing buffers come from a small shared pool of
+/// contexts, rented for the call and returned at its end, so they are reused without growing with
+/// the number of threads that call.
 /// Results are bit-identical for any <c>maxDegreeOfParallelism</c>.
 /// </remarks>
 public static partial class Gemm
@@ -103,8 +105,8 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Picks the path for a validated product, grows the calling thread's buffers to fit (before any
-    /// worker reads a pointer), and runs it.
+    /// Picks the path for a validated product and runs it, with a context rented for the call when the
+    /// path packs (the shared B block is grown here, before any worker reads its pointer).
     /// </summary>
     private static unsafe void Run<TKernel>(in GemmOperands x, int maxDegreeOfParallelism, GemmBlocking blocking)
         where TKernel : struct, IGemmKernel
@@ -127,40 +129,37 @@ public static partial class Gemm
             return;
         }
 
-        GemmContext context = GemmContext.Current;
         int mrMax = TKernel.MR, nrMax = TKernel.NR;
-        int kc = Math.Min(blocking.DepthBlock, x.K);
         int mcBlock = blocking.RowBlock(mrMax);
         bool rowsFitOneBlock = x.M <= mcBlock;
         int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, rowsFitOneBlock ? CeilDiv(x.N, nrMax) : CeilDiv(x.M, mrMax));
         if (x.M == 1 && x.TransposeB && !x.TransposeA)
         {
             WorkerPool.Run(new DotPath(x), Math.Min(workers, CeilDiv(x.N, nrMax)));
+            return;
         }
-        else if (x.M == 1 && !x.TransposeB)
-        {
-            EnsureEach(context.PackedA, workers, x.TransposeA ? x.K : 0);
-            WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), workers);
-        }
-        else if (rowsFitOneBlock)
-        {
-            EnsureEach(context.PackedA, workers, GemmBlocking.RoundUp(x.M, mrMax) * kc);
-            EnsureEach(context.PackedBSliver, workers, kc * nrMax);
-            WorkerPool.Run(new SmallPath<TKernel>(x, blocking, context), workers);
-        }
-        else
-        {
-            EnsureEach(context.PackedA, workers, mcBlock * kc);
-            context.PackedB.Ensure(kc * Math.Min(blocking.ColumnBlock(nrMax), GemmBlocking.RoundUp(x.N, nrMax)));
-            WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
-        }
-    }
 
-    private static void EnsureEach(AlignedBuffer[] buffers, int count, int length)
-    {
-        for (int w = 0; w < count; w++)
+        GemmContext context = GemmContext.Rent();
+        try
         {
-            buffers[w].Ensure(length);
+            if (x.M == 1 && !x.TransposeB)
+            {
+                WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), workers);
+            }
+            else if (rowsFitOneBlock)
+            {
+                WorkerPool.Run(new SmallPath<TKernel>(x, blocking, context), workers);
+            }
+            else
+            {
+                context.PackedB.Ensure(Math.Min(blocking.DepthBlock, x.K) * Math.Min(blocking.ColumnBlock(nrMax), GemmBlocking.RoundUp(x.N, nrMax)));
+                WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
+            }
+        }
+        finally
+        {
+            // WorkerPool.Run returns (or throws) only once every worker has left the body.
+            GemmContext.Return(context);
         }
     }
 

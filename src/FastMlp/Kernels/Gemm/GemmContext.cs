@@ -1,33 +1,90 @@
-// The packing buffers of one calling thread, reused by every Multiply it makes (so a warm call
-// allocates nothing), with one A buffer and one B sliver per worker slot of the pool. Buffers only
-// grow, and only on the calling thread before any worker starts. Freed by the finalizer when the
-// thread dies.
+// The packing buffers of one share of a product, and the pool that bounds them (issue 9: buffers kept
+// per calling thread grew with every thread that ever called). A call rents one context for its
+// whole duration and returns it at the end: it holds the shared KC×NC block of B and the buffers of
+// worker 0, the calling thread. A WorkerPool thread packs its own share into a context of its own
+// (OfWorker): those threads are a fixed few, one per core, and run one share at a time. Buffers only
+// grow, each on the thread that packs into it; PackedB, which every worker reads, before any starts.
+//
+// Capacity: Math.Max(4, Environment.ProcessorCount) contexts stay pooled. At most ProcessorCount
+// calls make progress at any instant, so that many serve every caller of a machine that is not
+// oversubscribed; a call that finds the pool empty (more threads inside Multiply than cores, some
+// preempted mid-call) builds a context for itself, and Return frees it at once (native memory
+// released deterministically) when the pool is full, so what stays is at most Capacity contexts
+// however many threads ever called. The floor of 4 covers small machines where a trainer, predictors
+// and a test runner overlap. Each context is at most KC·NC + MC·KC + KC·NR floats (about 4.2 MiB with
+// the default blocking) unless a product asks for more (the m = 1 path gathers a transposed A of k
+// floats). Rent and Return are one or two interlocked operations on a slot and allocate nothing
+// while the pool has a context for every concurrent caller.
 namespace FastMlp;
 
-internal sealed class GemmContext
+internal sealed class GemmContext : IDisposable
 {
     [ThreadStatic]
-    private static GemmContext? t_current;
+    private static GemmContext? t_poolWorker;
 
-    private GemmContext()
+    private static readonly GemmContext?[] s_pool = new GemmContext?[Math.Max(4, Environment.ProcessorCount)];
+
+    /// <summary>How many contexts the pool keeps.</summary>
+    public static int Capacity => s_pool.Length;
+
+    /// <summary>This worker's MC×KC block of A in MR-row micro-panels (or the gathered op(A) row of the m = 1 path).</summary>
+    public AlignedBuffer PackedA { get; } = new();
+
+    /// <summary>This worker's KC×NR sliver of B (small path, when B cannot be read in place).</summary>
+    public AlignedBuffer PackedBSliver { get; } = new();
+
+    /// <summary>Shared by the workers of the call: the KC×NC block of B in NR-column micro-panels (packed path).</summary>
+    public AlignedBuffer PackedB { get; } = new();
+
+    /// <summary>A context for one call, from the pool when it has one.</summary>
+    public static GemmContext Rent()
     {
-        PackedA = new AlignedBuffer[WorkerPool.MaxWorkers];
-        PackedBSliver = new AlignedBuffer[WorkerPool.MaxWorkers];
-        for (int w = 0; w < PackedA.Length; w++)
+        GemmContext?[] pool = s_pool;
+        for (int i = 0; i < pool.Length; i++)
         {
-            PackedA[w] = new AlignedBuffer();
-            PackedBSliver[w] = new AlignedBuffer();
+            if (Volatile.Read(ref pool[i]) is not null && Interlocked.Exchange(ref pool[i], null) is { } context)
+            {
+                return context;
+            }
+        }
+
+        return new GemmContext();
+    }
+
+    /// <summary>Gives a rented context back once no worker uses it; frees it when the pool is full.</summary>
+    public static void Return(GemmContext context)
+    {
+        GemmContext?[] pool = s_pool;
+        for (int i = 0; i < pool.Length; i++)
+        {
+            if (Volatile.Read(ref pool[i]) is null && Interlocked.CompareExchange(ref pool[i], context, null) is null)
+            {
+                return;
+            }
+        }
+
+        context.Dispose();
+    }
+
+    /// <summary>
+    /// The buffers worker <paramref name="worker"/> packs into: the call's own context for worker 0 (the
+    /// calling thread), the pool thread's own for the others (only WorkerPool threads run them).
+    /// </summary>
+    public static GemmContext OfWorker(int worker, GemmContext call) => worker == 0 ? call : t_poolWorker ??= new GemmContext();
+
+    /// <summary>Frees every pooled context (tests start from an empty pool); rented ones are not affected.</summary>
+    internal static void ReleasePooled()
+    {
+        for (int i = 0; i < s_pool.Length; i++)
+        {
+            Interlocked.Exchange(ref s_pool[i], null)?.Dispose();
         }
     }
 
-    public static GemmContext Current => t_current ??= new GemmContext();
-
-    /// <summary>Per worker: the MC×KC block of A in MR-row micro-panels.</summary>
-    public AlignedBuffer[] PackedA { get; }
-
-    /// <summary>Per worker: one KC×NR sliver of B (small path, when B cannot be read in place).</summary>
-    public AlignedBuffer[] PackedBSliver { get; }
-
-    /// <summary>Shared by the workers: the KC×NC block of B in NR-column micro-panels (packed path).</summary>
-    public AlignedBuffer PackedB { get; } = new();
+    public void Dispose()
+    {
+        PackedA.Dispose();
+        PackedBSliver.Dispose();
+        PackedB.Dispose();
+    }
 }

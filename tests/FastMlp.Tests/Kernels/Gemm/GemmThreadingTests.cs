@@ -2,8 +2,11 @@
 // maxDegreeOfParallelism 2 (and -1, all cores) really splits the work. The design promises results
 // bit-identical to one thread (each element is summed in the same order whoever computes it), so
 // the 1-, 2- and all-thread results must agree bit for bit, and the 1-thread result must lie within
-// the rounding bound of NaiveGemm. The class runs alone (SerialTestGroup): the worker pool runs a
-// job on the caller alone when another job holds it, which would leave the split untested.
+// the rounding bound of NaiveGemm. Agreement alone would also hold if the split silently stopped, so
+// every call counts its dispatches to the worker pool (WorkerPool.SplitJobs): exactly one for a 2- or
+// all-thread call, none for a 1-thread call, and none at all on a one-core machine, where no split
+// is possible. The class runs alone (SerialTestGroup): the worker pool runs a job on the caller alone
+// when another job holds it, which would leave the split untested.
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Kernels;
@@ -21,7 +24,7 @@ public sealed class GemmThreadingTests
         { 500, 64, 300 },
         { 64, 500, 300 },
         { 2, 4096, 1024 },
-        { 1000, 7, 700 },
+        { 1500, 7, 1000 },
     };
 
     [Theory]
@@ -73,6 +76,7 @@ public sealed class GemmThreadingTests
 
         Array.Fill(want, 1f);
         Gemm.Multiply(a, k, false, b, n, false, want, n, m, n, k, 1f, 1f, maxDegreeOfParallelism: 1);
+        long splitBefore = WorkerPool.SplitJobs;
         for (int call = 0; call < 400; call++)
         {
             Array.Fill(got, 1f);
@@ -80,7 +84,12 @@ public sealed class GemmThreadingTests
             GemmAssert.BitIdentical(want, got, $"call {call}");
             Thread.Sleep(call % 2);
         }
+
+        Assert.Equal(400 * SplitsPerParallelCall, WorkerPool.SplitJobs - splitBefore);
     }
+
+    /// <summary>Dispatches to the worker pool that one 2- or all-thread product makes: none on one core.</summary>
+    private static int SplitsPerParallelCall => Environment.ProcessorCount > 1 ? 1 : 0;
 
     private static void AgreeAcrossThreadCounts(GemmTestCase t, GemmCall call, string implementation)
     {
@@ -95,7 +104,12 @@ public sealed class GemmThreadingTests
     {
         var x = GemmTestMatrices.Create(t);
         float[]? want = checkAgainstNaive ? x.Expected() : null;
+        long splitBefore = WorkerPool.SplitJobs;
         call(x.A, t.Lda, t.TransposeA, x.B, t.Ldb, t.TransposeB, x.C, t.Ldc, t.M, t.N, t.K, t.Alpha, t.Beta, t.Threads);
+        long splits = WorkerPool.SplitJobs - splitBefore;
+        Assert.True(
+            splits == (t.Threads == 1 ? 0 : SplitsPerParallelCall),
+            $"{implementation}, case {t}: {splits} dispatches to the worker pool on {Environment.ProcessorCount} cores; the work was not split as asked.");
         if (want is not null)
         {
             GemmAssert.MatchesExpected(x, want, implementation);
