@@ -10,6 +10,7 @@ internal static class Scenarios
         ["dispose-during-fit"] = a => DisposeRace.DuringFit(Rounds(a)),
         ["pool-first-use"] = _ => PoolFirstUse.Run(),
         ["undisposed-workspaces"] = a => UndisposedWorkspaces.Run(Rounds(a)),
+        ["soak"] = _ => Soak.Run(),
     };
 
     private static int Rounds(string[] arguments) => arguments.Length > 0 ? int.Parse(arguments[0], System.Globalization.CultureInfo.InvariantCulture) : 200;
