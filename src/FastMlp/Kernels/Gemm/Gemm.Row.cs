@@ -13,9 +13,8 @@ public static partial class Gemm
     {
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
-            int columnsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.N, workerCount), TKernel.NR);
-            int columnStart = Math.Min(x.N, worker * columnsPerWorker);
-            int columns = Math.Min(x.N, columnStart + columnsPerWorker) - columnStart;
+            (int columnStart, int columnEnd) = GemmBlocking.Share(x.N, TKernel.NR, worker, workerCount);
+            int columns = columnEnd - columnStart;
             float* a = x.A;
             if (x.TransposeA)
             {
@@ -29,9 +28,9 @@ public static partial class Gemm
                 }
             }
 
-            for (int pc = 0; pc < x.K; pc += blocking.DepthBlock)
+            for (int pc = 0, kc; pc < x.K; pc += kc)
             {
-                int kc = Math.Min(blocking.DepthBlock, x.K - pc);
+                kc = Math.Min(blocking.DepthBlock, x.K - pc);
                 float beta = pc == 0 ? x.Beta : 1f;
                 TKernel.RunRow(kc, a + pc, x.B + (pc * x.Ldb) + columnStart, x.Ldb, x.C + columnStart, columns, x.Alpha, beta);
             }
