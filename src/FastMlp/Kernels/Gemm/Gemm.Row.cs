@@ -8,7 +8,8 @@ namespace FastMlp;
 
 public static partial class Gemm
 {
-    private readonly unsafe struct RowPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext context) : IParallelBody
+    // context: the call's packing buffers when op(A) must be gathered (transposeA); null when A is read in place.
+    private readonly unsafe struct RowPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext? context) : IParallelBody
         where TKernel : struct, IGemmKernel
     {
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
@@ -19,7 +20,7 @@ public static partial class Gemm
             if (x.TransposeA)
             {
                 // op(A) is one column of a k×1 matrix with stride lda: gather it once.
-                AlignedBuffer gathered = GemmContext.OfWorker(worker, context).PackedA;
+                AlignedBuffer gathered = GemmContext.OfWorker(worker, context!).PackedA;
                 gathered.Ensure(x.K);
                 a = gathered.Pointer;
                 for (int p = 0; p < x.K; p++)

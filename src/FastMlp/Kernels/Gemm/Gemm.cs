@@ -140,6 +140,13 @@ public static partial class Gemm
             return;
         }
 
+        if (x.M == 1 && !x.TransposeB && !x.TransposeA)
+        {
+            // The GEMV of batch-1 inference reads A and B where they lie: no buffer, so no context to rent.
+            WorkerPool.Run(new RowPath<TKernel>(x, blocking, null), workers);
+            return;
+        }
+
         GemmContext context = GemmContext.Rent();
         try
         {
