@@ -13,21 +13,20 @@ public static partial class Gemm
     {
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
-            int perWorker = CeilDiv(x.N, workerCount);
-            int end = Math.Min(x.N, (worker + 1) * perWorker);
-            for (int j = worker * perWorker; j < end; j++)
+            (int start, int end) = GemmBlocking.Share(x.N, 1, worker, workerCount);
+            for (int j = start; j < end; j++)
             {
                 float dot = Dot(x.A, x.B + (j * x.Ldb), x.K);
                 x.C[j] = x.Beta == 0 ? x.Alpha * dot : (x.Alpha * dot) + (x.Beta * x.C[j]);
             }
         }
 
-        /// <summary>Σ_p a[p]·b[p]: four vector accumulators hide the FMA latency, then a scalar tail.</summary>
+        /// <summary>Σ_p a[p]·b[p]: four vector accumulators hide the FMA latency, then a scalar tail (bounds p ≤ k − width: no overflow near int.MaxValue).</summary>
         private static float Dot(float* a, float* b, int k)
         {
             int width = Vector<float>.Count, p = 0;
             Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-            for (; p + (4 * width) <= k; p += 4 * width)
+            for (; p <= k - (4 * width); p += 4 * width)
             {
                 s0 = Vector.FusedMultiplyAdd(Vector.Load(a + p), Vector.Load(b + p), s0);
                 s1 = Vector.FusedMultiplyAdd(Vector.Load(a + p + width), Vector.Load(b + p + width), s1);
@@ -35,7 +34,7 @@ public static partial class Gemm
                 s3 = Vector.FusedMultiplyAdd(Vector.Load(a + p + (3 * width)), Vector.Load(b + p + (3 * width)), s3);
             }
 
-            for (; p + width <= k; p += width)
+            for (; p <= k - width; p += width)
             {
                 s0 = Vector.FusedMultiplyAdd(Vector.Load(a + p), Vector.Load(b + p), s0);
             }

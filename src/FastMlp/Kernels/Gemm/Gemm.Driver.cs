@@ -17,36 +17,33 @@ public static partial class Gemm
         {
             int mrMax = TKernel.MR, nrMax = TKernel.NR;
             int mcBlock = blocking.RowBlock(mrMax), kcBlock = blocking.DepthBlock, ncBlock = blocking.ColumnBlock(nrMax);
-            int rowsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.M, workerCount), mrMax);
-            int rowStart = Math.Min(x.M, worker * rowsPerWorker);
-            int rowEnd = Math.Min(x.M, rowStart + rowsPerWorker);
+            (int rowStart, int rowEnd) = GemmBlocking.Share(x.M, mrMax, worker, workerCount);
             AlignedBuffer ownA = GemmContext.OfWorker(worker, context).PackedA;
             ownA.Ensure(mcBlock * Math.Min(kcBlock, x.K));
             float* packedA = ownA.Pointer;
             float* packedB = context.PackedB.Pointer;
             float* tile = stackalloc float[mrMax * nrMax];
 
-            for (int jc = 0; jc < x.N; jc += ncBlock)
+            // Each loop advances by the block it just did, so no index ever passes its bound (no overflow near int.MaxValue).
+            for (int jc = 0, nc; jc < x.N; jc += nc)
             {
-                int nc = Math.Min(ncBlock, x.N - jc);
-                int panels = CeilDiv(nc, nrMax);
-                int panelsPerWorker = CeilDiv(panels, workerCount);
-                for (int pc = 0; pc < x.K; pc += kcBlock)
+                nc = Math.Min(ncBlock, x.N - jc);
+                (int firstPanel, int lastPanel) = GemmBlocking.Share(GemmBlocking.CeilDiv(nc, nrMax), 1, worker, workerCount);
+                for (int pc = 0, kc; pc < x.K; pc += kc)
                 {
-                    int kc = Math.Min(kcBlock, x.K - pc);
+                    kc = Math.Min(kcBlock, x.K - pc);
                     float beta = pc == 0 ? x.Beta : 1f;
 
-                    int lastPanel = Math.Min(panels, (worker + 1) * panelsPerWorker);
-                    for (int q = worker * panelsPerWorker; q < lastPanel; q++)
+                    for (int q = firstPanel; q < lastPanel; q++)
                     {
                         PackBPanel<TKernel>(x, pc, kc, jc + (q * nrMax), Math.Min(nrMax, nc - (q * nrMax)), packedB + (q * kc * nrMax));
                     }
 
                     barrier?.SignalAndWait();
 
-                    for (int ic = rowStart; ic < rowEnd; ic += mcBlock)
+                    for (int ic = rowStart, mc; ic < rowEnd; ic += mc)
                     {
-                        int mc = Math.Min(mcBlock, rowEnd - ic);
+                        mc = Math.Min(mcBlock, rowEnd - ic);
                         PackA<TKernel>(x, ic, mc, pc, kc, packedA);
                         float* cBlock = x.C + (ic * x.Ldc) + jc;
                         for (int jr = 0; jr < nc; jr += nrMax)
@@ -99,6 +96,4 @@ public static partial class Gemm
             }
         }
     }
-
-    private static int CeilDiv(int value, int divisor) => (value + divisor - 1) / divisor;
 }

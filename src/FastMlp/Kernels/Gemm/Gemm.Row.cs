@@ -8,19 +8,19 @@ namespace FastMlp;
 
 public static partial class Gemm
 {
-    private readonly unsafe struct RowPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext context) : IParallelBody
+    // context: the call's packing buffers when op(A) must be gathered (transposeA); null when A is read in place.
+    private readonly unsafe struct RowPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext? context) : IParallelBody
         where TKernel : struct, IGemmKernel
     {
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
-            int columnsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.N, workerCount), TKernel.NR);
-            int columnStart = Math.Min(x.N, worker * columnsPerWorker);
-            int columns = Math.Min(x.N, columnStart + columnsPerWorker) - columnStart;
+            (int columnStart, int columnEnd) = GemmBlocking.Share(x.N, TKernel.NR, worker, workerCount);
+            int columns = columnEnd - columnStart;
             float* a = x.A;
             if (x.TransposeA)
             {
                 // op(A) is one column of a k×1 matrix with stride lda: gather it once.
-                AlignedBuffer gathered = GemmContext.OfWorker(worker, context).PackedA;
+                AlignedBuffer gathered = GemmContext.OfWorker(worker, context!).PackedA;
                 gathered.Ensure(x.K);
                 a = gathered.Pointer;
                 for (int p = 0; p < x.K; p++)
@@ -29,9 +29,9 @@ public static partial class Gemm
                 }
             }
 
-            for (int pc = 0; pc < x.K; pc += blocking.DepthBlock)
+            for (int pc = 0, kc; pc < x.K; pc += kc)
             {
-                int kc = Math.Min(blocking.DepthBlock, x.K - pc);
+                kc = Math.Min(blocking.DepthBlock, x.K - pc);
                 float beta = pc == 0 ? x.Beta : 1f;
                 TKernel.RunRow(kc, a + pc, x.B + (pc * x.Ldb) + columnStart, x.Ldb, x.C + columnStart, columns, x.Alpha, beta);
             }

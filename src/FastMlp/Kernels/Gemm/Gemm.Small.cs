@@ -16,24 +16,22 @@ public static partial class Gemm
         {
             int nrMax = TKernel.NR;
             int kcBlock = blocking.DepthBlock;
-            int columnsPerWorker = GemmBlocking.RoundUp(CeilDiv(x.N, workerCount), nrMax);
-            int columnStart = Math.Min(x.N, worker * columnsPerWorker);
-            int columnEnd = Math.Min(x.N, columnStart + columnsPerWorker);
+            (int columnStart, int columnEnd) = GemmBlocking.Share(x.N, nrMax, worker, workerCount);
             GemmContext own = GemmContext.OfWorker(worker, context);
-            own.PackedA.Ensure(GemmBlocking.RoundUp(x.M, TKernel.MR) * Math.Min(kcBlock, x.K));
+            own.PackedA.Ensure((int)GemmBlocking.RoundUp(x.M, TKernel.MR) * Math.Min(kcBlock, x.K));
             own.PackedBSliver.Ensure(Math.Min(kcBlock, x.K) * nrMax);
             float* packedA = own.PackedA.Pointer;
             float* packedSliver = own.PackedBSliver.Pointer;
             float* tile = stackalloc float[TKernel.MR * nrMax];
 
-            for (int pc = 0; pc < x.K; pc += kcBlock)
+            for (int pc = 0, kc; pc < x.K; pc += kc)
             {
-                int kc = Math.Min(kcBlock, x.K - pc);
+                kc = Math.Min(kcBlock, x.K - pc);
                 float beta = pc == 0 ? x.Beta : 1f;
                 PackA<TKernel>(x, 0, x.M, pc, kc, packedA);
-                for (int jr = columnStart; jr < columnEnd; jr += nrMax)
+                for (int jr = columnStart, nr; jr < columnEnd; jr += nr)
                 {
-                    int nr = Math.Min(nrMax, columnEnd - jr);
+                    nr = Math.Min(nrMax, columnEnd - jr);
                     float* b = x.B + (pc * x.Ldb) + jr;
                     nint ldb = x.Ldb;
                     if (x.TransposeB || nr < nrMax)

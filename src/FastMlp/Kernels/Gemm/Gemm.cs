@@ -15,7 +15,8 @@ namespace FastMlp;
 /// A warm call on one thread allocates nothing: packing buffers come from a small shared pool of
 /// contexts, rented for the call and returned at its end, so they are reused without growing with
 /// the number of threads that call.
-/// Results are bit-identical for any <c>maxDegreeOfParallelism</c>.
+/// Results are bit-identical for any <c>maxDegreeOfParallelism</c>. Any m, n and k that the spans can
+/// hold, up to int.MaxValue, is computed in full: no size arithmetic overflows.
 /// </remarks>
 public static partial class Gemm
 {
@@ -132,10 +133,17 @@ public static partial class Gemm
         int mrMax = TKernel.MR, nrMax = TKernel.NR;
         int mcBlock = blocking.RowBlock(mrMax);
         bool rowsFitOneBlock = x.M <= mcBlock;
-        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, rowsFitOneBlock ? CeilDiv(x.N, nrMax) : CeilDiv(x.M, mrMax));
+        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, rowsFitOneBlock ? GemmBlocking.CeilDiv(x.N, nrMax) : GemmBlocking.CeilDiv(x.M, mrMax));
         if (x.M == 1 && x.TransposeB && !x.TransposeA)
         {
-            WorkerPool.Run(new DotPath(x), Math.Min(workers, CeilDiv(x.N, nrMax)));
+            WorkerPool.Run(new DotPath(x), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
+            return;
+        }
+
+        if (x.M == 1 && !x.TransposeB && !x.TransposeA)
+        {
+            // The GEMV of batch-1 inference reads A and B where they lie: no buffer, so no context to rent.
+            WorkerPool.Run(new RowPath<TKernel>(x, blocking, null), workers);
             return;
         }
 
@@ -152,7 +160,7 @@ public static partial class Gemm
             }
             else
             {
-                context.PackedB.Ensure(Math.Min(blocking.DepthBlock, x.K) * Math.Min(blocking.ColumnBlock(nrMax), GemmBlocking.RoundUp(x.N, nrMax)));
+                context.PackedB.Ensure(Math.Min(blocking.DepthBlock, x.K) * (int)Math.Min(blocking.ColumnBlock(nrMax), GemmBlocking.RoundUp(x.N, nrMax)));
                 WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
             }
         }

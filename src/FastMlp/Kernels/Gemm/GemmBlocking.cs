@@ -1,5 +1,8 @@
 // Cache blocking of the BLIS loops: a run-time value, so tests can shrink it until a 13×17×7 product
 // drives every loop and edge. Register blocking (MR, NR) is a compile-time fact of the kernel instead.
+// Also the size arithmetic every path shares (CeilDiv, RoundUp, Share): any m, n, k a span can hold
+// reaches int.MaxValue, so none of it may overflow on the way (issue 9: rounding n = int.MaxValue up
+// to a panel wrapped negative, and the product silently wrote nothing).
 namespace FastMlp;
 
 /// <param name="MC">Rows of A per packed block (ic loop); the MC×KC block of A stays in L2.</param>
@@ -20,14 +23,36 @@ internal readonly record struct GemmBlocking(int MC, int KC, int NC)
     /// </summary>
     public const long MinMultiplyAddsPerWorker = 1L << 22;
 
+    /// <summary>
+    /// The largest block any loop takes (8× the default NC): a block is sized for a cache, and with each
+    /// of MC, KC and NC at most this, a packing buffer of two blocks (2^30 floats) still fits an int.
+    /// </summary>
+    private const int MaxBlock = 1 << 15;
+
     /// <summary>MC rounded up to a whole number of MR-row panels.</summary>
-    public int RowBlock(int mr) => RoundUp(Math.Max(MC, 1), mr);
+    public int RowBlock(int mr) => (int)RoundUp(Math.Clamp(MC, 1, MaxBlock), mr);
 
     /// <summary>KC, at least 1.</summary>
-    public int DepthBlock => Math.Max(KC, 1);
+    public int DepthBlock => Math.Clamp(KC, 1, MaxBlock);
 
     /// <summary>NC rounded up to a whole number of NR-column panels.</summary>
-    public int ColumnBlock(int nr) => RoundUp(Math.Max(NC, 1), nr);
+    public int ColumnBlock(int nr) => (int)RoundUp(Math.Clamp(NC, 1, MaxBlock), nr);
 
-    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    /// <summary>⌈value / divisor⌉ for value ≥ 0 and divisor ≥ 1; never more than value, so it cannot overflow.</summary>
+    internal static int CeilDiv(int value, int divisor) => (int)(((long)value + divisor - 1) / divisor);
+
+    /// <summary>The least multiple of <paramref name="multiple"/> (≥ 1) at or above <paramref name="value"/> (≥ 0), which may pass int.MaxValue.</summary>
+    internal static long RoundUp(long value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// Worker <paramref name="worker"/>'s part of [0, <paramref name="count"/>) when <paramref name="workers"/>
+    /// share it in order, each a whole number of <paramref name="unit"/>s (⌈count / workers⌉ rounded up)
+    /// but the last, which gets what is left: possibly fewer, possibly none.
+    /// </summary>
+    internal static (int Start, int End) Share(int count, int unit, int worker, int workers)
+    {
+        long perWorker = RoundUp(CeilDiv(count, workers), unit);
+        long start = Math.Min(count, worker * perWorker);
+        return ((int)start, (int)Math.Min(count, start + perWorker));
+    }
 }

@@ -1,7 +1,8 @@
 // The packing buffers of one share of a product, and the pool that bounds them (issue 9: buffers kept
-// per calling thread grew with every thread that ever called). A call rents one context for its
-// whole duration and returns it at the end: it holds the shared KC×NC block of B and the buffers of
-// worker 0, the calling thread. A WorkerPool thread packs its own share into a context of its own
+// per calling thread grew with every thread that ever called). A call that packs rents one context
+// for its whole duration and returns it at the end: it holds the shared KC×NC block of B and the
+// buffers of worker 0, the calling thread (tiny products, the dot path and the batch-1 row path pack
+// nothing and rent nothing). A WorkerPool thread packs its own share into a context of its own
 // (OfWorker): those threads are a fixed few, one per core, and run one share at a time. Buffers only
 // grow, each on the thread that packs into it; PackedB, which every worker reads, before any starts.
 //
@@ -13,8 +14,11 @@
 // however many threads ever called. The floor of 4 covers small machines where a trainer, predictors
 // and a test runner overlap. Each context is at most KC·NC + MC·KC + KC·NR floats (about 4.2 MiB with
 // the default blocking) unless a product asks for more (the m = 1 path gathers a transposed A of k
-// floats). Rent and Return are one or two interlocked operations on a slot and allocate nothing
+// floats). Rent and Return are an interlocked operation each on a slot of its own cache line (Rent
+// starts at the caller's core's slot, Return where Rent found the context), and allocate nothing
 // while the pool has a context for every concurrent caller.
+using System.Runtime.InteropServices;
+
 namespace FastMlp;
 
 internal sealed class GemmContext : IDisposable
@@ -22,7 +26,14 @@ internal sealed class GemmContext : IDisposable
     [ThreadStatic]
     private static GemmContext? t_poolWorker;
 
-    private static readonly GemmContext?[] s_pool = new GemmContext?[Math.Max(4, Environment.ProcessorCount)];
+    private static readonly Slot[] s_pool = new Slot[Math.Max(4, Environment.ProcessorCount)];
+
+    /// <summary>
+    /// The slot Rent found this context in (or would have), where Return tries first. Rent starts at the
+    /// slot of the core the caller runs on, so callers on different cores neither contend for one slot
+    /// nor, mostly, take each other's cache-warm buffers.
+    /// </summary>
+    private int _slot;
 
     /// <summary>How many contexts the pool keeps.</summary>
     public static int Capacity => s_pool.Length;
@@ -39,25 +50,28 @@ internal sealed class GemmContext : IDisposable
     /// <summary>A context for one call, from the pool when it has one.</summary>
     public static GemmContext Rent()
     {
-        GemmContext?[] pool = s_pool;
-        for (int i = 0; i < pool.Length; i++)
+        Slot[] pool = s_pool;
+        int id = Thread.GetCurrentProcessorId();
+        int home = (uint)id < (uint)pool.Length ? id : (int)((uint)id % (uint)pool.Length);
+        for (int i = 0, slot = home; i < pool.Length; i++, slot = slot + 1 == pool.Length ? 0 : slot + 1)
         {
-            if (Volatile.Read(ref pool[i]) is not null && Interlocked.Exchange(ref pool[i], null) is { } context)
+            if (Volatile.Read(ref pool[slot].Context) is not null && Interlocked.Exchange(ref pool[slot].Context, null) is { } context)
             {
+                context._slot = slot;
                 return context;
             }
         }
 
-        return new GemmContext();
+        return new GemmContext { _slot = home };
     }
 
     /// <summary>Gives a rented context back once no worker uses it; frees it when the pool is full.</summary>
     public static void Return(GemmContext context)
     {
-        GemmContext?[] pool = s_pool;
-        for (int i = 0; i < pool.Length; i++)
+        Slot[] pool = s_pool;
+        for (int i = 0, slot = context._slot; i < pool.Length; i++, slot = slot + 1 == pool.Length ? 0 : slot + 1)
         {
-            if (Volatile.Read(ref pool[i]) is null && Interlocked.CompareExchange(ref pool[i], context, null) is null)
+            if (Volatile.Read(ref pool[slot].Context) is null && Interlocked.CompareExchange(ref pool[slot].Context, context, null) is null)
             {
                 return;
             }
@@ -77,7 +91,7 @@ internal sealed class GemmContext : IDisposable
     {
         for (int i = 0; i < s_pool.Length; i++)
         {
-            Interlocked.Exchange(ref s_pool[i], null)?.Dispose();
+            Interlocked.Exchange(ref s_pool[i].Context, null)?.Dispose();
         }
     }
 
@@ -86,5 +100,13 @@ internal sealed class GemmContext : IDisposable
         PackedA.Dispose();
         PackedBSliver.Dispose();
         PackedB.Dispose();
+    }
+
+    /// <summary>One pooled context alone on a 64-byte cache line, so neighbouring slots never share one.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 64)]
+    private struct Slot
+    {
+        [FieldOffset(0)]
+        public GemmContext? Context;
     }
 }

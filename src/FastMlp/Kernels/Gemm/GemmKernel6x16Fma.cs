@@ -69,9 +69,10 @@ internal readonly unsafe struct GemmKernel6x16Fma : IGemmKernel
 
     public static void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta)
     {
-        // Eight accumulators of 8 columns hide the FMA latency; B rows stream with stride ldb.
+        // Eight accumulators of 8 columns hide the FMA latency; B rows stream with stride ldb. Bounds are
+        // written j ≤ n − width so they cannot overflow for n near int.MaxValue.
         int j = 0;
-        for (; j + (8 * 8) <= n; j += 8 * 8)
+        for (; j <= n - (8 * 8); j += 8 * 8)
         {
             Vector256<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
             float* bp = b + j;
@@ -106,7 +107,7 @@ internal readonly unsafe struct GemmKernel6x16Fma : IGemmKernel
             }
         }
 
-        for (; j + 8 <= n; j += 8)
+        for (; j <= n - 8; j += 8)
         {
             Vector256<float> r0 = default;
             float* bp = b + j;

@@ -70,9 +70,10 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
 
     public static void RunRow(int kc, float* a, float* b, nint ldb, float* c, int n, float alpha, float beta)
     {
-        // Eight accumulators of 16 columns hide the FMA latency; B rows stream with stride ldb.
+        // Eight accumulators of 16 columns hide the FMA latency; B rows stream with stride ldb. Bounds are
+        // written j ≤ n − width so they cannot overflow for n near int.MaxValue.
         int j = 0;
-        for (; j + (8 * 16) <= n; j += 8 * 16)
+        for (; j <= n - (8 * 16); j += 8 * 16)
         {
             Vector512<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
             float* bp = b + j;
@@ -107,7 +108,7 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
             }
         }
 
-        for (; j + 16 <= n; j += 16)
+        for (; j <= n - 16; j += 16)
         {
             Vector512<float> r0 = default;
             float* bp = b + j;
