@@ -1,0 +1,81 @@
+// AbCompare: two builds of FastMlp side by side in one process, each in its own AssemblyLoadContext, their
+// calls interleaved round by round (the order alternating), so machine noise hits both alike; prints the
+// medians and the ratio. Not part of FastMlp.sln (it loads built DLLs, not the project). Usage:
+//   git worktree add /tmp/old <commit> && dotnet build /tmp/old/src/FastMlp -c Release -o /tmp/oldbin
+//   dotnet build src/FastMlp -c Release -o /tmp/newbin && dotnet build tests/FastMlp.Probe -c Release
+//   dotnet run -c Release --project perf/AbCompare -- /tmp/oldbin /tmp/newbin tests/FastMlp.Probe/bin/Release/net10.0 [step]
+// (the third folder supplies System.Numerics.Tensors.dll); without "step" it compares Gemm.Multiply on
+// square and MLP shapes at 1 and 2 threads, with "step" Trainer.Step on W2 (batch 1, 32) and W4.
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+
+string oldDir = args[0], newDir = args[1], deps = args[2];
+var libs = new[] { Load("old", oldDir), Load("new", newDir) };
+Assembly Load(string name, string dir)
+{
+    var alc = new AssemblyLoadContext(name);
+    alc.Resolving += (c, n) => c.LoadFromAssemblyPath(Path.Combine(deps, n.Name + ".dll"));
+    return alc.LoadFromAssemblyPath(Path.Combine(dir, "FastMlp.dll"));
+}
+Mul[] muls = libs.Select(a => (Mul)Delegate.CreateDelegate(typeof(Mul), a.GetType("FastMlp.Gemm")!.GetMethods().Single(m => m.Name == "Multiply" && m.GetParameters().Length == 9))).ToArray();
+
+var rng = new Random(1);
+if (args.Length > 3 && args[3] == "step")
+{
+    foreach (var (sizes, hidden, output, loss, batch, label) in new (int[], string, string, string, int, string)[] {
+        ([784, 256, 128, 10], "Relu", "Softmax", "CrossEntropy", 1, "W2 B=1"), ([784, 256, 128, 10], "Relu", "Softmax", "CrossEntropy", 32, "W2 B=32"), ([2, 2, 1], "Sigmoid", "Sigmoid", "SumSquaredError", 1, "W4") })
+    {
+        var steps = libs.Select(a => MakeStep(a, sizes, hidden, output, loss, batch)).ToArray();
+        float[] x = Fill(batch * sizes[0]).Select(v => v + 0.5f).ToArray(), t = new float[batch * sizes[^1]];
+        for (int r = 0; r < batch; r++) t[r * sizes[^1] + (r % sizes[^1])] = 1;
+        int reps = batch == 1 && sizes[0] == 2 ? 200_000 : batch == 1 ? 2_000 : 200;
+        var times = new List<double>[] { new(), new() };
+        for (int round = 0; round < 44; round++)
+        for (int w0 = 0; w0 < 2; w0++)
+        {
+            int w = (round + w0) % 2;
+            long t0 = Stopwatch.GetTimestamp();
+            for (int r = 0; r < reps; r++) steps[w](x, t);
+            if (round >= 4) times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
+        }
+        double mo = Median(times[0]), mn = Median(times[1]);
+        Console.WriteLine($"{label} Trainer.Step, 1 thread: old {mo * 1e6:F3} us, new {mn * 1e6:F3} us, new/old time {mn / mo:F3}");
+    }
+    return;
+}
+
+Step MakeStep(Assembly a, int[] sizes, string hidden, string output, string loss, int batch)
+{
+    Type act = a.GetType("FastMlp.Activation")!, lossType = a.GetType("FastMlp.Loss")!, net = a.GetType("FastMlp.Network")!;
+    object network = net.GetMethods().Single(m => m.Name == "Create" && m.GetParameters().Length == 4 && m.GetParameters()[1].ParameterType == act)
+        .Invoke(null, [sizes, Enum.Parse(act, hidden), Enum.Parse(act, output), 0])!;
+    object sgd = Activator.CreateInstance(a.GetType("FastMlp.Sgd")!, [batch == 1 && sizes[0] == 2 ? 0.5f : 0.01f])!;
+    object trainer = Activator.CreateInstance(a.GetType("FastMlp.Trainer")!, [network, Enum.Parse(lossType, loss), sgd, batch, 1])!;
+    return (Step)Delegate.CreateDelegate(typeof(Step), trainer, a.GetType("FastMlp.Trainer")!.GetMethod("Step")!);
+}
+
+foreach (int threads in new[] { 1, 2 })
+foreach (var (m, n, k) in new[] { (32, 32, 32), (64, 64, 64), (128, 128, 128), (256, 256, 256), (512, 512, 512), (32, 256, 784), (32, 10, 128), (1, 256, 784), (1024, 128, 256) })
+{
+    float[] a = Fill(m * k), b = Fill(k * n), c = new float[m * n];
+    long flops = 2L * m * n * k;
+    int reps = (int)Math.Clamp(200_000_000 / flops, 3, 20000);
+    var times = new List<double>[] { new(), new() };
+    for (int round = 0; round < 24; round++)
+    for (int w0 = 0; w0 < 2; w0++)
+    {
+        int w = (round + w0) % 2;
+        if (round < 4) { muls[w](a, b, c, m, n, k, false, false, threads); continue; }
+        long t0 = Stopwatch.GetTimestamp();
+        for (int r = 0; r < reps; r++) muls[w](a, b, c, m, n, k, false, false, threads);
+        times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
+    }
+    double mo = Median(times[0]), mn = Median(times[1]);
+    Console.WriteLine($"{threads}T {m}x{n}x{k}: old {flops / mo / 1e9:F1} GFLOP/s, new {flops / mn / 1e9:F1} GFLOP/s, new/old speed {mo / mn:F3}");
+}
+
+float[] Fill(int len) { var x = new float[len]; for (int i = 0; i < len; i++) x[i] = (float)rng.NextDouble() - 0.5f; return x; }
+static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
+delegate float Step(ReadOnlySpan<float> x, ReadOnlySpan<float> t);
+delegate void Mul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool ta, bool tb, int dop);
