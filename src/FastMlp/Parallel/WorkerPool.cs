@@ -75,6 +75,7 @@ internal sealed class WorkerPool
         workers = Math.Min(workers, MaxWorkers);
         if (workers <= 1)
         {
+            body.Prepare(1);
             body.Invoke(0, 1, null);
             return;
         }
@@ -87,14 +88,17 @@ internal sealed class WorkerPool
     {
         if (!_gate.TryEnter())
         {
+            body.Prepare(1);
             body.Invoke(0, 1, null);
             return;
         }
 
         var job = Job<TBody>.Rent(body);
-        Interlocked.Increment(ref s_splitJobs);
         try
         {
+            // With the pool held and no worker signalled yet: a failure here leaves every worker idle.
+            body.Prepare(workers);
+            Interlocked.Increment(ref s_splitJobs);
             _job = job;
             _workerCount = workers;
             _error = null;
@@ -111,7 +115,7 @@ internal sealed class WorkerPool
 
             // The body does not throw for validated arguments; if it does, the others still finish
             // unless they wait on a barrier this worker never reaches, which the bodies avoid by
-            // validating before any barrier.
+            // validating before any barrier and growing their buffers in Prepare.
             Execute(job, 0);
             _done.Wait();
             _error?.Throw();

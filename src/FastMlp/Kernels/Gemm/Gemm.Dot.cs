@@ -11,6 +11,11 @@ public static partial class Gemm
 {
     private readonly unsafe struct DotPath(GemmOperands x) : IParallelBody
     {
+        /// <summary>Nothing to grow: A and B are read where they lie.</summary>
+        public void Prepare(int workerCount)
+        {
+        }
+
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
             (int start, int end) = GemmBlocking.Share(x.N, 1, worker, workerCount);

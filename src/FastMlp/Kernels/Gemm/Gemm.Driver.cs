@@ -13,14 +13,20 @@ public static partial class Gemm
     private readonly unsafe struct PackedPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext context) : IParallelBody
         where TKernel : struct, IGemmKernel
     {
+        /// <summary>Each worker's MC×KC block of A, and the call's KC×NC block of B that they all read.</summary>
+        public void Prepare(int workerCount)
+        {
+            int kc = Math.Min(blocking.DepthBlock, x.K);
+            GemmContext.Grow(context, workerCount, blocking.RowBlock(TKernel.MR) * kc, 0);
+            context.PackedB.Ensure(kc * (int)Math.Min(blocking.ColumnBlock(TKernel.NR), GemmBlocking.RoundUp(x.N, TKernel.NR)));
+        }
+
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
             int mrMax = TKernel.MR, nrMax = TKernel.NR;
             int mcBlock = blocking.RowBlock(mrMax), kcBlock = blocking.DepthBlock, ncBlock = blocking.ColumnBlock(nrMax);
             (int rowStart, int rowEnd) = GemmBlocking.Share(x.M, mrMax, worker, workerCount);
-            AlignedBuffer ownA = GemmContext.OfWorker(worker, context).PackedA;
-            ownA.Ensure(mcBlock * Math.Min(kcBlock, x.K));
-            float* packedA = ownA.Pointer;
+            float* packedA = GemmContext.OfWorker(worker, context).PackedA.Pointer;
             float* packedB = context.PackedB.Pointer;
             float* tile = stackalloc float[mrMax * nrMax];
 

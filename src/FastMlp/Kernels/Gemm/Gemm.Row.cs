@@ -12,6 +12,15 @@ public static partial class Gemm
     private readonly unsafe struct RowPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext? context) : IParallelBody
         where TKernel : struct, IGemmKernel
     {
+        /// <summary>With transposeA, each worker's gathered copy of op(A)'s k values.</summary>
+        public void Prepare(int workerCount)
+        {
+            if (x.TransposeA)
+            {
+                GemmContext.Grow(context!, workerCount, x.K, 0);
+            }
+        }
+
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
             (int columnStart, int columnEnd) = GemmBlocking.Share(x.N, TKernel.NR, worker, workerCount);
@@ -20,9 +29,7 @@ public static partial class Gemm
             if (x.TransposeA)
             {
                 // op(A) is one column of a k×1 matrix with stride lda: gather it once.
-                AlignedBuffer gathered = GemmContext.OfWorker(worker, context!).PackedA;
-                gathered.Ensure(x.K);
-                a = gathered.Pointer;
+                a = GemmContext.OfWorker(worker, context!).PackedA.Pointer;
                 for (int p = 0; p < x.K; p++)
                 {
                     a[p] = x.A[p * x.Lda];

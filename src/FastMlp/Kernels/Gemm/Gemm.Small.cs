@@ -12,14 +12,19 @@ public static partial class Gemm
     private readonly unsafe struct SmallPath<TKernel>(GemmOperands x, GemmBlocking blocking, GemmContext context) : IParallelBody
         where TKernel : struct, IGemmKernel
     {
+        /// <summary>Each worker's m×KC block of A (m ≤ MC) and KC×NR sliver of B.</summary>
+        public void Prepare(int workerCount)
+        {
+            int kc = Math.Min(blocking.DepthBlock, x.K);
+            GemmContext.Grow(context, workerCount, (int)GemmBlocking.RoundUp(x.M, TKernel.MR) * kc, kc * TKernel.NR);
+        }
+
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
             int nrMax = TKernel.NR;
             int kcBlock = blocking.DepthBlock;
             (int columnStart, int columnEnd) = GemmBlocking.Share(x.N, nrMax, worker, workerCount);
             GemmContext own = GemmContext.OfWorker(worker, context);
-            own.PackedA.Ensure((int)GemmBlocking.RoundUp(x.M, TKernel.MR) * Math.Min(kcBlock, x.K));
-            own.PackedBSliver.Ensure(Math.Min(kcBlock, x.K) * nrMax);
             float* packedA = own.PackedA.Pointer;
             float* packedSliver = own.PackedBSliver.Pointer;
             float* tile = stackalloc float[TKernel.MR * nrMax];

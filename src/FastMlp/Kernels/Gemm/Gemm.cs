@@ -107,7 +107,7 @@ public static partial class Gemm
 
     /// <summary>
     /// Picks the path for a validated product and runs it, with a context rented for the call when the
-    /// path packs (the shared B block is grown here, before any worker reads its pointer).
+    /// path packs (its Prepare grows the buffers, before any worker reads a pointer).
     /// </summary>
     private static unsafe void Run<TKernel>(in GemmOperands x, int maxDegreeOfParallelism, GemmBlocking blocking)
         where TKernel : struct, IGemmKernel
@@ -160,7 +160,6 @@ public static partial class Gemm
             }
             else
             {
-                context.PackedB.Ensure(Math.Min(blocking.DepthBlock, x.K) * (int)Math.Min(blocking.ColumnBlock(nrMax), GemmBlocking.RoundUp(x.N, nrMax)));
                 WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
             }
         }

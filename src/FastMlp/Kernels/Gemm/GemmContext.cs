@@ -2,9 +2,10 @@
 // per calling thread grew with every thread that ever called). A call that packs rents one context
 // for its whole duration and returns it at the end: it holds the shared KC×NC block of B and the
 // buffers of worker 0, the calling thread (tiny products, the dot path and the batch-1 row path pack
-// nothing and rent nothing). A WorkerPool thread packs its own share into a context of its own
-// (OfWorker): those threads are a fixed few, one per core, and run one share at a time. Buffers only
-// grow, each on the thread that packs into it; PackedB, which every worker reads, before any starts.
+// nothing and rent nothing). Workers 1 and up run on WorkerPool threads and pack into one context per
+// worker index (OfWorker): a fixed few, one per core, used only by the job that holds the pool.
+// Buffers only grow, and only in IParallelBody.Prepare (Grow): on the dispatching thread, before any
+// worker starts, so a failed allocation throws before a worker could wait for another at a barrier.
 //
 // Capacity: Math.Max(4, Environment.ProcessorCount) contexts stay pooled. At most ProcessorCount
 // calls make progress at any instant, so that many serve every caller of a machine that is not
@@ -23,8 +24,8 @@ namespace FastMlp;
 
 internal sealed class GemmContext : IDisposable
 {
-    [ThreadStatic]
-    private static GemmContext? t_poolWorker;
+    /// <summary>Per worker index 1 and up: the buffers that worker packs into on a pool thread.</summary>
+    private static readonly GemmContext?[] s_workers = new GemmContext?[WorkerPool.MaxWorkers];
 
     private static readonly Slot[] s_pool = new Slot[Math.Max(4, Environment.ProcessorCount)];
 
@@ -82,9 +83,24 @@ internal sealed class GemmContext : IDisposable
 
     /// <summary>
     /// The buffers worker <paramref name="worker"/> packs into: the call's own context for worker 0 (the
-    /// calling thread), the pool thread's own for the others (only WorkerPool threads run them).
+    /// calling thread), worker index <paramref name="worker"/>'s for the others (grown by <see cref="Grow"/>).
     /// </summary>
-    public static GemmContext OfWorker(int worker, GemmContext call) => worker == 0 ? call : t_poolWorker ??= new GemmContext();
+    public static GemmContext OfWorker(int worker, GemmContext call) => worker == 0 ? call : s_workers[worker]!;
+
+    /// <summary>
+    /// Grows PackedA and PackedBSliver of workers 0 to <paramref name="workerCount"/> − 1 to these lengths
+    /// (in floats). Only from IParallelBody.Prepare: a job of more than one worker holds the pool then, so
+    /// no other job uses the worker indexes' buffers.
+    /// </summary>
+    public static void Grow(GemmContext call, int workerCount, int packedA, int packedBSliver)
+    {
+        for (int w = 0; w < workerCount; w++)
+        {
+            GemmContext own = w == 0 ? call : s_workers[w] ??= new GemmContext();
+            own.PackedA.Ensure(packedA);
+            own.PackedBSliver.Ensure(packedBSliver);
+        }
+    }
 
     /// <summary>Frees every pooled context (tests start from an empty pool); rented ones are not affected.</summary>
     internal static void ReleasePooled()

@@ -16,8 +16,8 @@ public sealed class GemmPackingMemoryTests
     [Fact]
     public void Threads_that_finished_a_product_keep_no_more_than_the_pool_holds()
     {
-        // At least 16 threads, and 4 per pooled context, so the pool's bound is well below one context per thread.
-        int threads = Math.Max(16, 4 * GemmContext.Capacity);
+        // At least 16 threads, and twice the pool's capacity, so its bound is well below one context per thread.
+        int threads = Math.Max(16, 2 * GemmContext.Capacity);
         long perContext = RetainedAfter(1);
         long retained = RetainedAfter(threads);
 
@@ -40,6 +40,7 @@ public sealed class GemmPackingMemoryTests
         GC.WaitForPendingFinalizers();
         long before = AlignedBuffer.LiveBytes;
 
+        float[] a = new float[M * K], b = new float[K * N];
         using var finished = new CountdownEvent(threads);
         using var release = new ManualResetEventSlim(false);
         var workers = new Thread[threads];
@@ -47,7 +48,7 @@ public sealed class GemmPackingMemoryTests
         {
             workers[t] = new Thread(() =>
             {
-                float[] a = new float[M * K], b = new float[K * N], c = new float[M * N];
+                float[] c = new float[M * N];
                 Gemm.Multiply(a, b, c, M, N, K, maxDegreeOfParallelism: 1);
                 finished.Signal();
                 release.Wait();
