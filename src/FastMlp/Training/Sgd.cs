@@ -72,16 +72,9 @@ public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
         if (Momentum != 0)
         {
             _velocity.Bind(parameters);
-            StepMomentum(gradients, parameters);
         }
-        else if (WeightDecay != 0)
-        {
-            SgdUpdate.WeightDecay(gradients, LearningRate, WeightDecay, parameters);
-        }
-        else
-        {
-            Axpy.Run(-LearningRate, gradients, parameters);
-        }
+
+        Update(gradients, parameters);
     }
 
     /// <summary>Zeroes the velocity and releases it; the next Step starts as a new optimizer's would, on any parameters.</summary>
@@ -111,17 +104,22 @@ public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
         return d < IGuardedOptimizer.Limit && maxParameter + (LearningRate * d) < IGuardedOptimizer.Limit;
     }
 
-    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) =>
-        Momentum != 0 ? StepMomentum(gradients, parameters)
-        : WeightDecay != 0 ? SgdUpdate.WeightDecay(gradients, LearningRate, WeightDecay, parameters)
-        : Axpy.RunTracked(-LearningRate, gradients, parameters);
+    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) => Update(gradients, parameters);
 
     void IGuardedOptimizer.SaveState() => _velocity.Save();
 
     void IGuardedOptimizer.RestoreState() => _velocity.Restore();
 
-    private float StepMomentum(ReadOnlySpan<float> gradients, Span<float> parameters)
+    /// <summary>The step on parameters already checked (and bound, with momentum); returns max |p| after it.</summary>
+    private float Update(ReadOnlySpan<float> gradients, Span<float> parameters)
     {
+        if (Momentum == 0)
+        {
+            return WeightDecay != 0
+                ? SgdUpdate.WeightDecay(gradients, LearningRate, WeightDecay, parameters)
+                : Axpy.RunTracked(-LearningRate, gradients, parameters);
+        }
+
         UpdateMagnitudes written = SgdUpdate.Momentum(gradients, LearningRate, Momentum, WeightDecay, Nesterov, _velocity.First, parameters);
         _velocity.Record(written);
         return written.Parameters;
