@@ -13,7 +13,7 @@
 // preempted mid-call) builds a context for itself, and Return frees it at once (native memory
 // released deterministically) when the pool is full, so what stays is at most Capacity contexts
 // however many threads ever called. The floor of 4 covers small machines where a trainer, predictors
-// and a test runner overlap. Each context is at most KC·NC + MC·KC + KC·NR floats (about 4.2 MiB with
+// and a test runner overlap. Each context is at most KC·NC + MC·KC + KC·NR floats (4.16 MiB with
 // the default blocking) unless a product asks for more (the m = 1 path gathers a transposed A of k
 // floats). Rent and Return are an interlocked operation each on a slot of its own cache line (Rent
 // starts at the caller's core's slot, Return where Rent found the context), and allocate nothing
