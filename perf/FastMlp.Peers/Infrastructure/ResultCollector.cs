@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Reflection;
+
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Mathematics;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace FastMlp.Peers.Infrastructure;
+
+/// <summary>
+/// Turns BenchmarkDotNet's summaries into <see cref="CaseResult"/> rows, including a row for every case that did
+/// not run: its peer did not load, it failed its agreement check (<see cref="Agreement"/>), or it threw.
+/// </summary>
+internal static class ResultCollector
+{
+    public static bool InQuickRun(BenchmarkCase benchmarkCase) =>
+        (bool)Static(benchmarkCase.Descriptor.Type, nameof(IPeerBenchmark.InQuickRun)).Invoke(null, [Parameter(benchmarkCase)])!;
+
+    /// <param name="types">The benchmark classes that were run.</param>
+    /// <param name="config">The config they ran with; its filters decide which cases were meant to run.</param>
+    public static List<CaseResult> Collect(IEnumerable<Type> types, IConfig config, IReadOnlyList<Summary> summaries)
+    {
+        Dictionary<string, BenchmarkReport> reports = summaries
+            .SelectMany(s => s.Reports)
+            .ToDictionary(r => Agreement.Key(r.BenchmarkCase), StringComparer.Ordinal);
+
+        // The same cases without the peer filter, so a peer that did not load still has its rows.
+        IConfig unfiltered = ManualConfig.CreateEmpty().AddJob(config.GetJobs().ToArray());
+        bool quick = config.GetFilters().Any() && config.GetJobs().Any(j => j.Id == nameof(RunMode.Quick));
+        var rows = new List<CaseResult>();
+        foreach (Type type in types)
+        {
+            PeerGroupAttribute group = type.GetCustomAttribute<PeerGroupAttribute>()
+                ?? throw new InvalidOperationException($"{type.Name} lacks [PeerGroup].");
+            foreach (BenchmarkCase benchmarkCase in BenchmarkConverter.TypeToBenchmarks(type, unfiltered).BenchmarksCases)
+            {
+                if (quick && !InQuickRun(benchmarkCase))
+                {
+                    continue;
+                }
+
+                rows.Add(Row(group, benchmarkCase, reports.GetValueOrDefault(Agreement.Key(benchmarkCase))));
+            }
+        }
+
+        return rows;
+    }
+
+    private static CaseResult Row(PeerGroupAttribute group, BenchmarkCase benchmarkCase, BenchmarkReport? report)
+    {
+        string system = benchmarkCase.Descriptor.WorkloadMethod.Name;
+        Func<string, object?> parameter = Parameter(benchmarkCase);
+        double work = (double)Static(benchmarkCase.Descriptor.Type, nameof(IPeerBenchmark.WorkPerOperation)).Invoke(null, [parameter])!;
+        int threads = parameter("Threads") is int t ? t : 1;
+        string caseName = string.Join(' ', benchmarkCase.Parameters.Items
+            .Where(p => p.Name != "Threads")
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Value}")));
+        Statistics? statistics = report?.ResultStatistics;
+        if (statistics is not null)
+        {
+            return new CaseResult(group.Workload, group.Title, caseName, threads, system, work, statistics.Median, statistics.Mean,
+                statistics.StandardDeviation, report!.GcStats.GetBytesAllocatedPerOperation(benchmarkCase), "ok");
+        }
+
+        string status = PeerRegistry.PeerOf(system) is { Loaded: false } peer
+            ? $"not loaded: {peer.Detail}"
+            : Agreement.Mismatches.TryGetValue(Agreement.Key(benchmarkCase), out string? mismatch)
+                ? $"mismatch: {mismatch}"
+                : report is null ? "not run" : "failed: see the run's log";
+        return new CaseResult(group.Workload, group.Title, caseName, threads, system, work, null, null, null, null, status);
+    }
+
+    private static Func<string, object?> Parameter(BenchmarkCase benchmarkCase) =>
+        name => benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == name)?.Value;
+
+    private static MethodInfo Static(Type type, string name) =>
+        type.GetMethod(name, BindingFlags.Public | BindingFlags.Static)
+        ?? throw new InvalidOperationException($"{type.Name} does not implement {nameof(IPeerBenchmark)}.{name}.");
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FastMlp.Peers.Infrastructure;
+
+/// <summary>
+/// Everything one run measured, as <c>run.json</c>: the machine, each peer as it loaded, every benchmark case and
+/// harness row. The <c>report</c> step reads only this file, so a report can be rebuilt from a committed run.
+/// </summary>
+internal sealed record RunRecord(
+    MachineInfo Machine,
+    string Mode,
+    IReadOnlyList<PeerInfo> Peers,
+    IReadOnlyList<CaseResult> Cases,
+    IReadOnlyList<LatencyRow> Latency,
+    IReadOnlyList<MnistRow> Mnist)
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(this, s_json));
+    }
+
+    public static RunRecord Load(string path) =>
+        JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(path), s_json)
+        ?? throw new InvalidDataException($"{path} holds no run.");
+}
+
+/// <summary>Where and on what the run happened.</summary>
+internal sealed record MachineInfo(string Cpu, string CpuFolder, int Cores, string Os, string Runtime, string Commit, DateTime DateUtc, string Arguments);
+
+/// <summary>
+/// One BenchmarkDotNet case: <paramref name="Workload"/> (W1..W4) and <paramref name="Group"/> (the benchmark class's
+/// table, e.g. "W1 square") name the table, <paramref name="Case"/> its row (the parameters other than Threads,
+/// "N=512"), <paramref name="System"/> the column (a <see cref="Systems"/> name).
+/// </summary>
+/// <param name="Work">What one operation does in the workload's unit: FLOPs (W1), samples (W2, W3), steps (W4).</param>
+/// <param name="Status">"ok", or why there is no time: "not loaded: …", "mismatch: …", "failed: …".</param>
+internal sealed record CaseResult(
+    string Workload,
+    string Group,
+    string Case,
+    int Threads,
+    string System,
+    double Work,
+    double? MedianNs,
+    double? MeanNs,
+    double? StdDevNs,
+    long? AllocatedBytes,
+    string Status);
+
+/// <summary>W3 batch 1: per-call latency of ≥ 20,000 individually timed calls.</summary>
+internal sealed record LatencyRow(string System, int Threads, int Calls, double MedianUs, double P99Us, double P999Us, double MaxUs, double AllocatedBytesPerCall, string Status);
+
+/// <summary>W5: one seed's 10-epoch training run on the bundled MNIST digits.</summary>
+internal sealed record MnistRow(string System, int Seed, double Seconds, double TestAccuracy, long AllocatedBytes, string Status);

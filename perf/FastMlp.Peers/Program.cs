@@ -1,0 +1,3 @@
+using FastMlp.Peers;
+
+return PeersCommand.Run(args);
