@@ -1,6 +1,6 @@
-using MathNet.Numerics.Providers.LinearAlgebra;
-
 using FastMlp.Peers.Infrastructure;
+
+using MathNet.Numerics.Providers.LinearAlgebra;
 
 namespace FastMlp.Peers.Peers;
 

@@ -1,6 +1,6 @@
-using Microsoft.ML.OnnxRuntime;
-
 using FastMlp.Peers.Infrastructure;
+
+using Microsoft.ML.OnnxRuntime;
 
 namespace FastMlp.Peers.Peers;
 
