@@ -18,7 +18,8 @@ internal static class Machine
         $"{RuntimeInformation.FrameworkDescription}; Vector512 accelerated: {Vector512.IsHardwareAccelerated}",
         Commit(),
         DateTime.UtcNow,
-        arguments);
+        arguments,
+        PeakFlops.MeasurePerCore());
 
     /// <summary>
     /// "amd-epyc-zen5-2c": the model name's words in lowercase, the microarchitecture where CPUID tells it

@@ -33,7 +33,8 @@ internal sealed record RunRecord(
 }
 
 /// <summary>Where and on what the run happened.</summary>
-internal sealed record MachineInfo(string Cpu, string CpuFolder, int Cores, string Os, string Runtime, string Commit, DateTime DateUtc, string Arguments);
+/// <param name="PeakGflopsPerCore">One core's fp32 FMA peak, measured at the start of the run (<see cref="PeakFlops"/>).</param>
+internal sealed record MachineInfo(string Cpu, string CpuFolder, int Cores, string Os, string Runtime, string Commit, DateTime DateUtc, string Arguments, double PeakGflopsPerCore);
 
 /// <summary>
 /// One BenchmarkDotNet case: <paramref name="Workload"/> (W1..W4) and <paramref name="Group"/> (the benchmark class's

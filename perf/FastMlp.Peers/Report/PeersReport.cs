@@ -1,14 +1,264 @@
+using System.Globalization;
+using System.Text;
+
 using FastMlp.Peers.Infrastructure;
 
 namespace FastMlp.Peers.Report;
 
-/// <summary>peers.md and the charts from one run (to be written).</summary>
+/// <summary>
+/// peers.md and the charts from one <see cref="RunRecord"/>: the machine and peers, a headline of FastMlp's ratio
+/// to the best peer per table, then every table with each system's figure, median time and allocations per
+/// operation, and the rows that did not run with their reason. Reads nothing but the run.
+/// </summary>
 internal static class PeersReport
 {
+    private static readonly CultureInfo s_c = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes peers.md and the PNG charts into <paramref name="directory"/>; returns the paths written.</summary>
     public static IEnumerable<string> Write(RunRecord run, string directory)
     {
-        string path = Path.Combine(directory, "peers.md");
-        File.WriteAllText(path, $"# Peers\n\n{run.Cases.Count} cases\n");
-        return [path];
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        string markdown = Path.Combine(directory, "peers.md");
+        File.WriteAllText(markdown, Markdown(run));
+        written.Add(markdown);
+        written.AddRange(Charts.Write(run, directory));
+        return written;
     }
+
+    public static string Markdown(RunRecord run)
+    {
+        var text = new StringBuilder();
+        MachineInfo m = run.Machine;
+        text.AppendLine(s_c, $"# FastMlp and its peers on {m.CpuFolder}");
+        text.AppendLine();
+        text.AppendLine(s_c, $"- Machine: {m.Cpu}, {m.Cores} cores; {m.Os}; {m.Runtime}; measured fp32 FMA peak {m.PeakGflopsPerCore:F0} GFLOP/s per core");
+        text.AppendLine(s_c, $"- Commit {m.Commit}, {m.DateUtc:yyyy-MM-dd HH:mm} UTC, {run.Mode} run: `dotnet run -c Release --project perf/FastMlp.Peers -- {m.Arguments}`");
+        if (run.Mode != nameof(RunMode.Full))
+        {
+            text.AppendLine(s_c, $"- **A {run.Mode.ToLowerInvariant()} run: {(run.Mode == nameof(RunMode.Dry) ? "every case once, cold; these figures measure nothing" : "a subset of sizes with short iterations; a first look, not a report to commit")}.**");
+        }
+
+        text.AppendLine("- Each figure comes from the median of BenchmarkDotNet's timed iterations, every system in this one process, alternated case by case; allocations are managed bytes per operation ([MemoryDiagnoser]; native memory is not counted). Ratios are FastMlp / best peer with higher meaning FastMlp is faster, whatever the unit.");
+        text.AppendLine();
+        AppendPeers(text, run);
+        AppendHeadline(text, run);
+        foreach (IGrouping<string, CaseResult> group in run.Cases.GroupBy(c => c.Group))
+        {
+            AppendTable(text, group);
+        }
+
+        AppendLatency(text, run.Latency);
+        AppendMnist(text, run.Mnist);
+        return text.ToString();
+    }
+
+    private static void AppendPeers(StringBuilder text, RunRecord run)
+    {
+        text.AppendLine("## Peers");
+        text.AppendLine();
+        text.AppendLine("| peer | loaded | version | what it runs, or why it did not load |");
+        text.AppendLine("|---|---|---|---|");
+        foreach (PeerInfo peer in run.Peers)
+        {
+            text.AppendLine(s_c, $"| {peer.Name} | {(peer.Loaded ? "yes" : "**no**")} | {peer.Version} | {Escape(peer.Detail)} |");
+        }
+
+        text.AppendLine();
+    }
+
+    /// <summary>Per table and thread count: the geometric mean, worst and best of FastMlp / best peer over its rows.</summary>
+    private static void AppendHeadline(StringBuilder text, RunRecord run)
+    {
+        text.AppendLine("## Headline: FastMlp / best peer (above 1: FastMlp is faster)");
+        text.AppendLine();
+        text.AppendLine("| table | threads | rows | geometric mean | worst row | best row |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (IGrouping<(string Group, int Threads), CaseResult> table in run.Cases.GroupBy(c => (c.Group, c.Threads)))
+        {
+            Metric metric = Metric.For(table.First().Workload);
+            List<(string Case, double Ratio, string Peer)> ratios = [.. Rows(table)
+                .Select(r => (r.Key, Best: BestPeer(r, metric), FastMlp: r.FirstOrDefault(c => c.System == Systems.FastMlp && c.MedianNs is not null)))
+                .Where(r => r.Best is not null && r.FastMlp is not null)
+                .Select(r => (r.Key, metric.Advantage(metric.Value(r.FastMlp!), metric.Value(r.Best!)), Systems.Display(r.Best!.System)))];
+            if (ratios.Count == 0)
+            {
+                continue;
+            }
+
+            double geometricMean = Math.Exp(ratios.Average(r => Math.Log(r.Ratio)));
+            (string Case, double Ratio, string Peer) worst = ratios.MinBy(r => r.Ratio);
+            (string Case, double Ratio, string Peer) best = ratios.MaxBy(r => r.Ratio);
+            text.AppendLine(s_c, $"| {table.Key.Group} | {table.Key.Threads} | {ratios.Count} | **{geometricMean:F2}×** | {worst.Ratio:F2}× ({worst.Case}, vs {worst.Peer}) | {best.Ratio:F2}× ({best.Case}, vs {best.Peer}) |");
+        }
+
+        AppendLatencyHeadline(text, run.Latency);
+        AppendMnistHeadline(text, run.Mnist);
+        text.AppendLine();
+    }
+
+    private static void AppendTable(StringBuilder text, IGrouping<string, CaseResult> group)
+    {
+        Metric metric = Metric.For(group.First().Workload);
+        string[] systems = [.. group.Select(c => c.System).Distinct()];
+        string[] peers = [.. systems.Where(IsPeer)];
+        text.AppendLine(s_c, $"## {group.Key} ({metric.Unit}, {(metric.HigherIsBetter ? "higher" : "lower")} is better)");
+        text.AppendLine();
+        text.AppendLine("Each cell: the figure, then the median time and the managed bytes allocated per operation.");
+        text.AppendLine();
+        foreach (IGrouping<int, CaseResult> threads in group.GroupBy(c => c.Threads))
+        {
+            text.AppendLine(s_c, $"{threads.Key} thread{(threads.Key == 1 ? "" : "s")}:");
+            text.AppendLine();
+            text.Append("| case | ");
+            text.Append(string.Join(" | ", systems.Select(Systems.Display)));
+            text.AppendLine(peers.Length > 0 ? " | best peer | FastMlp / best peer |" : " |");
+            text.Append("|---|");
+            text.Append(string.Concat(systems.Select(_ => "---|")));
+            text.AppendLine(peers.Length > 0 ? "---|---|" : "");
+            foreach (IGrouping<string, CaseResult> row in Rows(threads))
+            {
+                text.Append(s_c, $"| {row.Key} | ");
+                text.Append(string.Join(" | ", systems.Select(s => Cell(row.FirstOrDefault(c => c.System == s), metric))));
+                if (peers.Length > 0)
+                {
+                    CaseResult? best = BestPeer(row, metric);
+                    CaseResult? fastMlp = row.FirstOrDefault(c => c.System == Systems.FastMlp && c.MedianNs is not null);
+                    text.Append(best is null ? " | - | -" : $" | {Systems.Display(best.System)}");
+                    if (best is not null)
+                    {
+                        text.Append(fastMlp is null ? " | -" : string.Create(s_c, $" | **{metric.Advantage(metric.Value(fastMlp), metric.Value(best)):F2}×**"));
+                    }
+                }
+
+                text.AppendLine(" |");
+            }
+
+            text.AppendLine();
+        }
+
+        foreach (CaseResult missing in group.Where(c => c.Status != "ok").DistinctBy(c => (c.System, c.Status)))
+        {
+            text.AppendLine(s_c, $"- {Systems.Display(missing.System)}: {Escape(missing.Status)}");
+        }
+
+        text.AppendLine();
+    }
+
+    private static void AppendLatencyHeadline(StringBuilder text, IReadOnlyList<LatencyRow> rows)
+    {
+        foreach (IGrouping<int, LatencyRow> threads in rows.GroupBy(r => r.Threads))
+        {
+            LatencyRow? fastMlp = threads.FirstOrDefault(r => r.System == Systems.FastMlp && r.Status == "ok");
+            LatencyRow? best = threads.Where(r => r.System != Systems.FastMlp && r.Status == "ok").MinBy(r => r.MedianUs);
+            if (fastMlp is not null && best is not null)
+            {
+                text.AppendLine(s_c, $"| W3 batch-1 latency, median | {threads.Key} | 1 | **{best.MedianUs / fastMlp.MedianUs:F2}×** | {fastMlp.MedianUs:F2} µs vs {best.MedianUs:F2} µs ({Systems.Display(best.System)}) | p99: {fastMlp.P99Us:F2} vs {best.P99Us:F2} µs |");
+            }
+        }
+    }
+
+    private static void AppendMnistHeadline(StringBuilder text, IReadOnlyList<MnistRow> rows)
+    {
+        List<MnistRow> fastMlp = [.. rows.Where(r => r.System == Systems.FastMlp && r.Status == "ok")];
+        List<MnistRow> torch = [.. rows.Where(r => r.System == Systems.Torch && r.Status == "ok")];
+        if (fastMlp.Count > 0 && torch.Count > 0)
+        {
+            text.AppendLine(s_c, $"| W5 MNIST, 10 epochs | 1 | {fastMlp.Count} seeds | **{Median(torch.Select(r => r.Seconds)) / Median(fastMlp.Select(r => r.Seconds)):F2}×** | {Median(fastMlp.Select(r => r.Seconds)):F3} s vs {Median(torch.Select(r => r.Seconds)):F3} s (TorchSharp), medians | accuracy {fastMlp.Average(r => r.TestAccuracy) * 100:F2}% vs {torch.Average(r => r.TestAccuracy) * 100:F2}% |");
+        }
+    }
+
+    private static void AppendLatency(StringBuilder text, IReadOnlyList<LatencyRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine("## W3 batch-1 latency (µs per call, lower is better)");
+        text.AppendLine();
+        text.AppendLine("One 784-float input to 10 probabilities per call, every call timed on its own; systems interleaved in rounds.");
+        text.AppendLine();
+        text.AppendLine("| system | threads | calls | median | p99 | p99.9 | max | allocated per call | best peer median / FastMlp median |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (IGrouping<int, LatencyRow> threads in rows.GroupBy(r => r.Threads))
+        {
+            LatencyRow? fastMlp = threads.FirstOrDefault(r => r.System == Systems.FastMlp && r.Status == "ok");
+            LatencyRow? best = threads.Where(r => r.System != Systems.FastMlp && r.Status == "ok").MinBy(r => r.MedianUs);
+            foreach (LatencyRow r in threads)
+            {
+                string ratio = r.System == Systems.FastMlp && fastMlp is not null && best is not null
+                    ? string.Create(s_c, $"**{best.MedianUs / fastMlp.MedianUs:F2}×** (vs {Systems.Display(best.System)})")
+                    : "";
+                text.AppendLine(r.Status == "ok"
+                    ? string.Create(s_c, $"| {Systems.Display(r.System)} | {r.Threads} | {r.Calls:N0} | {r.MedianUs:F2} | {r.P99Us:F2} | {r.P999Us:F2} | {r.MaxUs:F1} | {Bytes(r.AllocatedBytesPerCall)} | {ratio} |")
+                    : string.Create(s_c, $"| {Systems.Display(r.System)} | {r.Threads} | - | - | - | - | - | - | {Escape(r.Status)} |"));
+            }
+        }
+
+        text.AppendLine();
+    }
+
+    private static void AppendMnist(StringBuilder text, IReadOnlyList<MnistRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine("## W5 MNIST: 784-128-10, SGD lr 0.1, batch 32, 10 epochs, 1 thread (wall seconds, lower is better)");
+        text.AppendLine();
+        text.AppendLine("Same initial weights per seed (the FastMlp network copied into torch.nn), same hyperparameters; timed: shuffling, batch gathering and the steps.");
+        text.AppendLine();
+        text.AppendLine("| system | seed | wall s | test accuracy | allocated during training | status |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (MnistRow r in rows.OrderBy(r => r.System, StringComparer.Ordinal).ThenBy(r => r.Seed))
+        {
+            text.AppendLine(r.Status == "ok"
+                ? string.Create(s_c, $"| {Systems.Display(r.System)} | {r.Seed} | {r.Seconds:F3} | {r.TestAccuracy * 100:F2}% | {Bytes(r.AllocatedBytes)} | ok |")
+                : string.Create(s_c, $"| {Systems.Display(r.System)} | {r.Seed} | - | - | - | {Escape(r.Status)} |"));
+        }
+
+        text.AppendLine();
+    }
+
+    /// <summary>The rows of a table in the order the run produced them.</summary>
+    private static IEnumerable<IGrouping<string, CaseResult>> Rows(IEnumerable<CaseResult> cases) => cases.GroupBy(c => c.Case);
+
+    /// <summary>The peer with the best figure in a row; FastMlp and W4's scalar floor are not peers.</summary>
+    private static CaseResult? BestPeer(IEnumerable<CaseResult> row, Metric metric) =>
+        row.Where(c => IsPeer(c.System) && c.MedianNs is not null)
+            .Aggregate((CaseResult?)null, (best, c) => best is null || metric.Beats(metric.Value(c), metric.Value(best)) ? c : best);
+
+    private static bool IsPeer(string system) => system is not (Systems.FastMlp or Systems.ScalarFloor);
+
+    private static string Cell(CaseResult? c, Metric metric) => c switch
+    {
+        null => "",
+        { MedianNs: double median } => $"{metric.Show(metric.Value(c))}<br>{Time(median)} · {Bytes(c.AllocatedBytes ?? 0)}",
+        _ => c.Status.StartsWith("not loaded", StringComparison.Ordinal) ? "not loaded" : c.Status.Split(':')[0],
+    };
+
+    private static string Time(double nanoseconds) => nanoseconds switch
+    {
+        < 1e3 => string.Create(s_c, $"{nanoseconds:F1} ns"),
+        < 1e6 => string.Create(s_c, $"{nanoseconds / 1e3:F2} µs"),
+        < 1e9 => string.Create(s_c, $"{nanoseconds / 1e6:F2} ms"),
+        _ => string.Create(s_c, $"{nanoseconds / 1e9:F2} s"),
+    };
+
+    private static string Bytes(double bytes) => bytes switch
+    {
+        < 1024 => string.Create(s_c, $"{bytes:F0} B"),
+        < 1024 * 1024 => string.Create(s_c, $"{bytes / 1024:F1} KiB"),
+        _ => string.Create(s_c, $"{bytes / (1024 * 1024):F1} MiB"),
+    };
+
+    private static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 }
