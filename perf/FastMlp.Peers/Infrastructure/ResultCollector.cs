@@ -60,7 +60,8 @@ internal static class ResultCollector
         if (statistics is not null)
         {
             return new CaseResult(group.Workload, group.Title, caseName, threads, system, work, statistics.Median, statistics.Mean,
-                statistics.StandardDeviation, report!.GcStats.GetBytesAllocatedPerOperation(benchmarkCase), "ok");
+                statistics.StandardDeviation, report!.GcStats.GetBytesAllocatedPerOperation(benchmarkCase),
+                Allocations.PerCall.TryGetValue(Agreement.Key(benchmarkCase), out double perCall) ? perCall : null, "ok");
         }
 
         string status = PeerRegistry.PeerOf(system) is { Loaded: false } peer
@@ -68,7 +69,7 @@ internal static class ResultCollector
             : Agreement.Mismatches.TryGetValue(Agreement.Key(benchmarkCase), out string? mismatch)
                 ? $"mismatch: {mismatch}"
                 : report is null ? "not run" : "failed: see the run's log";
-        return new CaseResult(group.Workload, group.Title, caseName, threads, system, work, null, null, null, null, status);
+        return new CaseResult(group.Workload, group.Title, caseName, threads, system, work, null, null, null, null, null, status);
     }
 
     private static Func<string, object?> Parameter(BenchmarkCase benchmarkCase) =>

@@ -42,6 +42,8 @@ internal sealed record MachineInfo(string Cpu, string CpuFolder, int Cores, stri
 /// "N=512"), <paramref name="System"/> the column (a <see cref="Systems"/> name).
 /// </summary>
 /// <param name="Work">What one operation does in the workload's unit: FLOPs (W1), samples (W2, W3), steps (W4).</param>
+/// <param name="AllocatedBytes">BenchmarkDotNet's MemoryDiagnoser figure per operation (includes its in-process engine's own).</param>
+/// <param name="AllocatedBytesPerCall">The exact managed bytes per call from the case's setup (<see cref="Allocations"/>); null if not measured.</param>
 /// <param name="Status">"ok", or why there is no time: "not loaded: …", "mismatch: …", "failed: …".</param>
 internal sealed record CaseResult(
     string Workload,
@@ -54,6 +56,7 @@ internal sealed record CaseResult(
     double? MeanNs,
     double? StdDevNs,
     long? AllocatedBytes,
+    double? AllocatedBytesPerCall,
     string Status);
 
 /// <summary>W3 batch 1: per-call latency of ≥ 20,000 individually timed calls.</summary>

@@ -12,7 +12,8 @@ namespace FastMlp.Peers.Workloads;
 /// The operands of one W1 case and the call each system makes on them: seeded A and B in their stored layout
 /// (k×m for a transposed A, n×k for a transposed B), a preallocated C, and libtorch tensors holding copies of the
 /// same values. <see cref="Setup"/> sets the system's thread count, runs it once and checks its C against
-/// FastMlp's (relative tolerance 1e-4 of the largest |C|: the sums are K ≤ 2,048 products of values in [−1, 1]).
+/// FastMlp's (relative tolerance 1e-4 of the largest |C|: the sums are K ≤ 2,048 products of values in [−1, 1]),
+/// then measures what one call allocates (<see cref="Allocations"/>).
 /// </summary>
 internal sealed class GemmOperands : IDisposable
 {
@@ -36,32 +37,39 @@ internal sealed class GemmOperands : IDisposable
         RunFastMlp();
         float[] expected = (float[])_c.Clone();
         Array.Fill(_c, float.NaN);
+        Action run;
         switch (system)
         {
             case Systems.FastMlp:
-                return;
+                run = RunFastMlp;
+                break;
             case Systems.OpenBlas:
                 OpenBlas.SetThreads(threads);
-                RunOpenBlas();
+                run = RunOpenBlas;
                 break;
             case Systems.Torch:
                 TorchPeer.SetThreads(threads);
                 CreateTensors();
-                RunTorch();
-                _torchC!.data<float>().CopyTo(_c, 0);
+                run = () =>
+                {
+                    RunTorch();
+                    _torchC!.data<float>().CopyTo(_c, 0);
+                };
                 break;
             case Systems.MathNet:
                 MathNetPeer.SetThreads(threads);
-                RunMathNet();
+                run = RunMathNet;
                 break;
             case Systems.TensorPrimitives:
-                RunTensorPrimitives();
+                run = RunTensorPrimitives;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(system), system, "Not a W1 system.");
         }
 
+        run();
         Agreement.Require(benchmark, system, expected, _c, Tolerance, "C");
+        Allocations.Measure(benchmark, system, system == Systems.Torch ? RunTorch : run);
     }
 
     public void RunFastMlp() =>

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace FastMlp.Peers.Infrastructure;
+
+/// <summary>
+/// The managed bytes one operation allocates, measured exactly in each case's setup, after its agreement check:
+/// <see cref="GC.GetTotalAllocatedBytes(bool)"/> (precise, every thread of the process, so a peer's worker threads
+/// count) around up to <see cref="MaxCalls"/> calls (fewer for a slow call: about 50 ms in all, at least one), divided
+/// by the calls. The report prints this figure rather than
+/// BenchmarkDotNet's: the in-process engine adds a few KiB of its own per iteration, which MemoryDiagnoser spreads
+/// over the operations (tens of bytes per op for a case of a millisecond, identical for every system).
+/// </summary>
+internal static class Allocations
+{
+    public const int MaxCalls = 16;
+
+    private static readonly ConcurrentDictionary<string, double> s_perCall = new(StringComparer.Ordinal);
+
+    /// <summary>Case key (<see cref="Agreement.Key(BenchmarkDotNet.Running.BenchmarkCase)"/>) → bytes per call.</summary>
+    public static IReadOnlyDictionary<string, double> PerCall => s_perCall;
+
+    /// <summary>Runs <paramref name="call"/> once unmeasured (first-call work), then measures it; keeps the figure for the report.</summary>
+    public static void Measure(object benchmark, string system, Action call)
+    {
+        long start = Stopwatch.GetTimestamp();
+        call();
+        int calls = (int)Math.Clamp(0.05 / Math.Max(Stopwatch.GetElapsedTime(start).TotalSeconds, 1e-9), 1, MaxCalls);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < calls; i++)
+        {
+            call();
+        }
+
+        s_perCall[Agreement.Key(benchmark, system)] = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)calls;
+    }
+}
