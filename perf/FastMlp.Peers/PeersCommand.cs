@@ -26,7 +26,7 @@ namespace FastMlp.Peers;
 internal static class PeersCommand
 {
     private const string Usage =
-        "usage: dotnet run -c Release --project perf/FastMlp.Peers -- [run] [--quick | --dry] [--workloads W1,W2,W3,W4,W5] [--out DIR]\n" +
+        "usage: dotnet run -c Release --project perf/FastMlp.Peers -- [run] [--quick | --dry] [--workloads W1,W2,W3,W4,W5] [--out DIR] [--require PEERS]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- report [--run FILE] [--out DIR]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- peers\n" +
         "  run        (the default) measure, then write run.json, peers.md and the charts\n" +
@@ -34,7 +34,9 @@ internal static class PeersCommand
         "  --dry      every case once, cold (CI): checks that every case loads and agrees; measures nothing\n" +
         "  --workloads  the workloads to run (default all: W1..W5)\n" +
         "  --out      where the run's files go (default: perf/results/<cpu>/ for a full run, else BenchmarkDotNet.Artifacts/peers/)\n" +
-        "  report     rebuild peers.md and the charts from a run.json (default: the newest one of this machine)\n" +
+        "  --require  peers that must load, e.g. torchsharp,onnxruntime (names without spaces, any case); the run still\n" +
+        "             measures and reports everything, then exits with 3 if one of them did not load\n" +
+        "  report     rebuild peers.md and the charts from a run.json (default: perf/results/<cpu>/run.json)\n" +
         "  peers      print which peers load here, their versions and kernels, or why not";
 
     private static readonly string[] s_allWorkloads = ["W1", "W2", "W3", "W4", "W5"];
@@ -122,7 +124,13 @@ internal static class PeersCommand
             Console.Error.WriteLine(failure);
         }
 
-        return failures.Length > 0 ? 1 : reportExit;
+        string[] missing = [.. options.Required.Where(r => !peers.Any(p => p.Loaded && Compact(p.Name) == r))];
+        foreach (string peer in missing)
+        {
+            Console.Error.WriteLine($"Required peer '{peer}' did not load: {peers.FirstOrDefault(p => Compact(p.Name) == peer)?.Detail ?? "no such peer"}");
+        }
+
+        return failures.Length > 0 ? 1 : missing.Length > 0 ? 3 : reportExit;
     }
 
     private static int WriteReport(string runFile, string? output)
@@ -166,9 +174,14 @@ internal static class PeersCommand
         return Directory.GetCurrentDirectory();
     }
 
+    /// <summary>"ONNX Runtime" → "onnxruntime": a peer's name as --require takes it.</summary>
+    private static string Compact(string name) => name.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+
     private sealed class Options
     {
-        public static readonly string[] Names = ["--workloads", "--out", "--run"];
+        public static readonly string[] Names = ["--workloads", "--out", "--run", "--require"];
+
+        public string[] Required { get; private set; } = [];
 
         public RunMode Mode { get; set; } = RunMode.Full;
 
@@ -194,6 +207,9 @@ internal static class PeersCommand
                     return null;
                 case "--out":
                     Output = value;
+                    return null;
+                case "--require":
+                    Required = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Compact)];
                     return null;
                 default:
                     RunFile = value;
