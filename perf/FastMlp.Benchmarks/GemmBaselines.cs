@@ -3,12 +3,12 @@ using System.Numerics.Tensors;
 namespace FastMlp.Benchmarks;
 
 /// <summary>
-/// The W1 baselines of WORKLOADS.md, written the way a C# programmer would without FastMlp.
-/// C (n×n) = A (n×n) · B (n×n), row-major, one thread. Not FastMlp code: only comparison points.
+/// The W1 baselines of WORKLOADS.md, written the way a C# programmer would without FastMlp, row-major.
+/// Not FastMlp code: only comparison points.
 /// </summary>
 internal static class GemmBaselines
 {
-    /// <summary>"naive C# 1T": the i-k-j triple loop in scalar float (the inner loop walks rows of B and C).</summary>
+    /// <summary>"naive C# 1T": C (n×n) = A·B by the i-k-j triple loop in scalar float (the inner loop walks rows of B and C).</summary>
     public static void NaiveIkj(float[] a, float[] b, float[] c, int n)
     {
         Array.Clear(c, 0, n * n);
@@ -26,18 +26,51 @@ internal static class GemmBaselines
     }
 
     /// <summary>
-    /// "TensorPrimitives row-wise loop 1T": C[i, :] += A[i, p] · B[p, :] for each i and p,
-    /// one vectorized <see cref="TensorPrimitives.MultiplyAdd(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/> per row pair.
+    /// "TensorPrimitives row-wise loop": the GEMM a C# programmer writes with TensorPrimitives and no GEMM library,
+    /// one vectorized call per row pair, rows of C split over <paramref name="threads"/> with Parallel.For.
+    /// C (m×n) = op(A)·op(B), row-major, as Gemm.Multiply with contiguous operands (A stored k×m when transposed,
+    /// B stored n×k when transposed). NN and TN: C[i, :] = Σ_p op(A)[i, p] · B[p, :] (MultiplyAdd over rows of B);
+    /// NT: C[i, j] = Dot(A[i, :], B[j, :]). perf/FastMlp.Peers links this file: one baseline for both suites.
     /// </summary>
-    public static void TensorPrimitivesRowwise(float[] a, float[] b, float[] c, int n)
+    public static void TensorPrimitivesRowwise(float[] a, float[] b, float[] c, int m, int n, int k, bool transposeA = false, bool transposeB = false, int threads = 1)
     {
-        for (int i = 0; i < n; i++)
+        if (transposeA && transposeB)
+        {
+            throw new NotSupportedException("Aᵀ·Bᵀ is not a product the MLP computes.");
+        }
+
+        if (threads == 1)
+        {
+            RowwiseRows(a, b, c, m, n, k, transposeA, transposeB, 0, m);
+            return;
+        }
+
+        int chunk = (m + threads - 1) / threads;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            t => RowwiseRows(a, b, c, m, n, k, transposeA, transposeB, t * chunk, Math.Min(m, (t + 1) * chunk)));
+    }
+
+    private static void RowwiseRows(float[] a, float[] b, float[] c, int m, int n, int k, bool transposeA, bool transposeB, int first, int end)
+    {
+        for (int i = first; i < end; i++)
         {
             Span<float> cRow = c.AsSpan(i * n, n);
-            cRow.Clear();
-            for (int p = 0; p < n; p++)
+            if (transposeB)
             {
-                TensorPrimitives.MultiplyAdd(b.AsSpan(p * n, n), a[(i * n) + p], cRow, cRow);
+                ReadOnlySpan<float> aRow = a.AsSpan(i * k, k);
+                for (int j = 0; j < n; j++)
+                {
+                    cRow[j] = TensorPrimitives.Dot(aRow, b.AsSpan(j * k, k));
+                }
+
+                continue;
+            }
+
+            cRow.Clear();
+            for (int p = 0; p < k; p++)
+            {
+                float aip = transposeA ? a[(p * m) + i] : a[(i * k) + p];
+                TensorPrimitives.MultiplyAdd(b.AsSpan(p * n, n), aip, cRow, cRow);
             }
         }
     }

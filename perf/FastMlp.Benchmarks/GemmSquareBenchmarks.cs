@@ -41,7 +41,7 @@ public class GemmSquareBenchmarks
     [SingleThreadBaseline]
     public void TensorPrimitivesRowwise()
     {
-        GemmBaselines.TensorPrimitivesRowwise(_a, _b, _c, N);
+        GemmBaselines.TensorPrimitivesRowwise(_a, _b, _c, N, N, N);
     }
 
     [Benchmark(Description = "Baseline: naive C# i-k-j 1T")]

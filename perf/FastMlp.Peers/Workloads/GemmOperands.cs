@@ -1,3 +1,4 @@
+using FastMlp.Benchmarks;
 using FastMlp.Benchmarks.Infrastructure;
 using FastMlp.Peers.Infrastructure;
 using FastMlp.Peers.Peers;
@@ -83,7 +84,7 @@ internal sealed class GemmOperands : IDisposable
     public void RunMathNet() => MathNetPeer.Multiply(_a, _b, _c, _shape.M, _shape.N, _shape.K, _shape.TransposeA, _shape.TransposeB);
 
     public void RunTensorPrimitives() =>
-        TensorPrimitivesGemm.Multiply(_a, _b, _c, _shape.M, _shape.N, _shape.K, _shape.TransposeA, _shape.TransposeB, _threads);
+        GemmBaselines.TensorPrimitivesRowwise(_a, _b, _c, _shape.M, _shape.N, _shape.K, _shape.TransposeA, _shape.TransposeB, _threads);
 
     public void Dispose()
     {
