@@ -42,9 +42,16 @@ internal static class GemmBaselines
         if (threads == 1)
         {
             RowwiseRows(a, b, c, m, n, k, transposeA, transposeB, 0, m);
-            return;
         }
+        else
+        {
+            RowwiseParallel(a, b, c, m, n, k, transposeA, transposeB, threads);
+        }
+    }
 
+    /// <summary>A method of its own: the lambda's closure would otherwise be allocated on every call, one thread or not.</summary>
+    private static void RowwiseParallel(float[] a, float[] b, float[] c, int m, int n, int k, bool transposeA, bool transposeB, int threads)
+    {
         int chunk = (m + threads - 1) / threads;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
             t => RowwiseRows(a, b, c, m, n, k, transposeA, transposeB, t * chunk, Math.Min(m, (t + 1) * chunk)));
