@@ -28,6 +28,11 @@ internal static class Charts
             written.Add(Save(SquareGemm(run, threads), Path.Combine(directory, $"w1-square-{threads}t.png")));
         }
 
+        if (run.Cases.Any(c => c.Group == W1Products && c.MedianNs is not null))
+        {
+            written.Add(Save(ProductRatios(run), Path.Combine(directory, "w1-products.png"), width: 1600));
+        }
+
         if (run.Cases.Any(c => c.Workload == "W2" && c.MedianNs is not null))
         {
             written.Add(Save(PerBatch(run, "W2", "W2 training step, 784-256-128-10 (lower is better)", "µs per step (log scale)", log: true), Path.Combine(directory, "w2-step.png")));
@@ -42,6 +47,59 @@ internal static class Charts
     }
 
     private const string W1Square = "W1 SGEMM, square";
+    private const string W1Products = "W1 SGEMM, the MLP's products";
+
+    /// <summary>
+    /// FastMlp's GFLOP/s over the best peer's per MLP product, a bar per thread count: the shapes where FastMlp is
+    /// behind stand out below the line at 1.
+    /// </summary>
+    private static Plot ProductRatios(RunRecord run)
+    {
+        var plot = new Plot();
+        List<CaseResult> cases = [.. run.Cases.Where(c => c.Group == W1Products && c.MedianNs is not null)];
+        string[] shapes = [.. cases.Select(c => c.Case).Distinct()];
+        int[] threadCounts = [.. cases.Select(c => c.Threads).Distinct().Order()];
+        var bars = new List<ScottPlot.Bar>();
+        for (int t = 0; t < threadCounts.Length; t++)
+        {
+            for (int s = 0; s < shapes.Length; s++)
+            {
+                CaseResult[] row = [.. cases.Where(c => c.Case == shapes[s] && c.Threads == threadCounts[t])];
+                CaseResult? fastMlp = row.FirstOrDefault(c => c.System == Systems.FastMlp);
+                CaseResult? best = row.Where(c => c.System != Systems.FastMlp).MaxBy(c => c.Work / c.MedianNs!.Value);
+                if (fastMlp is null || best is null)
+                {
+                    continue;
+                }
+
+                bars.Add(new ScottPlot.Bar
+                {
+                    Position = (s * (threadCounts.Length + 1)) + t,
+                    Value = (best.MedianNs!.Value / fastMlp.MedianNs!.Value),
+                    FillColor = t == 0 ? ColorOf(Systems.FastMlp) : Color.FromHex("#f4a582"),
+                });
+            }
+        }
+
+        plot.Add.Bars(bars);
+        var parity = plot.Add.HorizontalLine(1);
+        parity.Color = Colors.Black;
+        parity.LinePattern = LinePattern.Dotted;
+        for (int t = 0; t < threadCounts.Length; t++)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{threadCounts[t]} thread{(threadCounts[t] == 1 ? "" : "s")}", FillColor = t == 0 ? ColorOf(Systems.FastMlp) : Color.FromHex("#f4a582") });
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. shapes.Select((_, s) => (s * (threadCounts.Length + 1)) + ((threadCounts.Length - 1) / 2.0))],
+            [.. shapes.Select(s => s.Replace("Shape=", "", StringComparison.Ordinal))]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 150;
+        plot.Axes.SetLimitsY(0, Math.Max(1.2, bars.Count == 0 ? 1 : bars.Max(b => b.Value) * 1.1));
+        Label(plot, "W1, the MLP's products: FastMlp / best peer (above 1: FastMlp is faster)", "", "FastMlp / best peer", Alignment.UpperLeft);
+        return plot;
+    }
 
     /// <summary>GFLOP/s against N for one thread count, with the measured FMA peak of that many cores as the ceiling.</summary>
     private static Plot SquareGemm(RunRecord run, int threads)
@@ -120,9 +178,9 @@ internal static class Charts
         plot.ShowLegend(legend);
     }
 
-    private static string Save(Plot plot, string path)
+    private static string Save(Plot plot, string path, int width = Width)
     {
-        plot.SavePng(path, Width, Height);
+        plot.SavePng(path, width, Height);
         return path;
     }
 
