@@ -23,7 +23,7 @@ internal static class OnnxModelWriter
     private const int AttributeFloat = 1; // AttributeProto.AttributeType.FLOAT
     private const int AttributeInt = 2; // AttributeProto.AttributeType.INT
 
-    /// <summary>The serialized ModelProto, what <c>new InferenceSession(byte[])</c> takes.</summary>
+    /// <summary>The serialized ModelProto: what <c>new InferenceSession(byte[])</c> takes, and the bytes of a .onnx file.</summary>
     public static byte[] Write(Network network)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -37,9 +37,6 @@ internal static class OnnxModelWriter
             .Message(7, Graph(network)) // ModelProto.graph
             .ToArray();
     }
-
-    /// <summary>Writes <see cref="Write(Network)"/>'s bytes to <paramref name="path"/> (a .onnx file Netron or onnx.checker reads).</summary>
-    public static void WriteFile(Network network, string path) => File.WriteAllBytes(path, Write(network));
 
     private static ProtobufWriter Graph(Network network)
     {
