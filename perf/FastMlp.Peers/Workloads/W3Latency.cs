@@ -15,15 +15,13 @@ namespace FastMlp.Peers.Workloads;
 /// nearest-rank percentiles, <see cref="Percentiles"/>), for FastMlp, ONNX Runtime (IOBinding and Run) and
 /// TorchSharp, 1 and 2 threads. Per thread count every system is set up (<see cref="InferenceOperands"/>) and
 /// checked against FastMlp first; a peer that did not load or disagrees is a row saying so and is not timed. Then
-/// each system warms up, and the timed calls run in rounds that rotate through the systems (round r starts with
-/// system r), so a stretch of machine load (the 2 cores are shared) falls on every system alike instead of on
-/// whichever one ran during it. Allocated bytes per call = GC.GetAllocatedBytesForCurrentThread over the timed calls
+/// each system warms up, and the timed calls run in short rounds (500 calls, a few ms) that rotate through the
+/// systems (round r starts with system r mod 4), so a stretch of machine load (the 2 cores are shared) falls on
+/// every system alike instead of on whichever one ran during it. Allocated bytes per call = GC.GetAllocatedBytesForCurrentThread over the timed calls
 /// / timed calls (the calling thread only; ORT's and libtorch's native allocations are not the GC's).
 /// </summary>
 internal static class W3Latency
 {
-    private const int Rounds = 4;
-
     private static readonly string[] s_systems = [Systems.FastMlp, Systems.OrtIoBinding, Systems.OrtRun, Systems.Torch];
 
     private static readonly int[] s_threads = [1, 2];
@@ -33,15 +31,15 @@ internal static class W3Latency
         Plan plan = mode switch
         {
             // WORKLOADS.md: ≥ 20,000 individually timed calls after ≥ 1 s and ≥ 10,000 calls of warm-up.
-            RunMode.Full => new Plan(Calls: 20_000, WarmupMilliseconds: 1000, WarmupCalls: 10_000, RewarmCalls: 100),
-            RunMode.Quick => new Plan(Calls: 5_000, WarmupMilliseconds: 200, WarmupCalls: 2_000, RewarmCalls: 100),
-            _ => new Plan(Calls: 100, WarmupMilliseconds: 0, WarmupCalls: 10, RewarmCalls: 0),
+            RunMode.Full => new Plan(Calls: 20_000, CallsPerRound: 500, WarmupMilliseconds: 1000, WarmupCalls: 10_000, RewarmCalls: 50),
+            RunMode.Quick => new Plan(Calls: 5_000, CallsPerRound: 500, WarmupMilliseconds: 200, WarmupCalls: 2_000, RewarmCalls: 50),
+            _ => new Plan(Calls: 100, CallsPerRound: 25, WarmupMilliseconds: 0, WarmupCalls: 10, RewarmCalls: 0),
         };
 
         var rows = new List<LatencyRow>();
         foreach (int threads in s_threads)
         {
-            Console.Error.WriteLine($"W3 latency, {threads} thread(s): {plan.Calls:N0} timed calls per system in {Rounds} rotating rounds...");
+            Console.Error.WriteLine($"W3 latency, {threads} thread(s): {plan.Calls:N0} timed calls per system in rotating rounds of {plan.CallsPerRound}...");
             foreach (LatencyRow row in MeasureThreads(threads, plan))
             {
                 Console.Error.WriteLine(row.Status == "ok"
@@ -81,10 +79,9 @@ internal static class W3Latency
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
-            int perRound = (plan.Calls + Rounds - 1) / Rounds;
-            for (int round = 0; round < Rounds; round++)
+            for (int round = 0, start = 0; start < plan.Calls; round++, start += plan.CallsPerRound)
             {
-                int start = round * perRound, end = Math.Min(plan.Calls, start + perRound);
+                int end = Math.Min(plan.Calls, start + plan.CallsPerRound);
                 for (int i = 0; i < timed.Count; i++)
                 {
                     timed[(round + i) % timed.Count].Time(start, end, plan.RewarmCalls);
@@ -136,9 +133,11 @@ internal static class W3Latency
     private static LatencyRow Untimed(string system, int threads, string status) =>
         new(system, threads, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, status);
 
+    /// <param name="Calls">Individually timed calls per system.</param>
+    /// <param name="CallsPerRound">Timed calls of one system before the next system's turn.</param>
     /// <param name="WarmupMilliseconds">Untimed warm-up per system: at least this long and at least <paramref name="WarmupCalls"/> calls.</param>
     /// <param name="RewarmCalls">Untimed calls at the start of each round, so its first timed call does not pay for the previous system's cache footprint.</param>
-    private sealed record Plan(int Calls, int WarmupMilliseconds, int WarmupCalls, int RewarmCalls);
+    private sealed record Plan(int Calls, int CallsPerRound, int WarmupMilliseconds, int WarmupCalls, int RewarmCalls);
 
     /// <summary>One system's case, its per-call times in call order, and the bytes its timed calls allocated.</summary>
     private sealed class TimedSystem(string system, InferenceOperands operands, int calls)
