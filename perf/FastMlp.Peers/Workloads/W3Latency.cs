@@ -16,9 +16,10 @@ namespace FastMlp.Peers.Workloads;
 /// TorchSharp, 1 and 2 threads. Per thread count every system is set up (<see cref="InferenceOperands"/>) and
 /// checked against FastMlp first; a peer that did not load or disagrees is a row saying so and is not timed. Then
 /// each system warms up, and the timed calls run in short rounds (500 calls, a few ms) that rotate through the
-/// systems (round r starts with system r mod 4), so a stretch of machine load (the 2 cores are shared) falls on
-/// every system alike instead of on whichever one ran during it. Allocated bytes per call = GC.GetAllocatedBytesForCurrentThread over the timed calls
-/// / timed calls (the calling thread only; ORT's and libtorch's native allocations are not the GC's).
+/// systems (round r starts with system r modulo the systems timed), so a stretch of machine load (the 2 cores are
+/// shared) falls on every system alike instead of on whichever one ran during it. Allocated bytes per call =
+/// GC.GetAllocatedBytesForCurrentThread over the timed calls / timed calls (the calling thread only; ORT's and
+/// libtorch's native allocations are not the GC's).
 /// </summary>
 internal static class W3Latency
 {
