@@ -77,7 +77,7 @@ internal static class LatencyHarness
             elapsed[i] = Stopwatch.GetTimestamp() - before;
         }
 
-        double timerOverhead = ToMicroseconds(Percentile(Sorted(elapsed), 0.5));
+        double timerOverhead = Percentiles.ToMicroseconds(Percentiles.NearestRank(Percentiles.Sorted(elapsed), 0.5));
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -98,39 +98,23 @@ internal static class LatencyHarness
         long processAllocated = GC.GetTotalAllocatedBytes(precise: true) - processBefore;
         int gen0Collections = GC.CollectionCount(0) - gen0Before;
 
-        long[] sorted = Sorted(elapsed);
+        long[] sorted = Percentiles.Sorted(elapsed);
         return new Row(
             threads,
             calls,
-            ToMicroseconds(Percentile(sorted, 0.5)),
-            ToMicroseconds(Percentile(sorted, 0.9)),
-            ToMicroseconds(Percentile(sorted, 0.99)),
-            ToMicroseconds(Percentile(sorted, 0.999)),
-            ToMicroseconds(sorted[^1]),
-            ToMicroseconds(sorted[0]),
-            ToMicroseconds(loopTicks) / calls,
+            Percentiles.ToMicroseconds(Percentiles.NearestRank(sorted, 0.5)),
+            Percentiles.ToMicroseconds(Percentiles.NearestRank(sorted, 0.9)),
+            Percentiles.ToMicroseconds(Percentiles.NearestRank(sorted, 0.99)),
+            Percentiles.ToMicroseconds(Percentiles.NearestRank(sorted, 0.999)),
+            Percentiles.ToMicroseconds(sorted[^1]),
+            Percentiles.ToMicroseconds(sorted[0]),
+            Percentiles.ToMicroseconds(loopTicks) / calls,
             (double)threadAllocated / calls,
             (double)processAllocated / calls,
             gen0Collections,
             warmupCalls,
             timerOverhead);
     }
-
-    private static long[] Sorted(long[] values)
-    {
-        long[] copy = (long[])values.Clone();
-        Array.Sort(copy);
-        return copy;
-    }
-
-    /// <summary>Nearest rank: the smallest value with at least a fraction <paramref name="p"/> of the values at or below it.</summary>
-    private static long Percentile(long[] sorted, double p)
-    {
-        int rank = (int)Math.Ceiling(p * sorted.Length);
-        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
-    }
-
-    private static double ToMicroseconds(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
 
     private static string Format(List<Row> rows, string[] args)
     {

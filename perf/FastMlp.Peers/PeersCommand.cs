@@ -117,7 +117,7 @@ internal static class PeersCommand
         // A case that failed for a reason other than a peer missing (a mismatch, an exception) fails the run, so CI notices.
         string[] failures = [.. cases.Where(c => c.Status.StartsWith("mismatch", StringComparison.Ordinal) || c.Status.StartsWith("failed", StringComparison.Ordinal))
             .Select(c => $"{c.Group} {c.Case} {c.Threads}T {c.System}: {c.Status}")
-            .Concat(latency.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal)).Select(r => $"W3 latency {r.System}: {r.Status}"))
+            .Concat(latency.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal) || r.Status.StartsWith("failed", StringComparison.Ordinal)).Select(r => $"W3 latency {r.System}: {r.Status}"))
             .Concat(mnist.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal)).Select(r => $"W5 {r.System}: {r.Status}"))];
         foreach (string failure in failures)
         {
