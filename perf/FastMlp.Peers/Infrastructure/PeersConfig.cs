@@ -18,15 +18,8 @@ namespace FastMlp.Peers.Infrastructure;
 /// </summary>
 internal static class PeersConfig
 {
-    /// <summary>
-    /// The mode of the configuration made last: for a setup that warms its system up past what BenchmarkDotNet's
-    /// short quick warm-up gives tiered compilation (W3), and skips that in a dry run.
-    /// </summary>
-    public static RunMode Mode { get; private set; } = RunMode.Dry;
-
     public static IConfig Create(RunMode mode, string artifactsPath)
     {
-        Mode = mode;
         Job job = mode switch
         {
             // ≥ 9 timed iterations of ≥ 100 ms each after warm-up: WORKLOADS.md's median of ≥ 5 repetitions.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 using BenchmarkDotNet.Attributes;
 
 using FastMlp.Peers.Infrastructure;
@@ -18,8 +16,6 @@ namespace FastMlp.Peers.Workloads;
 [PeerGroup("W3", "W3 inference throughput")]
 public class W3InferenceBenchmarks : IPeerBenchmark
 {
-    private const int WarmupMilliseconds = 2000;
-
     private readonly InferenceOperands _operands = new();
 
     [Params(8, 64, 256)]
@@ -60,11 +56,8 @@ public class W3InferenceBenchmarks : IPeerBenchmark
     public void Torch() => _operands.RunTorch();
 
     /// <summary>
-    /// Sets the system up, checks a peer against FastMlp, then (except in a dry run) calls it for
-    /// <see cref="WarmupMilliseconds"/>, every system alike. Without it the first FastMlp case of a run is timed
-    /// before tiered compilation has replaced its tier-0 code: in a quick run (B = 64, 1 thread) FastMlp measured
-    /// 7.1 ms per call with BenchmarkDotNet's warm-up alone, 6.8 ms after 500 ms more, 0.63 ms after 2 s; a plain
-    /// loop on the same loaded 2 cores reached its steady 0.33 ms only after about 1.2 s of calls.
+    /// Sets the system up, checks a peer against FastMlp, then measures what one call allocates. No extra warm-up:
+    /// the suite runs with tiered compilation off (FastMlp.Peers.csproj), so nothing is timed on tier-0 code.
     /// </summary>
     private void Setup(string system)
     {
@@ -74,14 +67,6 @@ public class W3InferenceBenchmarks : IPeerBenchmark
             Agreement.Require(this, system, _operands.Expected, _operands.Output, InferenceOperands.Tolerance, "probabilities");
         }
 
-        if (PeersConfig.Mode != RunMode.Dry)
-        {
-            Action run = _operands.Runner(system);
-            long start = Stopwatch.GetTimestamp();
-            while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < WarmupMilliseconds)
-            {
-                run();
-            }
-        }
+        Allocations.Measure(this, system, _operands.Runner(system));
     }
 }
