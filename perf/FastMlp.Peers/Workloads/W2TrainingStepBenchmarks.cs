@@ -8,7 +8,8 @@ namespace FastMlp.Peers.Workloads;
 /// W2: one training step (forward, backward, in-place SGD lr 0.01 update) of the 784-256-128-10 ReLU network with
 /// softmax + cross-entropy on a batch of B samples, with 1 and 2 threads: FastMlp's Trainer.Step and TorchSharp's
 /// zero_grad/forward/CrossEntropyLoss/backward/optim.SGD.step loop, from the same weights on the same batch
-/// (<see cref="TrainingStepState"/>). One operation = one step; the work unit is samples (B per step).
+/// (<see cref="TrainingStepState"/>). One operation = one step; the work unit is samples (B per step). Each setup
+/// checks its system, then warms it up until the JIT is done with it (<see cref="SetupWarmup"/>).
 /// </summary>
 [MemoryDiagnoser]
 [PeerGroup("W2", "W2 training step, 784-256-128-10")]
@@ -29,10 +30,18 @@ public class W2TrainingStepBenchmarks : IPeerBenchmark
     public static bool InQuickRun(Func<string, object?> parameter) => parameter(nameof(B)) is 1 or 1024;
 
     [GlobalSetup(Target = nameof(FastMlp))]
-    public void SetupFastMlp() => _state.Setup(B, Threads, Systems.FastMlp, this);
+    public void SetupFastMlp()
+    {
+        _state.Setup(B, Threads, Systems.FastMlp, this);
+        SetupWarmup.Run(() => FastMlp());
+    }
 
     [GlobalSetup(Target = nameof(Torch))]
-    public void SetupTorch() => _state.Setup(B, Threads, Systems.Torch, this);
+    public void SetupTorch()
+    {
+        _state.Setup(B, Threads, Systems.Torch, this);
+        SetupWarmup.Run(() => Torch());
+    }
 
     [GlobalCleanup]
     public void Cleanup() => _state.Dispose();

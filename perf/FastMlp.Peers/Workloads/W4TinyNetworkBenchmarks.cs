@@ -10,7 +10,8 @@ namespace FastMlp.Peers.Workloads;
 /// operation = one step; each invocation runs many steps over the four samples (OperationsPerInvoke), so the
 /// times are per step and the timer's resolution does not dominate. TorchSharp runs fewer steps per invocation
 /// (<see cref="TorchCycles"/>): at about 100 µs a step, 1,024 steps would make one invocation longer than the
-/// quick run's 40 ms iteration.
+/// quick run's 40 ms iteration. Each setup checks its system, then warms it up until the JIT is done with it
+/// (<see cref="SetupWarmup"/>).
 /// </summary>
 [MemoryDiagnoser]
 [PeerGroup("W4", "W4 tiny network, 2-2-1 XOR, per-sample SGD")]
@@ -39,13 +40,25 @@ public class W4TinyNetworkBenchmarks : IPeerBenchmark
     public static bool InQuickRun(Func<string, object?> parameter) => true;
 
     [GlobalSetup(Target = nameof(FastMlp))]
-    public void SetupFastMlp() => _state.Setup(Systems.FastMlp, this);
+    public void SetupFastMlp()
+    {
+        _state.Setup(Systems.FastMlp, this);
+        SetupWarmup.Run(() => FastMlp());
+    }
 
     [GlobalSetup(Target = nameof(ScalarFloor))]
-    public void SetupScalarFloor() => _state.Setup(Systems.ScalarFloor, this);
+    public void SetupScalarFloor()
+    {
+        _state.Setup(Systems.ScalarFloor, this);
+        SetupWarmup.Run(() => ScalarFloor());
+    }
 
     [GlobalSetup(Target = nameof(Torch))]
-    public void SetupTorch() => _state.Setup(Systems.Torch, this);
+    public void SetupTorch()
+    {
+        _state.Setup(Systems.Torch, this);
+        SetupWarmup.Run(() => Torch());
+    }
 
     [GlobalCleanup]
     public void Cleanup() => _state.Dispose();
