@@ -24,8 +24,6 @@ public class TinyNetworkBenchmarks
     /// <summary>Steps per benchmark invocation: 4 samples × <see cref="Cycles"/>.</summary>
     public const int StepsPerInvoke = 4 * Cycles;
 
-    private const float LearningRate = 0.5f;
-
     // XOR: inputs [4, 2], targets [4, 1].
     private readonly float[] _inputs = [0f, 0f, 0f, 1f, 1f, 0f, 1f, 1f];
     private readonly float[] _targets = [0f, 1f, 1f, 0f];
@@ -88,7 +86,7 @@ public class TinyNetworkBenchmarks
     private static Network CreateNetwork() => Network.Create([2, 2, 1], Activation.Sigmoid, Activation.Sigmoid, seed: 0);
 
     private static Trainer CreateTrainer(Network network) =>
-        new(network, Loss.SumSquaredError, new Sgd(LearningRate), maxBatch: 1, maxDegreeOfParallelism: 1);
+        new(network, Loss.SumSquaredError, new Sgd(ScalarXorNetwork.LearningRate), maxBatch: 1, maxDegreeOfParallelism: 1);
 
     /// <summary>
     /// Trains a fresh copy of both for 64 steps and compares the parameters, so the baseline provably does
@@ -117,60 +115,5 @@ public class TinyNetworkBenchmarks
                     $"The scalar baseline and Trainer.Step disagree after 64 steps at parameter {i}: {expected[i]} vs {actual[i]}.");
             }
         }
-    }
-
-    /// <summary>
-    /// The 2-2-1 sigmoid network and its per-sample SGD step on plain float fields, written straight from the
-    /// backpropagation formulas. Parameter order is Network.Parameters': W1 [2, 2] row-major (W1[i, j] from
-    /// input i to hidden j), b1 [2], W2 [2, 1], b2 [1].
-    /// </summary>
-    private sealed class ScalarXorNetwork
-    {
-        public const int ParameterCount = 9;
-
-        private float _w00, _w01, _w10, _w11, _b0, _b1, _v0, _v1, _c;
-
-        public ScalarXorNetwork()
-        {
-        }
-
-        public ScalarXorNetwork(ReadOnlySpan<float> p)
-        {
-            (_w00, _w01, _w10, _w11, _b0, _b1, _v0, _v1, _c) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
-        }
-
-        public void CopyTo(Span<float> p)
-        {
-            (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]) = (_w00, _w01, _w10, _w11, _b0, _b1, _v0, _v1, _c);
-        }
-
-        /// <summary>Forward, loss (y − t)², backward, then p −= lr · g; returns the loss before the update.</summary>
-        public float Step(float x0, float x1, float t)
-        {
-            // Forward.
-            float h0 = Sigmoid((x0 * _w00) + (x1 * _w10) + _b0);
-            float h1 = Sigmoid((x0 * _w01) + (x1 * _w11) + _b1);
-            float y = Sigmoid((h0 * _v0) + (h1 * _v1) + _c);
-
-            // Backward: dL/dy = 2 (y − t), through each sigmoid as y (1 − y).
-            float e = y - t;
-            float dz = 2f * e * (y * (1f - y));
-            float dh0 = dz * _v0 * (h0 * (1f - h0));
-            float dh1 = dz * _v1 * (h1 * (1f - h1));
-
-            // SGD, after every gradient is known.
-            _v0 -= LearningRate * (h0 * dz);
-            _v1 -= LearningRate * (h1 * dz);
-            _c -= LearningRate * dz;
-            _w00 -= LearningRate * (x0 * dh0);
-            _w01 -= LearningRate * (x0 * dh1);
-            _w10 -= LearningRate * (x1 * dh0);
-            _w11 -= LearningRate * (x1 * dh1);
-            _b0 -= LearningRate * dh0;
-            _b1 -= LearningRate * dh1;
-            return e * e;
-        }
-
-        private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
     }
 }
