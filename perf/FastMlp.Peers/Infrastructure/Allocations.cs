@@ -17,11 +17,12 @@ internal static class Allocations
 
     private static readonly ConcurrentDictionary<string, double> s_perCall = new(StringComparer.Ordinal);
 
-    /// <summary>Case key (<see cref="Agreement.Key(BenchmarkDotNet.Running.BenchmarkCase)"/>) → bytes per call.</summary>
+    /// <summary>Case key (<see cref="Agreement.Key(BenchmarkDotNet.Running.BenchmarkCase)"/>) → bytes per operation.</summary>
     public static IReadOnlyDictionary<string, double> PerCall => s_perCall;
 
     /// <summary>Runs <paramref name="call"/> once unmeasured (first-call work), then measures it; keeps the figure for the report.</summary>
-    public static void Measure(object benchmark, string system, Action call)
+    /// <param name="operationsPerCall">The benchmark's OperationsPerInvoke when one call runs several operations (W4's steps).</param>
+    public static void Measure(object benchmark, string system, Action call, int operationsPerCall = 1)
     {
         long start = Stopwatch.GetTimestamp();
         call();
@@ -32,6 +33,6 @@ internal static class Allocations
             call();
         }
 
-        s_perCall[Agreement.Key(benchmark, system)] = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)calls;
+        s_perCall[Agreement.Key(benchmark, system)] = (GC.GetTotalAllocatedBytes(precise: true) - before) / ((double)calls * operationsPerCall);
     }
 }

@@ -20,7 +20,6 @@ internal static class PeersConfig
 {
     public static IConfig Create(RunMode mode, string artifactsPath)
     {
-        SetupWarmup.Enabled = mode != RunMode.Dry;
         Job job = mode switch
         {
             // ≥ 9 timed iterations of ≥ 100 ms each after warm-up: WORKLOADS.md's median of ≥ 5 repetitions.

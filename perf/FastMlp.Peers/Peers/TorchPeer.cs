@@ -54,7 +54,9 @@ internal static class TorchPeer
                 inner = inner.InnerException;
             }
 
-            return PeerInfo.Failed(Name, version, $"{inner.GetType().Name}: {inner.Message}{(patch.Length > 0 ? $" ({patch})" : "")}");
+            // TorchSharp appends its whole native-load trace (several KiB); the first line carries the reason.
+            string reason = inner.Message.Split('\n', 2)[0].Trim();
+            return PeerInfo.Failed(Name, version, $"{inner.GetType().Name}: {reason}{(patch.Length > 0 ? $" ({patch})" : "")}");
         }
     }
 

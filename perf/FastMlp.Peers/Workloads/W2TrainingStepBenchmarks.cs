@@ -9,7 +9,7 @@ namespace FastMlp.Peers.Workloads;
 /// softmax + cross-entropy on a batch of B samples, with 1 and 2 threads: FastMlp's Trainer.Step and TorchSharp's
 /// zero_grad/forward/CrossEntropyLoss/backward/optim.SGD.step loop, from the same weights on the same batch
 /// (<see cref="TrainingStepState"/>). One operation = one step; the work unit is samples (B per step). Each setup
-/// checks its system, then warms it up until the JIT is done with it (<see cref="SetupWarmup"/>).
+/// checks its system, then measures what one step allocates (<see cref="Allocations"/>).
 /// </summary>
 [MemoryDiagnoser]
 [PeerGroup("W2", "W2 training step, 784-256-128-10")]
@@ -33,14 +33,14 @@ public class W2TrainingStepBenchmarks : IPeerBenchmark
     public void SetupFastMlp()
     {
         _state.Setup(B, Threads, Systems.FastMlp, this);
-        SetupWarmup.Run(() => FastMlp());
+        Allocations.Measure(this, Systems.FastMlp, () => FastMlp());
     }
 
     [GlobalSetup(Target = nameof(Torch))]
     public void SetupTorch()
     {
         _state.Setup(B, Threads, Systems.Torch, this);
-        SetupWarmup.Run(() => Torch());
+        Allocations.Measure(this, Systems.Torch, () => Torch());
     }
 
     [GlobalCleanup]

@@ -10,8 +10,8 @@ namespace FastMlp.Peers.Workloads;
 /// operation = one step; each invocation runs many steps over the four samples (OperationsPerInvoke), so the
 /// times are per step and the timer's resolution does not dominate. TorchSharp runs fewer steps per invocation
 /// (<see cref="TorchCycles"/>): at about 100 µs a step, 1,024 steps would make one invocation longer than the
-/// quick run's 40 ms iteration. Each setup checks its system, then warms it up until the JIT is done with it
-/// (<see cref="SetupWarmup"/>).
+/// quick run's 40 ms iteration. Each setup checks its system, then measures what one step allocates
+/// (<see cref="Allocations"/>).
 /// </summary>
 [MemoryDiagnoser]
 [PeerGroup("W4", "W4 tiny network, 2-2-1 XOR, per-sample SGD")]
@@ -43,21 +43,21 @@ public class W4TinyNetworkBenchmarks : IPeerBenchmark
     public void SetupFastMlp()
     {
         _state.Setup(Systems.FastMlp, this);
-        SetupWarmup.Run(() => FastMlp());
+        Allocations.Measure(this, Systems.FastMlp, () => FastMlp(), StepsPerInvoke);
     }
 
     [GlobalSetup(Target = nameof(ScalarFloor))]
     public void SetupScalarFloor()
     {
         _state.Setup(Systems.ScalarFloor, this);
-        SetupWarmup.Run(() => ScalarFloor());
+        Allocations.Measure(this, Systems.ScalarFloor, () => ScalarFloor(), StepsPerInvoke);
     }
 
     [GlobalSetup(Target = nameof(Torch))]
     public void SetupTorch()
     {
         _state.Setup(Systems.Torch, this);
-        SetupWarmup.Run(() => Torch());
+        Allocations.Measure(this, Systems.Torch, () => Torch(), TorchStepsPerInvoke);
     }
 
     [GlobalCleanup]
