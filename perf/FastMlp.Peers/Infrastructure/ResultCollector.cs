@@ -53,9 +53,11 @@ internal static class ResultCollector
         Func<string, object?> parameter = Parameter(benchmarkCase);
         double work = (double)Static(benchmarkCase.Descriptor.Type, nameof(IPeerBenchmark.WorkPerOperation)).Invoke(null, [parameter])!;
         int threads = parameter("Threads") is int t ? t : 1;
+        // "N=512", "B=64"; a shape names itself ("B32 NN 784→256"); a class with no parameter but Threads is one row.
         string caseName = string.Join(' ', benchmarkCase.Parameters.Items
             .Where(p => p.Name != "Threads")
-            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Value}")));
+            .Select(p => p.Value is int ? string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Value}") : $"{p.Value}"));
+        caseName = caseName.Length == 0 ? "one case" : caseName;
         Statistics? statistics = report?.ResultStatistics;
         if (statistics is not null)
         {

@@ -92,7 +92,7 @@ internal static class Charts
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. shapes.Select((_, s) => (s * (threadCounts.Length + 1)) + ((threadCounts.Length - 1) / 2.0))],
-            [.. shapes.Select(s => s.Replace("Shape=", "", StringComparison.Ordinal))]);
+            shapes);
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 150;
