@@ -5,11 +5,11 @@ namespace FastMlp.Peers.Infrastructure;
 
 /// <summary>
 /// The managed bytes one operation allocates, measured exactly in each case's setup, after its agreement check:
-/// <see cref="GC.GetTotalAllocatedBytes(bool)"/> (precise, every thread of the process, so a peer's worker threads
-/// count) around up to <see cref="MaxCalls"/> calls (fewer for a slow call: about 50 ms in all, at least one), divided
-/// by the calls. The report prints this figure rather than
-/// BenchmarkDotNet's: the in-process engine adds a few KiB of its own per iteration, which MemoryDiagnoser spreads
-/// over the operations (tens of bytes per op for a case of a millisecond, identical for every system).
+/// <see cref="GC.GetTotalAllocatedBytes(bool)"/> (precise, every thread of the process, so a managed peer's
+/// Parallel.For workers count as FastMlp's own workers would) around up to <see cref="MaxCalls"/> calls (fewer for a
+/// slow call: about 50 ms in all, at least one), divided by the calls. The report prints this figure; BenchmarkDotNet's
+/// MemoryDiagnoser figure is kept in run.json beside it, but it spreads the in-process engine's own few KiB per
+/// iteration over the operations (tens of bytes per op for a case of a millisecond, the same for every system).
 /// </summary>
 internal static class Allocations
 {
@@ -27,12 +27,16 @@ internal static class Allocations
         long start = Stopwatch.GetTimestamp();
         call();
         int calls = (int)Math.Clamp(0.05 / Math.Max(Stopwatch.GetElapsedTime(start).TotalSeconds, 1e-9), 1, MaxCalls);
+
         long before = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < calls; i++)
         {
             call();
         }
 
-        s_perCall[Agreement.Key(benchmark, system)] = (GC.GetTotalAllocatedBytes(precise: true) - before) / ((double)calls * operationsPerCall);
+        // Read the counter before building the key: an indexer assignment evaluates its key first, and the key's
+        // reflection and strings would be counted as the call's.
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        s_perCall[Agreement.Key(benchmark, system)] = allocated / ((double)calls * operationsPerCall);
     }
 }

@@ -43,7 +43,7 @@ internal sealed record MachineInfo(string Cpu, string CpuFolder, int Cores, stri
 /// </summary>
 /// <param name="Work">What one operation does in the workload's unit: FLOPs (W1), samples (W2, W3), steps (W4).</param>
 /// <param name="AllocatedBytes">BenchmarkDotNet's MemoryDiagnoser figure per operation (includes its in-process engine's own).</param>
-/// <param name="AllocatedBytesPerCall">The exact managed bytes per call from the case's setup (<see cref="Allocations"/>); null if not measured.</param>
+/// <param name="AllocatedBytesPerCall">The exact managed bytes per operation (all threads), from the case's setup (<see cref="Allocations"/>); null if not measured.</param>
 /// <param name="Status">"ok", or why there is no time: "not loaded: …", "mismatch: …", "failed: …".</param>
 internal sealed record CaseResult(
     string Workload,

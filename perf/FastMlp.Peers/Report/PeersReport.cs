@@ -39,7 +39,7 @@ internal static class PeersReport
             text.AppendLine(s_c, $"- **A {run.Mode.ToLowerInvariant()} run: {(run.Mode == nameof(RunMode.Dry) ? "every case once, cold; these figures measure nothing" : "a subset of sizes with short iterations; a first look, not a report to commit")}.**");
         }
 
-        text.AppendLine("- Each figure comes from the median of BenchmarkDotNet's timed iterations, every system in this one process, alternated case by case; allocations are the managed bytes one call allocates, measured exactly in each case's setup over up to 16 calls on every thread of the process (BenchmarkDotNet's [MemoryDiagnoser] figure, in run.json, adds its in-process engine's own few KiB per iteration); native memory is not counted. Ratios are FastMlp / best peer with higher meaning FastMlp is faster, whatever the unit.");
+        text.AppendLine("- Each figure comes from the median of BenchmarkDotNet's timed iterations, every system in this one process, alternated case by case; allocations are the managed bytes one operation allocates on every thread of the process, measured exactly in each case's setup over up to 16 calls (BenchmarkDotNet's [MemoryDiagnoser] figure, kept in run.json, carries its in-process engine's own few KiB per iteration); native memory is not counted. Ratios are FastMlp / best peer with higher meaning FastMlp is faster, whatever the unit.");
         text.AppendLine();
         AppendPeers(text, run);
         AppendHeadline(text, run);
