@@ -101,7 +101,8 @@ internal static class PeersCommand
             .Where(t => t.GetCustomAttribute<PeerGroupAttribute>() is { } g && options.Workloads.Contains(g.Workload))
             .OrderBy(t => t.GetCustomAttribute<PeerGroupAttribute>()!.Workload, StringComparer.Ordinal)
             .ThenBy(t => t.Name, StringComparer.Ordinal)];
-        IConfig config = PeersConfig.Create(options.Mode, Path.Combine(output, "bdn"));
+        // BenchmarkDotNet's own logs and exports stay out of perf/results: run.json holds what the report needs.
+        IConfig config = PeersConfig.Create(options.Mode, Path.Combine(RepositoryRoot(), "BenchmarkDotNet.Artifacts", "peers", "bdn"));
         Summary[] summaries = types.Length == 0 ? [] : BenchmarkRunner.Run(types, config);
         List<CaseResult> cases = ResultCollector.Collect(types, config, summaries);
 

@@ -150,8 +150,9 @@ internal static class Charts
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, [.. positions.Select(p => Math.Pow(10, p).ToString("N0", s_c))]);
         }
 
-        // Both figures grow with the batch, so the upper left is free.
-        Label(plot, title, "batch size B (samples per call)", yLabel, Alignment.UpperLeft);
+        // Time per step grows with the batch (the upper left is free); samples/s flattens out above the slowest line
+        // at the largest batch (the lower right is free).
+        Label(plot, title, "batch size B (samples per call)", yLabel, log ? Alignment.UpperLeft : Alignment.LowerRight);
         return plot;
     }
 

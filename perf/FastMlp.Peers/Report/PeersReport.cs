@@ -33,7 +33,7 @@ internal static class PeersReport
         text.AppendLine(s_c, $"# FastMlp and its peers on {m.CpuFolder}");
         text.AppendLine();
         text.AppendLine(s_c, $"- Machine: {m.Cpu}, {m.Cores} cores; {m.Os}; {m.Runtime}; measured fp32 FMA peak {m.PeakGflopsPerCore:F0} GFLOP/s per core");
-        text.AppendLine(s_c, $"- Commit {m.Commit}, {m.DateUtc:yyyy-MM-dd HH:mm} UTC, {run.Mode} run: `dotnet run -c Release --project perf/FastMlp.Peers -- {m.Arguments}`");
+        text.AppendLine(s_c, $"- Commit {m.Commit}, {m.DateUtc:yyyy-MM-dd HH:mm} UTC, {run.Mode} run: `dotnet run -c Release --project perf/FastMlp.Peers{(m.Arguments.Length == 0 ? "" : " -- " + m.Arguments)}`");
         if (run.Mode != nameof(RunMode.Full))
         {
             text.AppendLine(s_c, $"- **A {run.Mode.ToLowerInvariant()} run: {(run.Mode == nameof(RunMode.Dry) ? "every case once, cold; these figures measure nothing" : "a subset of sizes with short iterations; a first look, not a report to commit")}.**");
