@@ -55,7 +55,8 @@ internal static class HarnessReport
         Console.Error.WriteLine($"Wrote {outputPath}");
     }
 
-    private static string CpuName()
+    /// <summary>The "model name" of /proc/cpuinfo ("AMD EPYC"), or "unknown CPU"; perf/FastMlp.Peers links this file for it.</summary>
+    public static string CpuName()
     {
         const string cpuInfo = "/proc/cpuinfo";
         if (File.Exists(cpuInfo))

@@ -5,13 +5,15 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text;
 
+using FastMlp.Benchmarks.Infrastructure;
+
 namespace FastMlp.Peers.Infrastructure;
 
 /// <summary>The machine a run measures, and the perf/results folder its figures belong in (perf/results/README.md).</summary>
 internal static class Machine
 {
     public static MachineInfo Describe(string arguments) => new(
-        CpuName(),
+        HarnessReport.CpuName(),
         CpuFolder(),
         Environment.ProcessorCount,
         $"{RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}",
@@ -28,7 +30,7 @@ internal static class Machine
     public static string CpuFolder()
     {
         var slug = new StringBuilder();
-        foreach (char ch in CpuName().ToLowerInvariant())
+        foreach (char ch in HarnessReport.CpuName().ToLowerInvariant())
         {
             slug.Append(char.IsAsciiLetterOrDigit(ch) ? ch : '-');
         }
@@ -40,7 +42,7 @@ internal static class Machine
 
     private static string? AmdMicroarchitecture()
     {
-        if (!X86Base.IsSupported || !CpuName().StartsWith("AMD", StringComparison.Ordinal))
+        if (!X86Base.IsSupported || !HarnessReport.CpuName().StartsWith("AMD", StringComparison.Ordinal))
         {
             return null;
         }
@@ -55,23 +57,6 @@ internal static class Machine
             0x1A => "zen5",
             _ => null,
         };
-    }
-
-    private static string CpuName()
-    {
-        const string cpuInfo = "/proc/cpuinfo";
-        if (File.Exists(cpuInfo))
-        {
-            foreach (string line in File.ReadLines(cpuInfo))
-            {
-                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is int colon and >= 0)
-                {
-                    return line[(colon + 1)..].Trim();
-                }
-            }
-        }
-
-        return "unknown CPU";
     }
 
     /// <summary>The short commit measured, with "+changes" when the work tree differs from it; "unknown" outside git.</summary>

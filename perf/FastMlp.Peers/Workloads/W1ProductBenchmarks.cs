@@ -7,22 +7,18 @@ namespace FastMlp.Peers.Workloads;
 
 /// <summary>
 /// W1, the MLP's own products: the GEMMs a training step of the 784-256-128-10 network makes, at batch 1, 32 and
-/// 1024, with 1 and 2 threads, for every W1 system (see <see cref="W1SquareBenchmarks"/>). Per layer in→out:
+/// 1024, with 1 and 2 threads, for every W1 system (<see cref="GemmBenchmarks"/>). Per layer in→out:
 /// forward Z = X·W is NN (M = B, N = out, K = in), weight gradient dW = Xᵀ·dZ is TN (M = in, N = out, K = B), input
 /// gradient dX = dZ·Wᵀ is NT (M = B, N = in, K = out), the last only for layers 2 and 3 (no gradient of the
 /// network's input is computed): 8 products per batch, 24 in all.
 /// </summary>
-[MemoryDiagnoser]
 [PeerGroup("W1", "W1 SGEMM, the MLP's products")]
-public class W1ProductBenchmarks : IPeerBenchmark
+public class W1ProductBenchmarks : GemmBenchmarks, IPeerBenchmark
 {
-    private readonly GemmOperands _operands = new();
-
     [ParamsSource(nameof(Shapes))]
-    public GemmShape Shape { get; set; } = GemmShape.Square(1);
+    public GemmShape Product { get; set; } = GemmShape.Square(1);
 
-    [Params(1, 2)]
-    public int Threads { get; set; }
+    protected override GemmShape Shape => Product;
 
     public static IEnumerable<GemmShape> Shapes()
     {
@@ -43,40 +39,7 @@ public class W1ProductBenchmarks : IPeerBenchmark
         }
     }
 
-    public static double WorkPerOperation(Func<string, object?> parameter) => ((GemmShape)parameter(nameof(Shape))!).Flops;
+    public static double WorkPerOperation(Func<string, object?> parameter) => ((GemmShape)parameter(nameof(Product))!).Flops;
 
-    public static bool InQuickRun(Func<string, object?> parameter) => ((GemmShape)parameter(nameof(Shape))!).Name.StartsWith("B32 ", StringComparison.Ordinal);
-
-    [GlobalSetup(Target = nameof(FastMlp))]
-    public void SetupFastMlp() => _operands.Setup(Shape, Threads, Systems.FastMlp, this);
-
-    [GlobalSetup(Target = nameof(OpenBlas))]
-    public void SetupOpenBlas() => _operands.Setup(Shape, Threads, Systems.OpenBlas, this);
-
-    [GlobalSetup(Target = nameof(Torch))]
-    public void SetupTorch() => _operands.Setup(Shape, Threads, Systems.Torch, this);
-
-    [GlobalSetup(Target = nameof(MathNet))]
-    public void SetupMathNet() => _operands.Setup(Shape, Threads, Systems.MathNet, this);
-
-    [GlobalSetup(Target = nameof(TensorPrimitives))]
-    public void SetupTensorPrimitives() => _operands.Setup(Shape, Threads, Systems.TensorPrimitives, this);
-
-    [GlobalCleanup]
-    public void Cleanup() => _operands.Dispose();
-
-    [Benchmark(Baseline = true)]
-    public void FastMlp() => _operands.RunFastMlp();
-
-    [Benchmark]
-    public void OpenBlas() => _operands.RunOpenBlas();
-
-    [Benchmark]
-    public void Torch() => _operands.RunTorch();
-
-    [Benchmark]
-    public void MathNet() => _operands.RunMathNet();
-
-    [Benchmark]
-    public void TensorPrimitives() => _operands.RunTensorPrimitives();
+    public static bool InQuickRun(Func<string, object?> parameter) => ((GemmShape)parameter(nameof(Product))!).Name.StartsWith("B32 ", StringComparison.Ordinal);
 }
