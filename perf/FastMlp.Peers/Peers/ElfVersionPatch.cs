@@ -67,8 +67,12 @@ internal static class ElfVersionPatch
             File.Move(temporary, library, overwrite: true);
         }
 
-        string result = weakened.Count == 0 ? $"no {dependency} version missing" : $"weak: {string.Join("; ", weakened)}";
-        return refused.Count == 0 ? result : $"{result}; not weakened: {string.Join("; ", refused)}";
+        string[] parts =
+        [
+            .. weakened.Count > 0 ? [$"weak: {string.Join("; ", weakened)}"] : Array.Empty<string>(),
+            .. refused.Count > 0 ? [$"not weakened: {string.Join("; ", refused)}"] : Array.Empty<string>(),
+        ];
+        return parts.Length == 0 ? $"no {dependency} version missing" : string.Join("; ", parts);
     }
 
     private static bool IsElf64LittleEndian(byte[] image) =>

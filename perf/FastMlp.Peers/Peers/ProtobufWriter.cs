@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -16,7 +17,7 @@ internal sealed class ProtobufWriter
     private const int LengthDelimited = 2;
     private const int Fixed32 = 5;
 
-    private readonly MemoryStream _bytes = new();
+    private readonly ArrayBufferWriter<byte> _bytes = new();
 
     /// <summary>An int32, int64 or enum field. A negative value is its 64-bit two's complement, ten bytes, as protobuf specifies.</summary>
     public ProtobufWriter Int(int field, long value)
@@ -48,9 +49,9 @@ internal sealed class ProtobufWriter
     /// <summary>A nested message field: <paramref name="message"/>'s bytes, length-prefixed.</summary>
     public ProtobufWriter Message(int field, ProtobufWriter message) => Bytes(field, message.ToSpan());
 
-    public byte[] ToArray() => _bytes.ToArray();
+    public byte[] ToArray() => _bytes.WrittenSpan.ToArray();
 
-    private ReadOnlySpan<byte> ToSpan() => _bytes.GetBuffer().AsSpan(0, (int)_bytes.Length);
+    private ReadOnlySpan<byte> ToSpan() => _bytes.WrittenSpan;
 
     private void Tag(int field, int wireType) => WriteVarint(((ulong)field << 3) | (uint)wireType);
 
@@ -59,10 +60,16 @@ internal sealed class ProtobufWriter
     {
         while (value >= 0x80)
         {
-            _bytes.WriteByte((byte)(value | 0x80));
+            WriteByte((byte)(value | 0x80));
             value >>= 7;
         }
 
-        _bytes.WriteByte((byte)value);
+        WriteByte((byte)value);
+    }
+
+    private void WriteByte(byte value)
+    {
+        _bytes.GetSpan(1)[0] = value;
+        _bytes.Advance(1);
     }
 }
