@@ -1,7 +1,8 @@
 // Entry point of the single-precision GEMM: validates once at the public boundary, picks the
-// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of five paths by
+// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of six paths by
 // shape: plain loops for tiny products (Gemm.Tiny.cs), for m = 1 dot products against a transposed B
-// (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the small path when op(A) fits one MC block
+// (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the narrow path for at most the kernel's NarrowColumns
+// columns of non-transposed operands (Gemm.Narrow.cs), the small path when op(A) fits one MC block
 // (Gemm.Small.cs), the packed BLIS path otherwise (Gemm.Driver.cs). Code below this file trusts its
 // arguments.
 using System.Numerics.Tensors;
@@ -144,6 +145,13 @@ public static partial class Gemm
         {
             // The GEMV of batch-1 inference reads A and B where they lie: no buffer, so no context to rent.
             WorkerPool.Run(new RowPath<TKernel>(x, blocking, null), workers);
+            return;
+        }
+
+        if (x.N <= TKernel.NarrowColumns && !x.TransposeA && !x.TransposeB)
+        {
+            // Reads A and B where they lie: no buffer, so no context to rent.
+            WorkerPool.Run(new NarrowPath<TKernel>(x, blocking), Math.Min(workers, GemmBlocking.CeilDiv(x.M, mrMax)));
             return;
         }
 

@@ -7,9 +7,10 @@
 //   path, B itself when NR whole columns exist.
 // - beta == 0 means C is never read, so NaN or garbage already in C cannot reach the result.
 // - Every product is summed in order p = 0, 1, ... into one accumulator per element; then
-//   alpha · acc (+ beta · C, a separate multiply and add, never fused) is stored. Edge tiles are
-//   computed into a full temporary tile and stored with the same formula (GemmTile.StoreEdge), so a
-//   result never depends on where the tile boundaries fall or how many threads ran.
+//   alpha · acc (+ beta · C, a separate multiply and add, never fused) is stored. An edge tile goes
+//   straight into C when the kernel has an exact-width edge for it (TryRunEdge), and is otherwise
+//   computed into a full temporary tile and stored with the same formula (Gemm.StoreEdge); either way
+//   a result never depends on where the tile boundaries fall or how many threads ran.
 // - RunRow is the same contract for one row of C and any n (the m = 1 path, GEMV): per element the
 //   same operations in the same order as Run, so a batch of one gives the bits of a row of a batch.
 namespace FastMlp;
@@ -27,6 +28,27 @@ internal unsafe interface IGemmKernel
 
     /// <summary>One full MR×NR tile of C as the file header defines it.</summary>
     static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
+
+    /// <summary>
+    /// An edge tile, mr ≤ MR rows by nr ≤ NR columns (not both full), computed and stored straight into C with exactly
+    /// Run's arithmetic per element, only the mr×nr corner written (and, when beta != 0, read). b holds NR readable
+    /// columns per row (a zero-padded packed sliver, or B in place when NR whole columns exist); a is a padded panel.
+    /// Returns false, having done nothing, when the kernel has no exact-width edge for this shape.
+    /// </summary>
+    static abstract bool TryRunEdge(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, int mr, int nr);
+
+    /// <summary>
+    /// The widest n the kernel's narrow path takes (0: none): products of at most this many columns with
+    /// non-transposed operands, such as the N = 10 output layer, where packing A costs more than the arithmetic.
+    /// </summary>
+    static abstract int NarrowColumns { get; }
+
+    /// <summary>
+    /// mr ≤ MR rows of C (n ≤ NarrowColumns columns) from A and B where they lie: C[i, j] = alpha · Σ_{p &lt; kc}
+    /// A[i·lda + p] · B[p·ldb + j] + beta · C[i·ldc + j], with exactly Run's arithmetic per element; only the mr×n
+    /// corner is read or written, so nothing past A's, B's or C's last element is touched.
+    /// </summary>
+    static abstract void RunNarrow(int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta);
 
     /// <summary>The kernel's scalar step, acc + a · b: fused exactly when the kernel's vector steps are.</summary>
     static abstract float MultiplyAdd(float a, float b, float acc);
