@@ -2,7 +2,7 @@
 // micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of six paths by
 // shape: plain loops for tiny products (Gemm.Tiny.cs), for m = 1 dot products against a transposed B
 // (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the narrow path for at most the kernel's NarrowColumns
-// columns of non-transposed operands (Gemm.Narrow.cs), the small path when op(A) fits one MC block
+// columns of a non-transposed B (Gemm.Narrow.cs), the small path when op(A) fits one MC block
 // (Gemm.Small.cs), the packed BLIS path otherwise (Gemm.Driver.cs). Code below this file trusts its
 // arguments.
 using System.Numerics.Tensors;
@@ -148,7 +148,7 @@ public static partial class Gemm
             return;
         }
 
-        if (x.N <= TKernel.NarrowColumns && !x.TransposeA && !x.TransposeB)
+        if (x.N <= TKernel.NarrowColumns && !x.TransposeB)
         {
             // Reads A and B where they lie: no buffer, so no context to rent.
             WorkerPool.Run(new NarrowPath<TKernel>(x, blocking), Math.Min(workers, GemmBlocking.CeilDiv(x.M, mrMax)));

@@ -98,24 +98,26 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
     public static int NarrowColumns => 16;
 
     /// <summary>
-    /// Six independent FMA chains, one per row, each broadcasting its A value from A's row in place and sharing one
-    /// masked B row; the missing rows of a short group re-read row 0 (in bounds) and are not stored.
+    /// Six independent FMA chains, one per row, each broadcasting its A value from where it lies (one offset steps
+    /// through the depth for all six) and sharing one masked B row; the missing rows of a short group re-read row 0
+    /// (in bounds) and are not stored.
     /// </summary>
-    public static void RunNarrow(int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta)
+    public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta)
     {
-        float* a0 = a, a1 = mr > 1 ? a + lda : a, a2 = mr > 2 ? a + (2 * lda) : a;
-        float* a3 = mr > 3 ? a + (3 * lda) : a, a4 = mr > 4 ? a + (4 * lda) : a, a5 = mr > 5 ? a + (5 * lda) : a;
+        float* a0 = a, a1 = mr > 1 ? a + aRow : a, a2 = mr > 2 ? a + (2 * aRow) : a;
+        float* a3 = mr > 3 ? a + (3 * aRow) : a, a4 = mr > 4 ? a + (4 * aRow) : a, a5 = mr > 5 ? a + (5 * aRow) : a;
         Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
-        for (int p = 0; p < kc; p++, b += ldb)
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, b += ldb, depth += aDepth)
         {
             Vector512<float> b0 = Avx512F.MaskLoad(b, mask, default);
-            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p]), b0, c0);
-            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p]), b0, c1);
-            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p]), b0, c2);
-            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p]), b0, c3);
-            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p]), b0, c4);
-            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p]), b0, c5);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[depth]), b0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[depth]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[depth]), b0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[depth]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[depth]), b0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[depth]), b0, c5);
         }
 
         StoreRows(c, ldc, mr, mask, Vector512.Create(alpha), Vector512.Create(beta), beta, c0, c1, c2, c3, c4, c5);

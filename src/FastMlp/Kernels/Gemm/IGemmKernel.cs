@@ -38,17 +38,19 @@ internal unsafe interface IGemmKernel
     static abstract bool TryRunEdge(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, int mr, int nr);
 
     /// <summary>
-    /// The widest n the kernel's narrow path takes (0: none): products of at most this many columns with
-    /// non-transposed operands, such as the N = 10 output layer, where packing A costs more than the arithmetic.
+    /// The widest n the kernel's narrow path takes (0: none): products of at most this many columns with a
+    /// non-transposed B, such as the N = 10 output layer and its weight gradient, where packing A costs more than
+    /// the arithmetic.
     /// </summary>
     static abstract int NarrowColumns { get; }
 
     /// <summary>
     /// mr ≤ MR rows of C (n ≤ NarrowColumns columns) from A and B where they lie: C[i, j] = alpha · Σ_{p &lt; kc}
-    /// A[i·lda + p] · B[p·ldb + j] + beta · C[i·ldc + j], with exactly Run's arithmetic per element; only the mr×n
-    /// corner is read or written, so nothing past A's, B's or C's last element is touched.
+    /// a[i·aRow + p·aDepth] · b[p·ldb + j] + beta · C[i·ldc + j] (aRow = lda, aDepth = 1 for A; aRow = 1,
+    /// aDepth = lda for a transposed A), with exactly Run's arithmetic per element; only the mr×n corner is read or
+    /// written, so nothing past A's, B's or C's last element is touched.
     /// </summary>
-    static abstract void RunNarrow(int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta);
+    static abstract void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta);
 
     /// <summary>The kernel's scalar step, acc + a · b: fused exactly when the kernel's vector steps are.</summary>
     static abstract float MultiplyAdd(float a, float b, float acc);
