@@ -19,9 +19,12 @@ internal readonly record struct GemmBlocking(int MC, int KC, int NC)
 
     /// <summary>
     /// Below this many multiply-adds (m·n·k) a product stays on the calling thread: waking a worker
-    /// and splitting the work costs more than the second core gains.
+    /// and splitting the work costs more than the second core gains. Measured on the Zen 4 of
+    /// perf/results/amd-epyc-zen4-2c (perf/AbCompare and the peer suite's quick W1 run, 2 threads): at 2^19
+    /// the batch-32 products 256→128 and 784→256 run 1.5-1.7× faster than at 2^22 (they stayed on one
+    /// thread), 128³ 1.5×, and no shape slower; at 2^17 the 64³ product lost 27% to the split.
     /// </summary>
-    public const long MinMultiplyAddsPerWorker = 1L << 22;
+    public const long MinMultiplyAddsPerWorker = 1L << 19;
 
     /// <summary>
     /// The largest block any loop takes (8× the default NC): a block is sized for a cache, and with each
