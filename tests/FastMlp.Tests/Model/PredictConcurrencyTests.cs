@@ -110,9 +110,13 @@ public sealed class PredictConcurrencyTests
     [Fact]
     public void Two_threads_sharing_a_workspace_collide_and_get_refusals_never_corrupt_results()
     {
-        // On until 400 calls have completed between the two threads and the calls have really collided (a
-        // refusal is quick, so one thread may be refused many times in a row); at most 20,000 rounds a thread.
+        // On until 400 calls have completed between the two threads and the calls have really collided. Only a
+        // completed call uses up a round: a refusal is quick, so a thread may be refused thousands of times while
+        // the other runs one slow call (the scalar path), and counting refusals as rounds let both threads run
+        // out of rounds after a hundred calls. At most 20,000 completed calls a thread, and a 2-minute bound so
+        // a broken workspace that refuses forever fails the test instead of hanging it.
         const int rounds = 200, maxRounds = 20_000;
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (120 * System.Diagnostics.Stopwatch.Frequency);
         using Workspace shared = _network.CreateWorkspace(MaxBatch, 1);
         using var start = new Barrier(2);
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -120,12 +124,16 @@ public sealed class PredictConcurrencyTests
         Thread[] threads = [.. Enumerable.Range(0, 2).Select(c => new Thread(() =>
         {
             start.SignalAndWait();
-            for (int round = 0; round < maxRounds && (Volatile.Read(ref completed) < 2 * rounds || Volatile.Read(ref refused) == 0); round++)
+            for (int round = 0, attempt = 0;
+                round < maxRounds && (Volatile.Read(ref completed) < 2 * rounds || Volatile.Read(ref refused) == 0)
+                    && System.Diagnostics.Stopwatch.GetTimestamp() < deadline;
+                attempt++)
             {
-                int which = s_batches.Length - 1 - ((c + round) % 3);   // the larger batches: long calls, more overlap
+                int which = s_batches.Length - 1 - ((c + attempt) % 3);   // the larger batches: long calls, more overlap
                 try
                 {
                     float[] got = Predict(shared, s_batches[which]);
+                    round++;
                     Interlocked.Increment(ref completed);
                     if (!got.AsSpan().SequenceEqual(_serial[which]))
                     {
