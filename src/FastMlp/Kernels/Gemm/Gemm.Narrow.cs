@@ -2,8 +2,8 @@
 // N = 10 output layer of an MLP: forward Z = X·W, and its weight gradient dW = Xᵀ·dZ with A transposed):
 // packing A would cost more than the whole product (a scalar gather of m·k values for m·n·k
 // multiply-adds), so the kernel reads op(A) and B's rows where they lie, six rows of C at a time, masked
-// to n columns. Depth is cut in KC blocks exactly as in the tile paths,
-// which keeps every element's arithmetic identical to theirs (IGemmKernel.cs).
+// to n columns. Depth is cut in KC blocks exactly as in the tile paths, which keeps every element's
+// arithmetic identical to theirs (IGemmKernel.cs).
 //   pc  KC of the depth    serial: beta applies on the first block only
 //   ir  MR rows            parallel: each worker owns a contiguous range of whole MR panels
 namespace FastMlp;
@@ -13,6 +13,7 @@ public static partial class Gemm
     private readonly unsafe struct NarrowPath<TKernel>(GemmOperands x, GemmBlocking blocking) : IParallelBody
         where TKernel : struct, IGemmKernel
     {
+        /// <summary>Nothing to grow: the path packs nothing.</summary>
         public void Prepare(int workerCount)
         {
         }
