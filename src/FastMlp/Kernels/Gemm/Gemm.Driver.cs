@@ -68,8 +68,9 @@ public static partial class Gemm
 
     /// <summary>
     /// The ir loop: C[0..mc, 0..nr] (+)= packed A panels times one kc×nr sliver of B with row stride ldb.
-    /// Edge tiles go straight into C when the kernel has an exact-width edge for them, and otherwise run the kernel
-    /// into <paramref name="tile"/> (MR×NR) and store the mr×nr corner.
+    /// Edge tiles at most NarrowColumns wide go straight into C through the narrow kernel (the packed panel is op(A)
+    /// with row step 1 and depth step MR); wider ones run the kernel into <paramref name="tile"/> (MR×NR) and store
+    /// the mr×nr corner.
     /// </summary>
     private static unsafe void TileColumn<TKernel>(
         int kc, float* packedA, int mc, float* b, nint ldb, int nr, float* c, nint ldc, float alpha, float beta, float* tile)
@@ -83,7 +84,11 @@ public static partial class Gemm
             {
                 TKernel.Run(kc, packedA, b, ldb, c, ldc, alpha, beta);
             }
-            else if (!TKernel.TryRunEdge(kc, packedA, b, ldb, c, ldc, alpha, beta, mr, nr))
+            else if (nr <= TKernel.NarrowColumns)
+            {
+                TKernel.RunNarrow(kc, packedA, 1, mrMax, b, ldb, c, ldc, mr, nr, alpha, beta);
+            }
+            else
             {
                 // alpha = 1 keeps the raw sums (1 · acc is exact); the store below applies the same formula as the kernel.
                 TKernel.Run(kc, packedA, b, ldb, tile, nrMax, 1f, 0f);

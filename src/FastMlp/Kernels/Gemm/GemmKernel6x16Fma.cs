@@ -65,15 +65,12 @@ internal readonly unsafe struct GemmKernel6x16Fma : IGemmKernel
         }
     }
 
-    /// <summary>No narrow path: narrow products take the small or packed path.</summary>
+    /// <summary>No narrow path: narrow products take the small or packed path, and edge tiles a temporary tile.</summary>
     public static int NarrowColumns => 0;
 
     /// <summary>Never called: <see cref="NarrowColumns"/> is 0.</summary>
     public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta) =>
         throw new NotSupportedException("This kernel has no narrow path.");
-
-    /// <summary>No exact-width edge: edges go through a temporary tile (Gemm.TileColumn).</summary>
-    public static bool TryRunEdge(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, int mr, int nr) => false;
 
     public static float MultiplyAdd(float a, float b, float acc) => MathF.FusedMultiplyAdd(a, b, acc);
 

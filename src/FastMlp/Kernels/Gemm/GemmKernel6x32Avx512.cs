@@ -66,41 +66,13 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
         }
     }
 
-    /// <summary>
-    /// Edges at most 16 columns wide (the N = 10 output layer is nothing else): one B vector per step instead of
-    /// two, and masked stores of the mr×nr corner straight into C instead of a full tile and a scalar store. All six
-    /// rows are summed (the padded A rows are zeros); each element gets Run's FMA sequence and store formula.
-    /// </summary>
-    public static bool TryRunEdge(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, int mr, int nr)
-    {
-        if (nr > 16)
-        {
-            return false;
-        }
-
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
-        for (int p = 0; p < kc; p++, a += 6, b += ldb)
-        {
-            Vector512<float> b0 = Vector512.Load(b);
-            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
-            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
-            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
-            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
-            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
-            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
-        }
-
-        Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nr)).AsSingle();
-        StoreRows(c, ldc, mr, mask, Vector512.Create(alpha), Vector512.Create(beta), beta, c0, c1, c2, c3, c4, c5);
-        return true;
-    }
-
     public static int NarrowColumns => 16;
 
     /// <summary>
     /// Six independent FMA chains, one per row, each broadcasting its A value from where it lies (one offset steps
     /// through the depth for all six) and sharing one masked B row; the missing rows of a short group re-read row 0
-    /// (in bounds) and are not stored.
+    /// (in bounds) and are not stored. For an edge tile of the tile paths (the N = 10 output layer is nothing
+    /// else) this is one B vector per step instead of Run's two, and masked stores instead of a full temporary tile.
     /// </summary>
     public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta)
     {
@@ -120,7 +92,32 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
             c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[depth]), b0, c5);
         }
 
-        StoreRows(c, ldc, mr, mask, Vector512.Create(alpha), Vector512.Create(beta), beta, c0, c1, c2, c3, c4, c5);
+        Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
+        StoreMasked(c, c0, mask, va, vb, beta);
+        if (mr > 1)
+        {
+            StoreMasked(c + ldc, c1, mask, va, vb, beta);
+        }
+
+        if (mr > 2)
+        {
+            StoreMasked(c + (2 * ldc), c2, mask, va, vb, beta);
+        }
+
+        if (mr > 3)
+        {
+            StoreMasked(c + (3 * ldc), c3, mask, va, vb, beta);
+        }
+
+        if (mr > 4)
+        {
+            StoreMasked(c + (4 * ldc), c4, mask, va, vb, beta);
+        }
+
+        if (mr > 5)
+        {
+            StoreMasked(c + (5 * ldc), c5, mask, va, vb, beta);
+        }
     }
 
     public static float MultiplyAdd(float a, float b, float acc) => MathF.FusedMultiplyAdd(a, b, acc);
@@ -205,39 +202,6 @@ internal readonly unsafe struct GemmKernel6x32Avx512 : IGemmKernel
     {
         (alpha * acc0).Store(c);
         (alpha * acc1).Store(c + 16);
-    }
-
-    /// <summary>The first <paramref name="mr"/> rows of a one-vector-wide tile through <see cref="StoreMasked"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRows(
-        float* c, nint ldc, int mr, Vector512<float> mask, Vector512<float> alpha, Vector512<float> beta, float betaScalar,
-        Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3, Vector512<float> c4, Vector512<float> c5)
-    {
-        StoreMasked(c, c0, mask, alpha, beta, betaScalar);
-        if (mr > 1)
-        {
-            StoreMasked(c + ldc, c1, mask, alpha, beta, betaScalar);
-        }
-
-        if (mr > 2)
-        {
-            StoreMasked(c + (2 * ldc), c2, mask, alpha, beta, betaScalar);
-        }
-
-        if (mr > 3)
-        {
-            StoreMasked(c + (3 * ldc), c3, mask, alpha, beta, betaScalar);
-        }
-
-        if (mr > 4)
-        {
-            StoreMasked(c + (4 * ldc), c4, mask, alpha, beta, betaScalar);
-        }
-
-        if (mr > 5)
-        {
-            StoreMasked(c + (5 * ldc), c5, mask, alpha, beta, betaScalar);
-        }
     }
 
     /// <summary>The lanes of <paramref name="mask"/>: c = alpha · acc (+ beta · c, unfused); masked lanes are neither read nor written.</summary>

@@ -7,10 +7,11 @@
 //   path, B itself when NR whole columns exist.
 // - beta == 0 means C is never read, so NaN or garbage already in C cannot reach the result.
 // - Every product is summed in order p = 0, 1, ... into one accumulator per element; then
-//   alpha · acc (+ beta · C, a separate multiply and add, never fused) is stored. An edge tile goes
-//   straight into C when the kernel has an exact-width edge for it (TryRunEdge), and is otherwise
-//   computed into a full temporary tile and stored with the same formula (Gemm.StoreEdge); either way
-//   a result never depends on where the tile boundaries fall or how many threads ran.
+//   alpha · acc (+ beta · C, a separate multiply and add, never fused) is stored. An edge tile at most
+//   NarrowColumns wide goes straight into C through RunNarrow (its A the packed panel: aRow = 1,
+//   aDepth = MR), and is otherwise computed into a full temporary tile and stored with the same formula
+//   (Gemm.StoreEdge); either way a result never depends on where the tile boundaries fall or how many
+//   threads ran.
 // - RunRow is the same contract for one row of C and any n (the m = 1 path, GEMV): per element the
 //   same operations in the same order as Run, so a batch of one gives the bits of a row of a batch.
 namespace FastMlp;
@@ -30,17 +31,9 @@ internal unsafe interface IGemmKernel
     static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
 
     /// <summary>
-    /// An edge tile, mr ≤ MR rows by nr ≤ NR columns (not both full), computed and stored straight into C with exactly
-    /// Run's arithmetic per element, only the mr×nr corner written (and, when beta != 0, read). b holds NR readable
-    /// columns per row (a zero-padded packed sliver, or B in place when NR whole columns exist); a is a padded panel.
-    /// Returns false, having done nothing, when the kernel has no exact-width edge for this shape.
-    /// </summary>
-    static abstract bool TryRunEdge(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, int mr, int nr);
-
-    /// <summary>
-    /// The widest n the kernel's narrow path takes (0: none): products of at most this many columns with a
+    /// The widest n <see cref="RunNarrow"/> takes (0: none): products of at most this many columns with a
     /// non-transposed B, such as the N = 10 output layer and its weight gradient, where packing A costs more than
-    /// the arithmetic.
+    /// the arithmetic (Gemm.Narrow.cs), and the edge tiles of the tile paths that are no wider.
     /// </summary>
     static abstract int NarrowColumns { get; }
 
