@@ -104,7 +104,7 @@ internal static class PeersCommand
         // BenchmarkDotNet's own logs and exports stay out of perf/results: run.json holds what the report needs.
         IConfig config = PeersConfig.Create(options.Mode, Path.Combine(RepositoryRoot(), "BenchmarkDotNet.Artifacts", "peers", "bdn"));
         Summary[] summaries = types.Length == 0 ? [] : BenchmarkRunner.Run(types, config);
-        List<CaseResult> cases = ResultCollector.Collect(types, config, summaries);
+        List<CaseResult> cases = ResultCollector.Collect(types, config, options.Mode, summaries);
 
         List<LatencyRow> latency = options.Workloads.Contains("W3") ? W3Latency.Measure(options.Mode) : [];
         List<MnistRow> mnist = options.Workloads.Contains("W5") ? W5Mnist.Measure(options.Mode) : [];

@@ -18,8 +18,9 @@ internal static class ResultCollector
         (bool)Static(benchmarkCase.Descriptor.Type, nameof(IPeerBenchmark.InQuickRun)).Invoke(null, [Parameter(benchmarkCase)])!;
 
     /// <param name="types">The benchmark classes that were run.</param>
-    /// <param name="config">The config they ran with; its filters decide which cases were meant to run.</param>
-    public static List<CaseResult> Collect(IEnumerable<Type> types, IConfig config, IReadOnlyList<Summary> summaries)
+    /// <param name="config">The config they ran with (<see cref="PeersConfig.Create"/>), for its job.</param>
+    /// <param name="mode">The run's mode: a quick run meant to run only its subset of cases.</param>
+    public static List<CaseResult> Collect(IEnumerable<Type> types, IConfig config, RunMode mode, IReadOnlyList<Summary> summaries)
     {
         Dictionary<string, BenchmarkReport> reports = summaries
             .SelectMany(s => s.Reports)
@@ -27,7 +28,6 @@ internal static class ResultCollector
 
         // The same cases without the peer filter, so a peer that did not load still has its rows.
         IConfig unfiltered = ManualConfig.CreateEmpty().AddJob(config.GetJobs().ToArray());
-        bool quick = config.GetFilters().Any() && config.GetJobs().Any(j => j.Id == nameof(RunMode.Quick));
         var rows = new List<CaseResult>();
         foreach (Type type in types)
         {
@@ -35,19 +35,20 @@ internal static class ResultCollector
                 ?? throw new InvalidOperationException($"{type.Name} lacks [PeerGroup].");
             foreach (BenchmarkCase benchmarkCase in BenchmarkConverter.TypeToBenchmarks(type, unfiltered).BenchmarksCases)
             {
-                if (quick && !InQuickRun(benchmarkCase))
+                if (mode == RunMode.Quick && !InQuickRun(benchmarkCase))
                 {
                     continue;
                 }
 
-                rows.Add(Row(group, benchmarkCase, reports.GetValueOrDefault(Agreement.Key(benchmarkCase))));
+                string key = Agreement.Key(benchmarkCase);
+                rows.Add(Row(group, benchmarkCase, key, reports.GetValueOrDefault(key)));
             }
         }
 
         return rows;
     }
 
-    private static CaseResult Row(PeerGroupAttribute group, BenchmarkCase benchmarkCase, BenchmarkReport? report)
+    private static CaseResult Row(PeerGroupAttribute group, BenchmarkCase benchmarkCase, string key, BenchmarkReport? report)
     {
         string system = benchmarkCase.Descriptor.WorkloadMethod.Name;
         Func<string, object?> parameter = Parameter(benchmarkCase);
@@ -63,12 +64,12 @@ internal static class ResultCollector
         {
             return new CaseResult(group.Workload, group.Title, caseName, threads, system, work, statistics.Median, statistics.Mean,
                 statistics.StandardDeviation, report!.GcStats.GetBytesAllocatedPerOperation(benchmarkCase),
-                Allocations.PerCall.TryGetValue(Agreement.Key(benchmarkCase), out double perCall) ? perCall : null, "ok");
+                Allocations.PerCall.TryGetValue(key, out double perCall) ? perCall : null, "ok");
         }
 
         string status = PeerRegistry.PeerOf(system) is { Loaded: false } peer
             ? $"not loaded: {peer.Detail}"
-            : Agreement.Mismatches.TryGetValue(Agreement.Key(benchmarkCase), out string? mismatch)
+            : Agreement.Mismatches.TryGetValue(key, out string? mismatch)
                 ? $"mismatch: {mismatch}"
                 : report is null ? "not run" : "failed: see the run's log";
         return new CaseResult(group.Workload, group.Title, caseName, threads, system, work, null, null, null, null, null, status);

@@ -135,9 +135,10 @@ internal static class ElfVersionPatch
     private static HashSet<string> DefinedVersions(byte[] image)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Section verdef in Sections(image).Where(s => s.Type == ShtGnuVerdef))
+        Section[] sections = Sections(image);
+        foreach (Section verdef in sections.Where(s => s.Type == ShtGnuVerdef))
         {
-            long strings = Sections(image)[verdef.Link].Offset;
+            long strings = sections[verdef.Link].Offset;
             int entry = checked((int)verdef.Offset);
             while (true)
             {

@@ -149,8 +149,7 @@ internal static class PeersReport
     {
         foreach (IGrouping<int, LatencyRow> threads in rows.GroupBy(r => r.Threads))
         {
-            LatencyRow? fastMlp = threads.FirstOrDefault(r => r.System == Systems.FastMlp && r.Status == "ok");
-            LatencyRow? best = threads.Where(r => r.System != Systems.FastMlp && r.Status == "ok").MinBy(r => r.MedianUs);
+            (LatencyRow? fastMlp, LatencyRow? best) = FastMlpAndBestPeer(threads);
             if (fastMlp is not null && best is not null)
             {
                 text.AppendLine(s_c, $"| W3 batch-1 latency, median | {threads.Key} | 1 | **{best.MedianUs / fastMlp.MedianUs:F2}×** | {fastMlp.MedianUs:F2} µs vs {best.MedianUs:F2} µs ({Systems.Display(best.System)}) | p99: {fastMlp.P99Us:F2} vs {best.P99Us:F2} µs |");
@@ -183,8 +182,7 @@ internal static class PeersReport
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (IGrouping<int, LatencyRow> threads in rows.GroupBy(r => r.Threads))
         {
-            LatencyRow? fastMlp = threads.FirstOrDefault(r => r.System == Systems.FastMlp && r.Status == "ok");
-            LatencyRow? best = threads.Where(r => r.System != Systems.FastMlp && r.Status == "ok").MinBy(r => r.MedianUs);
+            (LatencyRow? fastMlp, LatencyRow? best) = FastMlpAndBestPeer(threads);
             foreach (LatencyRow r in threads)
             {
                 string ratio = r.System == Systems.FastMlp && fastMlp is not null && best is not null
@@ -221,6 +219,11 @@ internal static class PeersReport
 
         text.AppendLine();
     }
+
+    /// <summary>FastMlp's timed latency row and the timed peer row with the lowest median, of one thread count.</summary>
+    private static (LatencyRow? FastMlp, LatencyRow? Best) FastMlpAndBestPeer(IEnumerable<LatencyRow> rows) =>
+        (rows.FirstOrDefault(r => r.System == Systems.FastMlp && r.Status == "ok"),
+         rows.Where(r => r.System != Systems.FastMlp && r.Status == "ok").MinBy(r => r.MedianUs));
 
     /// <summary>The rows of a table in the order the run produced them.</summary>
     private static IEnumerable<IGrouping<string, CaseResult>> Rows(IEnumerable<CaseResult> cases) => cases.GroupBy(c => c.Case);
