@@ -20,9 +20,9 @@ internal readonly record struct GemmBlocking(int MC, int KC, int NC)
     /// <summary>
     /// Below this many multiply-adds (m·n·k) a product stays on the calling thread: waking a worker
     /// and splitting the work costs more than the second core gains. Measured on the Zen 4 of
-    /// perf/results/amd-epyc-zen4-2c (perf/AbCompare and the peer suite's quick W1 run, 2 threads): at 2^19
-    /// the batch-32 products 256→128 and 784→256 run 1.5-1.7× faster than at 2^22 (they stayed on one
-    /// thread), 128³ 1.5×, and no shape slower; at 2^17 the 64³ product lost 27% to the split.
+    /// perf/results/amd-epyc-zen4-2c, 2 threads, against 2^22 side by side (perf/AbCompare): at 2^19
+    /// 32×256×784 (a batch-32 forward layer, on one thread before) runs 1.73× faster and 128³ 1.50×, no shape
+    /// slower; at 2^17 the 64³ product lost 27% to the split.
     /// </summary>
     public const long MinMultiplyAddsPerWorker = 1L << 19;
 
