@@ -32,13 +32,13 @@ if (args.Length > 3 && args[3] == "step")
         int reps = batch == 1 && sizes[0] == 2 ? 200_000 : batch == 1 ? 2_000 : 200;
         var times = new List<double>[] { new(), new() };
         for (int round = 0; round < 44; round++)
-        for (int w0 = 0; w0 < 2; w0++)
-        {
-            int w = (round + w0) % 2;
-            long t0 = Stopwatch.GetTimestamp();
-            for (int r = 0; r < reps; r++) steps[w](x, t);
-            if (round >= 4) times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
-        }
+            for (int w0 = 0; w0 < 2; w0++)
+            {
+                int w = (round + w0) % 2;
+                long t0 = Stopwatch.GetTimestamp();
+                for (int r = 0; r < reps; r++) steps[w](x, t);
+                if (round >= 4) times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
+            }
         double mo = Median(times[0]), mn = Median(times[1]);
         Console.WriteLine($"{label} Trainer.Step, 1 thread: old {mo * 1e6:F3} us, new {mn * 1e6:F3} us, new/old time {mn / mo:F3}");
     }
@@ -55,27 +55,39 @@ Step MakeStep(Assembly a, int[] sizes, string hidden, string output, string loss
     return (Step)Delegate.CreateDelegate(typeof(Step), trainer, a.GetType("FastMlp.Trainer")!.GetMethod("Step")!);
 }
 
+// AB_SHAPES="128x128x128,784x256x32t" (t: transposeA) replaces the default shapes.
+var shapes = Environment.GetEnvironmentVariable("AB_SHAPES") is { Length: > 0 } list
+    ? list.Split(',').Select(t => t.TrimEnd('t').Split('x').Select(int.Parse).ToArray() is var d ? (d[0], d[1], d[2], t.EndsWith('t')) : default).ToArray()
+    : null;
 foreach (int threads in new[] { 1, 2 })
-foreach (var (m, n, k) in new[] { (32, 32, 32), (64, 64, 64), (128, 128, 128), (256, 256, 256), (512, 512, 512), (32, 256, 784), (32, 10, 128), (1, 256, 784), (1024, 128, 256) })
-{
-    float[] a = Fill(m * k), b = Fill(k * n), c = new float[m * n];
-    long flops = 2L * m * n * k;
-    int reps = (int)Math.Clamp(200_000_000 / flops, 3, 20000);
-    var times = new List<double>[] { new(), new() };
-    for (int round = 0; round < 24; round++)
-    for (int w0 = 0; w0 < 2; w0++)
+    foreach (var (m, n, k, ta) in shapes ?? new[] { (32, 32, 32, false), (64, 64, 64, false), (128, 128, 128, false), (256, 256, 256, false), (512, 512, 512, false), (1024, 1024, 1024, false),
+    (32, 256, 784, false), (32, 128, 256, false), (32, 10, 128, false), (1, 256, 784, false), (1024, 256, 784, false), (1024, 128, 256, false),
+    (784, 256, 32, true), (256, 128, 32, true), (784, 256, 1024, true), (256, 128, 1024, true), (128, 10, 1024, true) })
     {
-        int w = (round + w0) % 2;
-        if (round < 4) { muls[w](a, b, c, m, n, k, false, false, threads); continue; }
-        long t0 = Stopwatch.GetTimestamp();
-        for (int r = 0; r < reps; r++) muls[w](a, b, c, m, n, k, false, false, threads);
-        times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
+        // 64-byte-aligned operands, so where the GC happened to place an array does not move the figures between shapes.
+        ArraySegment<float> a = Aligned(Fill(m * k)), b = Aligned(Fill(k * n)), c = Aligned(new float[m * n]);
+        long flops = 2L * m * n * k;
+        int reps = (int)Math.Clamp(200_000_000 / flops, 3, 20000);
+        var times = new List<double>[] { new(), new() };
+        for (int round = 0; round < 24; round++)
+            for (int w0 = 0; w0 < 2; w0++)
+            {
+                int w = (round + w0) % 2;
+                if (round < 4) { muls[w](a, b, c, m, n, k, ta, false, threads); continue; }
+                long t0 = Stopwatch.GetTimestamp();
+                for (int r = 0; r < reps; r++) muls[w](a, b, c, m, n, k, ta, false, threads);
+                times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
+            }
+        double mo = Median(times[0]), mn = Median(times[1]);
+        Console.WriteLine($"{threads}T {m}x{n}x{k}{(ta ? " TN" : "")}: old {flops / mo / 1e9:F1} GFLOP/s, new {flops / mn / 1e9:F1} GFLOP/s, new/old speed {mo / mn:F3}");
     }
-    double mo = Median(times[0]), mn = Median(times[1]);
-    Console.WriteLine($"{threads}T {m}x{n}x{k}: old {flops / mo / 1e9:F1} GFLOP/s, new {flops / mn / 1e9:F1} GFLOP/s, new/old speed {mo / mn:F3}");
-}
 
 float[] Fill(int len) { var x = new float[len]; for (int i = 0; i < len; i++) x[i] = (float)rng.NextDouble() - 0.5f; return x; }
+static unsafe ArraySegment<float> Aligned(float[] values)
+{
+    float[] pinned = GC.AllocateArray<float>(values.Length + 16, pinned: true);
+    fixed (float* p = pinned) { int offset = (int)((64 - ((nint)p & 63)) & 63) / sizeof(float); values.CopyTo(pinned, offset); return new ArraySegment<float>(pinned, offset, values.Length); }
+}
 static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
 delegate float Step(ReadOnlySpan<float> x, ReadOnlySpan<float> t);
 delegate void Mul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool ta, bool tb, int dop);

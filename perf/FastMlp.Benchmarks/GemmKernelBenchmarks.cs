@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 using BenchmarkDotNet.Attributes;
 
 using FastMlp.Benchmarks.Infrastructure;
@@ -29,10 +31,10 @@ public class GemmKernelBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "6x32 Vector512 (AVX-512F)")]
-    public void Avx512() => Run<GemmKernel6x32Avx512>();
+    public void Avx512() => Run<GemmKernelSimd<GemmLanes512, Vector512<float>>>();
 
     [Benchmark(Description = "6x16 Vector256 (AVX2+FMA)")]
-    public void Fma() => Run<GemmKernel6x16Fma>();
+    public void Fma() => Run<GemmKernelSimd<GemmLanes256, Vector256<float>>>();
 
     [Benchmark(Description = "4x4 scalar")]
     public void Scalar() => Run<GemmKernelScalar>();

@@ -2,10 +2,12 @@
 // the same way against the public entry point and against each forced micro-kernel.
 //   Public          Gemm.Multiply, the kernel and blocking chosen by the library.
 //   Kernel(...)     Gemm.Multiply<TKernel> with a given blocking, for every kernel this process can run.
-// Kernels this process cannot run (GemmKernel6x32Avx512 under DOTNET_EnableAVX512=0, the vector
+// Kernels this process cannot run (the Vector512 kernel under DOTNET_EnableAVX512=0, both vector
 // kernels under DOTNET_EnableHWIntrinsic=0 or off x64)
 // are left out of SupportedKernels rather than passed silently; GemmKernelSupportTests pins down
 // when each kernel must be available.
+using System.Runtime.Intrinsics;
+
 namespace FastMlp.Tests.Infrastructure;
 
 /// <summary>C = alpha · op(A) · op(B) + beta · C, with the public Gemm.Multiply's parameters.</summary>
@@ -30,10 +32,11 @@ internal interface IGemmKernelRunner
     GemmCall With(GemmBlocking blocking);
 }
 
-internal sealed class GemmKernelRunner<TKernel> : IGemmKernelRunner
+/// <param name="name">The library's name for the kernel (GemmKernels.cs aliases the two SIMD instantiations).</param>
+internal sealed class GemmKernelRunner<TKernel>(string name) : IGemmKernelRunner
     where TKernel : struct, IGemmKernel
 {
-    public string Name => typeof(TKernel).Name;
+    public string Name => name;
 
     public int MR => TKernel.MR;
 
@@ -56,9 +59,9 @@ internal static class GemmRunners
     /// <summary>Every micro-kernel in the library, supported here or not.</summary>
     public static IReadOnlyList<IGemmKernelRunner> AllKernels { get; } =
     [
-        new GemmKernelRunner<GemmKernelScalar>(),
-        new GemmKernelRunner<GemmKernel6x16Fma>(),
-        new GemmKernelRunner<GemmKernel6x32Avx512>(),
+        new GemmKernelRunner<GemmKernelScalar>(nameof(GemmKernelScalar)),
+        new GemmKernelRunner<GemmKernelSimd<GemmLanes256, Vector256<float>>>("GemmKernelAvx2"),
+        new GemmKernelRunner<GemmKernelSimd<GemmLanes512, Vector512<float>>>("GemmKernelAvx512"),
     ];
 
     /// <summary>The kernels this process can run; never empty, since the scalar kernel runs anywhere.</summary>

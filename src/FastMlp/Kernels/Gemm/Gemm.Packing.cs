@@ -1,62 +1,10 @@
-// Packing op(A) and op(B) into the layouts the micro-kernel reads (IGemmKernel.cs): A as MR-row
-// micro-panels (dst[p·MR + i]), B as NR-column micro-panels (dst[p·NR + j]), short edges zero-padded
-// so the kernel always runs on full tiles. Transposition is absorbed here; the kernel never sees it.
+// Packing op(B) into the layout the micro-kernel reads (IGemmKernel.cs): NR-column micro-panels
+// (dst[p·NR + j]), a short edge zero-padded so every panel row is NR readable columns. A transposed B
+// is absorbed here; the kernel never sees it. (op(A) is never packed: the kernel reads it in place.)
 namespace FastMlp;
 
 public static partial class Gemm
 {
-    /// <summary>
-    /// Packs rows [i0, i0 + mc) × columns [p0, p0 + kc) of op(A) into ⌈mc / MR⌉ consecutive micro-panels of MR·kc floats.
-    /// </summary>
-    private static unsafe void PackA<TKernel>(in GemmOperands x, int i0, int mc, int p0, int kc, float* dst)
-        where TKernel : struct, IGemmKernel
-    {
-        int mrMax = TKernel.MR;
-        for (int ir = 0; ir < mc; ir += mrMax, dst += mrMax * kc)
-        {
-            int mr = Math.Min(mrMax, mc - ir);
-            int i = i0 + ir;
-            if (x.TransposeA)
-            {
-                // A is stored k×m: each depth step is mr contiguous values.
-                float* src = x.A + (p0 * x.Lda) + i;
-                for (int p = 0; p < kc; p++, src += x.Lda)
-                {
-                    float* d = dst + (p * mrMax);
-                    for (int r = 0; r < mr; r++)
-                    {
-                        d[r] = src[r];
-                    }
-
-                    for (int r = mr; r < mrMax; r++)
-                    {
-                        d[r] = 0f;
-                    }
-                }
-            }
-            else
-            {
-                // A is stored m×k: each row is kc contiguous values, scattered with stride MR.
-                for (int r = 0; r < mr; r++)
-                {
-                    float* src = x.A + ((i + r) * x.Lda) + p0;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        dst[(p * mrMax) + r] = src[p];
-                    }
-                }
-
-                for (int r = mr; r < mrMax; r++)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        dst[(p * mrMax) + r] = 0f;
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>Packs rows [p0, p0 + kc) × columns [j0, j0 + nr) of op(B), nr ≤ NR, into one micro-panel of kc·NR floats.</summary>
     private static unsafe void PackBPanel<TKernel>(in GemmOperands x, int p0, int kc, int j0, int nr, float* dst)
         where TKernel : struct, IGemmKernel

@@ -1,10 +1,8 @@
 // Entry point of the single-precision GEMM: validates once at the public boundary, picks the
-// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of six paths by
+// micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of four paths by
 // shape: plain loops for tiny products (Gemm.Tiny.cs), for m = 1 dot products against a transposed B
-// (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the narrow path for at most the kernel's NarrowColumns
-// columns of a non-transposed B (Gemm.Narrow.cs), the small path when op(A) fits one MC block
-// (Gemm.Small.cs), the packed BLIS path otherwise (Gemm.Driver.cs). Code below this file trusts its
-// arguments.
+// (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the tile path otherwise (Gemm.Driver.cs). Code below
+// this file trusts its arguments.
 using System.Numerics.Tensors;
 
 namespace FastMlp;
@@ -76,13 +74,13 @@ public static partial class Gemm
     /// </summary>
     internal static void Multiply(in GemmOperands x, int maxDegreeOfParallelism)
     {
-        if (GemmKernel6x32Avx512.IsSupported)
+        if (GemmKernelAvx512.IsSupported)
         {
-            Run<GemmKernel6x32Avx512>(x, maxDegreeOfParallelism, GemmBlocking.Default);
+            Run<GemmKernelAvx512>(x, maxDegreeOfParallelism, GemmBlocking.Default);
         }
-        else if (GemmKernel6x16Fma.IsSupported)
+        else if (GemmKernelAvx2.IsSupported)
         {
-            Run<GemmKernel6x16Fma>(x, maxDegreeOfParallelism, GemmBlocking.Default);
+            Run<GemmKernelAvx2>(x, maxDegreeOfParallelism, GemmBlocking.Default);
         }
         else
         {
@@ -131,10 +129,9 @@ public static partial class Gemm
             return;
         }
 
-        int mrMax = TKernel.MR, nrMax = TKernel.NR;
-        int mcBlock = blocking.RowBlock(mrMax);
-        bool rowsFitOneBlock = x.M <= mcBlock;
-        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, rowsFitOneBlock ? GemmBlocking.CeilDiv(x.N, nrMax) : GemmBlocking.CeilDiv(x.M, mrMax));
+        int nrMax = TKernel.NR;
+        int panels = Math.Max(GemmBlocking.CeilDiv(x.N, nrMax), GemmBlocking.CeilDiv(x.M, TKernel.MR));
+        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, panels);
         if (x.M == 1 && x.TransposeB && !x.TransposeA)
         {
             WorkerPool.Run(new DotPath(x), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
@@ -144,31 +141,30 @@ public static partial class Gemm
         if (x.M == 1 && !x.TransposeB && !x.TransposeA)
         {
             // The GEMV of batch-1 inference reads A and B where they lie: no buffer, so no context to rent.
-            WorkerPool.Run(new RowPath<TKernel>(x, blocking, null), workers);
+            WorkerPool.Run(new RowPath<TKernel>(x, blocking, null), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
             return;
         }
 
-        if (x.N <= TKernel.NarrowColumns && !x.TransposeB)
+        // What is left of m = 1 with a non-transposed B has a transposed A, gathered into a buffer by the row path.
+        bool rowPath = x.M == 1 && !x.TransposeB;
+        bool bInPlace = ReadsBInPlace(x, blocking.RowBlock(TKernel.MR));
+        if (!rowPath && !TilePathPacks<TKernel>(x, bInPlace))
         {
             // Reads A and B where they lie: no buffer, so no context to rent.
-            WorkerPool.Run(new NarrowPath<TKernel>(x, blocking), Math.Min(workers, GemmBlocking.CeilDiv(x.M, mrMax)));
+            WorkerPool.Run(new TilePath<TKernel>(x, blocking, bInPlace, null), workers);
             return;
         }
 
         GemmContext context = GemmContext.Rent();
         try
         {
-            if (x.M == 1 && !x.TransposeB)
+            if (rowPath)
             {
-                WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), workers);
-            }
-            else if (rowsFitOneBlock)
-            {
-                WorkerPool.Run(new SmallPath<TKernel>(x, blocking, context), workers);
+                WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
             }
             else
             {
-                WorkerPool.Run(new PackedPath<TKernel>(x, blocking, context), workers);
+                WorkerPool.Run(new TilePath<TKernel>(x, blocking, bInPlace, context), workers);
             }
         }
         finally

@@ -1,9 +1,9 @@
 // The packing buffers of one share of a product, and the pool that bounds them (issue 9: buffers kept
 // per calling thread grew with every thread that ever called). A call that packs rents one context
-// for its whole duration and returns it at the end: it holds the shared KC×NC block of B and the
-// buffers of worker 0, the calling thread (tiny products, the dot path and the batch-1 row path pack
-// nothing and rent nothing). Workers 1 and up run on WorkerPool threads and pack into one context per
-// worker index (OfWorker): a fixed few, one per core, used only by the job that holds the pool.
+// for its whole duration and returns it at the end: it holds the buffers of worker 0, the calling
+// thread (tiny products, the narrow path, the dot path and the batch-1 row path pack nothing and rent
+// nothing). Workers 1 and up run on WorkerPool threads and pack into one context per worker index
+// (OfWorker): a fixed few, one per core, used only by the job that holds the pool.
 // Buffers only grow, and only in IParallelBody.Prepare (Grow): on the dispatching thread, before any
 // worker starts, so a failed allocation throws before a worker could wait for another at a barrier.
 //
@@ -13,11 +13,11 @@
 // preempted mid-call) builds a context for itself, and Return frees it at once (native memory
 // released deterministically) when the pool is full, so what stays is at most Capacity contexts
 // however many threads ever called. The floor of 4 covers small machines where a trainer, predictors
-// and a test runner overlap. Each context is at most KC·NC + MC·KC + KC·NR floats (4.16 MiB with
-// the default blocking) unless a product asks for more (the m = 1 path gathers a transposed A of k
-// floats). Rent and Return are an interlocked operation each on a slot of its own cache line (Rent
-// starts at the caller's core's slot, Return where Rent found the context), and allocate nothing
-// while the pool has a context for every concurrent caller.
+// and a test runner overlap. Each context is at most KC·NC floats (4 MiB with the default blocking)
+// unless a product asks for more (the m = 1 path gathers a transposed A of k floats). Rent and
+// Return are an interlocked operation each on a slot of its own cache line (Rent starts at the
+// caller's core's slot, Return where Rent found the context), and allocate nothing while the pool
+// has a context for every concurrent caller.
 using System.Runtime.InteropServices;
 
 namespace FastMlp;
@@ -39,13 +39,10 @@ internal sealed class GemmContext : IDisposable
     /// <summary>How many contexts the pool keeps.</summary>
     public static int Capacity => s_pool.Length;
 
-    /// <summary>This worker's MC×KC block of A in MR-row micro-panels (or the gathered op(A) row of the m = 1 path).</summary>
+    /// <summary>The gathered op(A) row of the m = 1 path with a transposed A.</summary>
     public AlignedBuffer PackedA { get; } = new();
 
-    /// <summary>This worker's KC×NR sliver of B (small path, when B cannot be read in place).</summary>
-    public AlignedBuffer PackedBSliver { get; } = new();
-
-    /// <summary>Shared by the workers of the call: the KC×NC block of B in NR-column micro-panels (packed path).</summary>
+    /// <summary>This worker's KC×NC block of B in NR-column micro-panels (tile path).</summary>
     public AlignedBuffer PackedB { get; } = new();
 
     /// <summary>A context for one call, from the pool when it has one.</summary>
@@ -88,17 +85,17 @@ internal sealed class GemmContext : IDisposable
     public static GemmContext OfWorker(int worker, GemmContext call) => worker == 0 ? call : s_workers[worker]!;
 
     /// <summary>
-    /// Grows PackedA and PackedBSliver of workers 0 to <paramref name="workerCount"/> − 1 to these lengths
+    /// Grows PackedA and PackedB of workers 0 to <paramref name="workerCount"/> − 1 to these lengths
     /// (in floats). Only from IParallelBody.Prepare: a job of more than one worker holds the pool then, so
     /// no other job uses the worker indexes' buffers.
     /// </summary>
-    public static void Grow(GemmContext call, int workerCount, int packedA, int packedBSliver)
+    public static void Grow(GemmContext call, int workerCount, int packedA, int packedB)
     {
         for (int w = 0; w < workerCount; w++)
         {
             GemmContext own = w == 0 ? call : s_workers[w] ??= new GemmContext();
             own.PackedA.Ensure(packedA);
-            own.PackedBSliver.Ensure(packedBSliver);
+            own.PackedB.Ensure(packedB);
         }
     }
 
@@ -114,7 +111,6 @@ internal sealed class GemmContext : IDisposable
     public void Dispose()
     {
         PackedA.Dispose();
-        PackedBSliver.Dispose();
         PackedB.Dispose();
     }
 

@@ -10,32 +10,46 @@ internal readonly unsafe struct GemmKernelScalar : IGemmKernel
 
     public static bool IsSupported => true;
 
-    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    /// <summary>The missing rows of a short tile re-read row 0 (in bounds) and are not stored.</summary>
+    public static void Run(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
+        float* a0 = a, a1 = mr > 1 ? a + aRow : a, a2 = mr > 2 ? a + (2 * aRow) : a, a3 = mr > 3 ? a + (3 * aRow) : a;
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
         float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int p = 0; p < kc; p++, a += 4, b += ldb)
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, b += ldb, depth += aDepth)
         {
             float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-            float a0 = a[0];
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            float a1 = a[1];
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            float a2 = a[2];
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            float a3 = a[3];
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            float ai = a0[depth];
+            c00 += ai * b0; c01 += ai * b1; c02 += ai * b2; c03 += ai * b3;
+            ai = a1[depth];
+            c10 += ai * b0; c11 += ai * b1; c12 += ai * b2; c13 += ai * b3;
+            ai = a2[depth];
+            c20 += ai * b0; c21 += ai * b1; c22 += ai * b2; c23 += ai * b3;
+            ai = a3[depth];
+            c30 += ai * b0; c31 += ai * b1; c32 += ai * b2; c33 += ai * b3;
         }
 
-        StoreRow(c, c00, c01, c02, c03, alpha, beta);
-        StoreRow(c + ldc, c10, c11, c12, c13, alpha, beta);
-        StoreRow(c + (2 * ldc), c20, c21, c22, c23, alpha, beta);
-        StoreRow(c + (3 * ldc), c30, c31, c32, c33, alpha, beta);
+        StoreRow(c, nr, c00, c01, c02, c03, alpha, beta);
+        if (mr > 1)
+        {
+            StoreRow(c + ldc, nr, c10, c11, c12, c13, alpha, beta);
+        }
+
+        if (mr > 2)
+        {
+            StoreRow(c + (2 * ldc), nr, c20, c21, c22, c23, alpha, beta);
+        }
+
+        if (mr > 3)
+        {
+            StoreRow(c + (3 * ldc), nr, c30, c31, c32, c33, alpha, beta);
+        }
     }
 
-    /// <summary>No narrow path: narrow products take the small or packed path, and edge tiles a temporary tile.</summary>
+    /// <summary>No narrow path: Run's edge tiles already read B's panel only, so narrow products take the tile path.</summary>
     public static int NarrowColumns => 0;
 
     /// <summary>Never called: <see cref="NarrowColumns"/> is 0.</summary>
@@ -55,20 +69,30 @@ internal readonly unsafe struct GemmKernelScalar : IGemmKernel
                 acc = MultiplyAdd(a[p], *bp, acc);
             }
 
-            c[j] = beta == 0 ? alpha * acc : (alpha * acc) + (beta * c[j]);
+            Store(c + j, acc, alpha, beta);
         }
     }
 
-    private static void StoreRow(float* c, float x0, float x1, float x2, float x3, float alpha, float beta)
+    /// <summary>The first nr ≤ 4 values of one row of the tile.</summary>
+    private static void StoreRow(float* c, int nr, float x0, float x1, float x2, float x3, float alpha, float beta)
     {
-        if (beta == 0)
+        Store(c, x0, alpha, beta);
+        if (nr > 1)
         {
-            c[0] = alpha * x0; c[1] = alpha * x1; c[2] = alpha * x2; c[3] = alpha * x3;
+            Store(c + 1, x1, alpha, beta);
         }
-        else
+
+        if (nr > 2)
         {
-            c[0] = (alpha * x0) + (beta * c[0]); c[1] = (alpha * x1) + (beta * c[1]);
-            c[2] = (alpha * x2) + (beta * c[2]); c[3] = (alpha * x3) + (beta * c[3]);
+            Store(c + 2, x2, alpha, beta);
+        }
+
+        if (nr > 3)
+        {
+            Store(c + 3, x3, alpha, beta);
         }
     }
+
+    /// <summary>*c = alpha · acc (+ beta · *c, unfused); beta == 0 never reads c.</summary>
+    private static void Store(float* c, float acc, float alpha, float beta) => *c = beta == 0 ? alpha * acc : (alpha * acc) + (beta * *c);
 }

@@ -1,9 +1,10 @@
 // GemmKernelSupportTests: when each micro-kernel must report itself runnable. The properties run
 // only the kernels that are supported here (GemmRunners.SupportedKernels), so these tests are what
 // stop a kernel from dropping out of every test by wrongly reporting IsSupported = false: on this
-// x64 machine, FMA present means GemmKernel6x16Fma runs and AVX-512F present means
-// GemmKernel6x32Avx512 runs. Under DOTNET_EnableHWIntrinsic=0 or DOTNET_EnableAVX512=0 the
+// x64 machine, FMA and AVX2 present mean the Vector256 kernel runs and AVX-512F present means the
+// Vector512 kernel runs. Under DOTNET_EnableHWIntrinsic=0 or DOTNET_EnableAVX512=0 the
 // intrinsics report false and so must the kernels, leaving the scalar (or 256-bit) one proven.
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 using FastMlp.Tests.Infrastructure;
@@ -20,16 +21,16 @@ public sealed class GemmKernelSupportTests
     }
 
     [Fact]
-    public void Fma_kernel_is_supported_exactly_when_FMA_is()
+    public void Avx2_kernel_is_supported_exactly_when_FMA_and_AVX2_are()
     {
-        // Fma implies Avx (and so Vector256) in the runtime's ISA hierarchy, so FMA alone decides.
-        Assert.Equal(Fma.IsSupported, GemmKernel6x16Fma.IsSupported);
+        // Its masks are built with 256-bit integer compares (AVX2) and its steps are FMA3.
+        Assert.Equal(Fma.IsSupported && Avx2.IsSupported, GemmKernelSimd<GemmLanes256, Vector256<float>>.IsSupported);
     }
 
     [Fact]
     public void Avx512_kernel_is_supported_exactly_when_AVX512F_is()
     {
-        Assert.Equal(Avx512F.IsSupported, GemmKernel6x32Avx512.IsSupported);
+        Assert.Equal(Avx512F.IsSupported, GemmKernelSimd<GemmLanes512, Vector512<float>>.IsSupported);
     }
 
     [Fact]
