@@ -30,6 +30,9 @@ internal interface IGemmKernelRunner
     bool IsSupported { get; }
 
     GemmCall With(GemmBlocking blocking);
+
+    /// <summary>The same product with B packed first (GemmPackedB for this kernel and blocking), then multiplied from its panels.</summary>
+    GemmCall WithPackedB(GemmBlocking blocking);
 }
 
 /// <param name="name">The library's name for the kernel (GemmKernels.cs aliases the two SIMD instantiations).</param>
@@ -47,6 +50,13 @@ internal sealed class GemmKernelRunner<TKernel>(string name) : IGemmKernelRunner
     public GemmCall With(GemmBlocking blocking) =>
         (a, lda, ta, b, ldb, tb, c, ldc, m, n, k, alpha, beta, threads) =>
             Gemm.Multiply<TKernel>(a, lda, ta, b, ldb, tb, c, ldc, m, n, k, alpha, beta, threads, blocking);
+
+    public GemmCall WithPackedB(GemmBlocking blocking) =>
+        (a, lda, ta, b, ldb, tb, c, ldc, m, n, k, alpha, beta, threads) =>
+        {
+            using GemmPackedB packed = GemmPackedB.Create<TKernel>(b, ldb, tb, k, n, blocking);
+            Gemm.Multiply<TKernel>(a, lda, ta, packed, c, ldc, m, alpha, beta, threads, blocking);
+        };
 
     public override string ToString() => Name;
 }

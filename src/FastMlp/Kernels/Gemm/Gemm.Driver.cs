@@ -77,7 +77,7 @@ public static partial class Gemm
                 {
                     kc = Math.Min(kcBlock, x.K - pc);
                     float beta = pc == 0 ? x.Beta : 1f;
-                    for (int jr = 0; jr < nc; jr += nrMax)
+                    for (int jr = 0; jr < nc && !x.BPacked; jr += nrMax)
                     {
                         int nr = Math.Min(nrMax, nc - jr);
                         if (!ReadInPlace(nr))
@@ -95,7 +95,8 @@ public static partial class Gemm
                         {
                             int nr = Math.Min(nrMax, nc - jr);
                             bool inPlace = ReadInPlace(nr);
-                            float* b = inPlace ? x.B + (pc * x.Ldb) + jc + jr : Panel(packedB, jr, kc);
+                            float* b = x.BPacked ? x.B + (pc * GemmBlocking.RoundUp(x.N, nrMax)) + ((jc + jr) * (nint)kc)
+                                : inPlace ? x.B + (pc * x.Ldb) + jc + jr : Panel(packedB, jr, kc);
                             TileColumn<TKernel>(kc, aBlock, aRow, aDepth, mc, b, inPlace ? x.Ldb : nrMax, nr, cBlock + jr, x.Ldc, x.Alpha, beta);
                         }
                     }

@@ -6,7 +6,7 @@ namespace FastMlp;
 public static partial class Gemm
 {
     /// <summary>Packs rows [p0, p0 + kc) × columns [j0, j0 + nr) of op(B), nr ≤ NR, into one micro-panel of kc·NR floats.</summary>
-    private static unsafe void PackBPanel<TKernel>(in GemmOperands x, int p0, int kc, int j0, int nr, float* dst)
+    internal static unsafe void PackBPanel<TKernel>(in GemmOperands x, int p0, int kc, int j0, int nr, float* dst)
         where TKernel : struct, IGemmKernel
     {
         int nrMax = TKernel.NR;

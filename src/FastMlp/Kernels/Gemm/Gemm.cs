@@ -1,8 +1,8 @@
 // Entry point of the single-precision GEMM: validates once at the public boundary, picks the
 // micro-kernel once per call by ISA (AVX-512, else AVX2+FMA, else scalar) and one of four paths by
 // shape: plain loops for tiny products (Gemm.Tiny.cs), for m = 1 dot products against a transposed B
-// (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the tile path otherwise (Gemm.Driver.cs). Code below
-// this file trusts its arguments.
+// (Gemm.Dot.cs) or the row path (Gemm.Row.cs), the tile path otherwise (Gemm.Driver.cs), which also
+// takes every product with a pre-packed B (GemmPackedB.cs). Code below this file trusts its arguments.
 using System.Numerics.Tensors;
 
 namespace FastMlp;
@@ -68,6 +68,60 @@ public static partial class Gemm
         bool transposeA = false, bool transposeB = false, int maxDegreeOfParallelism = -1) =>
         Multiply(a, transposeA ? m : k, transposeA, b, transposeB ? k : n, transposeB, c, n, m, n, k, 1f, 0f, maxDegreeOfParallelism);
 
+    /// <summary>C (m×n) = alpha · op(A) · B + beta · C with B packed once (<see cref="GemmPackedB"/>, k×n): the same bits as with B itself.</summary>
+    /// <exception cref="ArgumentException">A span is too short, C overlaps A, or <paramref name="b"/> was packed for another kernel or blocking.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="b"/> is disposed.</exception>
+    internal static void Multiply(
+        ReadOnlySpan<float> a, int lda, bool transposeA, GemmPackedB b, Span<float> c, int ldc, int m,
+        float alpha = 1f, float beta = 0f, int maxDegreeOfParallelism = -1)
+    {
+        if (GemmKernelAvx512.IsSupported)
+        {
+            Multiply<GemmKernelAvx512>(a, lda, transposeA, b, c, ldc, m, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+        else if (GemmKernelAvx2.IsSupported)
+        {
+            Multiply<GemmKernelAvx2>(a, lda, transposeA, b, c, ldc, m, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+        else
+        {
+            Multiply<GemmKernelScalar>(a, lda, transposeA, b, c, ldc, m, alpha, beta, maxDegreeOfParallelism, GemmBlocking.Default);
+        }
+    }
+
+    /// <summary>The packed-B product with the micro-kernel and the cache blocking forced (tests).</summary>
+    internal static unsafe void Multiply<TKernel>(
+        ReadOnlySpan<float> a, int lda, bool transposeA, GemmPackedB b, Span<float> c, int ldc, int m,
+        float alpha, float beta, int maxDegreeOfParallelism, GemmBlocking blocking)
+        where TKernel : struct, IGemmKernel
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.NR != TKernel.NR || b.DepthBlock != blocking.DepthBlock)
+        {
+            ThrowHelper.ThrowArgument(nameof(b), $"b was packed in {b.NR}-column panels of depth {b.DepthBlock}; this product runs {TKernel.NR}-column panels of depth {blocking.DepthBlock}.");
+        }
+
+        int n = b.N, k = b.K;
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 (all cores) or at least 1.");
+        }
+
+        long needA = Needed(a.Length, nameof(a), nameof(lda), lda, transposeA ? k : m, transposeA ? m : k, transposeA ? "k×m (transposeA)" : "m×k");
+        long needC = Needed(c.Length, nameof(c), nameof(ldc), ldc, m, n, "m×n");
+        if (((ReadOnlySpan<float>)c[..(int)needC]).Overlaps(a[..(int)needA]))
+        {
+            ThrowHelper.ThrowArgument(nameof(c), $"The {m}×{n} region of c (ldc = {ldc}) overlaps a; the destination must not share memory with the operands.");
+        }
+
+        float* panels = b.Panels;
+        fixed (float* pa = a, pc = c)
+        {
+            Run<TKernel>(new GemmOperands(pa, lda, transposeA, panels, 0, false, pc, ldc, m, n, k, alpha, beta, bPacked: true), maxDegreeOfParallelism, blocking);
+        }
+    }
+
     /// <summary>
     /// The product on trusted operands (the caller has checked shapes, lengths and overlap, as the
     /// MLP layers do by construction), with the micro-kernel picked by ISA.
@@ -123,15 +177,22 @@ public static partial class Gemm
             return;
         }
 
+        int nrMax = TKernel.NR;
+        int panels = Math.Max(GemmBlocking.CeilDiv(x.N, nrMax), GemmBlocking.CeilDiv(x.M, TKernel.MR));
+        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, panels);
+        if (x.BPacked)
+        {
+            // Every shape reads pre-packed panels through the tile path (the other paths read B as stored).
+            WorkerPool.Run(new TilePath<TKernel>(x, blocking, false, null), workers);
+            return;
+        }
+
         if ((long)x.M * x.N * x.K <= TinyMultiplyAdds)
         {
             RunTiny<TKernel>(x, blocking);
             return;
         }
 
-        int nrMax = TKernel.NR;
-        int panels = Math.Max(GemmBlocking.CeilDiv(x.N, nrMax), GemmBlocking.CeilDiv(x.M, TKernel.MR));
-        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, panels);
         if (x.M == 1 && x.TransposeB && !x.TransposeA)
         {
             WorkerPool.Run(new DotPath(x), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
@@ -225,7 +286,7 @@ public static partial class Gemm
     }
 
     /// <summary>Checks a rows×cols matrix stored with leading dimension ld in a span; returns the elements it spans.</summary>
-    private static long Needed(int length, string name, string ldName, int ld, int rows, int cols, string shape)
+    internal static long Needed(int length, string name, string ldName, int ld, int rows, int cols, string shape)
     {
         if (ld < cols)
         {

@@ -1,5 +1,6 @@
 // One validated product, as raw pointers: the spans are pinned by Gemm.Multiply for the whole call,
-// and every worker of the call reads this copy.
+// and every worker of the call reads this copy. With BPacked, B points at the panels of a GemmPackedB
+// (k×n, its own layout) and Ldb and TransposeB mean nothing.
 namespace FastMlp;
 
 internal readonly unsafe struct GemmOperands
@@ -17,10 +18,11 @@ internal readonly unsafe struct GemmOperands
     public readonly bool TransposeB;
     public readonly float Alpha;
     public readonly float Beta;
+    public readonly bool BPacked;
 
     public GemmOperands(
         float* a, int lda, bool transposeA, float* b, int ldb, bool transposeB, float* c, int ldc,
-        int m, int n, int k, float alpha, float beta)
+        int m, int n, int k, float alpha, float beta, bool bPacked = false)
     {
         A = a;
         B = b;
@@ -35,5 +37,6 @@ internal readonly unsafe struct GemmOperands
         TransposeB = transposeB;
         Alpha = alpha;
         Beta = beta;
+        BPacked = bPacked;
     }
 }

@@ -45,6 +45,25 @@ public sealed class GemmAllocationTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 10, 128)]
+    [InlineData(32, 256, 784)]
+    [InlineData(100, 37, 300)]
+    public void Warm_single_thread_multiply_with_packed_B_allocates_nothing(int m, int n, int k)
+    {
+        float[] a = Ones(m * k), c = new float[m * n];
+        using GemmPackedB packed = GemmPackedB.Create(Ones(k * n), n, false, k, n);
+        for (int warmUp = 0; warmUp < 2; warmUp++)
+        {
+            Gemm.Multiply(a, k, false, packed, c, n, m, 1f, 0f, 1);
+        }
+
+        Allocations allocated = AllocationProbe.OnThisThread(() => Gemm.Multiply(a, k, false, packed, c, n, m, 1f, 0f, 1), calls: 10);
+
+        Assert.True(allocated.Bytes == 0, $"{m}×{n}×{k} with packed B: warm calls allocated {allocated}.");
+        Assert.All(c, value => Assert.Equal(k, value));
+    }
+
     private static float[] Ones(int length)
     {
         float[] x = new float[length];
