@@ -1,5 +1,5 @@
-// The SIMD micro-kernel, one source for both register widths (IGemmLanes): 6 rows × 2 vectors, so 6×32
-// on Vector512 and 6×16 on Vector256. Twelve accumulators, two B vectors and one broadcast A value per
+// The SIMD micro-kernel, one source for both register widths (IGemmLanes) and every row count of an
+// edge tile (IGemmRows): 6 rows × 2 vectors, so 6×32 on Vector512 and 6×16 on Vector256. Twelve accumulators, two B vectors and one broadcast A value per
 // step: 15 registers, which fits AVX2's 16 ymm without spilling and leaves AVX-512 room. Per depth step
 // 2 B loads, 6 broadcasts from A where it lies and 12 FMAs. On the Zen 4 and Zen 5 machines of
 // perf/results the 512-bit instantiation runs at about 1.5× the 256-bit one (README "Kernel choice").
@@ -21,119 +21,18 @@ internal readonly unsafe struct GemmKernelSimd<TLanes, TVector> : IGemmKernel
     /// <summary>One register of B columns: B rows that narrow are read masked, so B is never padded.</summary>
     public static int NarrowColumns => TLanes.Count;
 
-    /// <summary>
-    /// The six rows broadcast their A values from where they lie, one offset stepping through the depth for all
-    /// six; the missing rows of a short tile re-read row 0 (in bounds) and are not stored.
-    /// </summary>
+    /// <summary>Dispatches to the body for exactly mr rows, so a short edge tile does only its own rows' arithmetic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
-        float* a0 = a, a1 = mr > 1 ? a + aRow : a, a2 = mr > 2 ? a + (2 * aRow) : a;
-        float* a3 = mr > 3 ? a + (3 * aRow) : a, a4 = mr > 4 ? a + (4 * aRow) : a, a5 = mr > 5 ? a + (5 * aRow) : a;
-        TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        TVector c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        int width = TLanes.Count;
-        nint depth = 0;
-        for (int p = 0; p < kc; p++, b += ldb, depth += aDepth)
+        switch (mr)
         {
-            TVector b0 = TLanes.Load(b);
-            TVector b1 = TLanes.Load(b + width);
-            TVector ai = TLanes.Broadcast(a0[depth]);
-            c00 = TLanes.MultiplyAdd(ai, b0, c00);
-            c01 = TLanes.MultiplyAdd(ai, b1, c01);
-            ai = TLanes.Broadcast(a1[depth]);
-            c10 = TLanes.MultiplyAdd(ai, b0, c10);
-            c11 = TLanes.MultiplyAdd(ai, b1, c11);
-            ai = TLanes.Broadcast(a2[depth]);
-            c20 = TLanes.MultiplyAdd(ai, b0, c20);
-            c21 = TLanes.MultiplyAdd(ai, b1, c21);
-            ai = TLanes.Broadcast(a3[depth]);
-            c30 = TLanes.MultiplyAdd(ai, b0, c30);
-            c31 = TLanes.MultiplyAdd(ai, b1, c31);
-            ai = TLanes.Broadcast(a4[depth]);
-            c40 = TLanes.MultiplyAdd(ai, b0, c40);
-            c41 = TLanes.MultiplyAdd(ai, b1, c41);
-            ai = TLanes.Broadcast(a5[depth]);
-            c50 = TLanes.MultiplyAdd(ai, b0, c50);
-            c51 = TLanes.MultiplyAdd(ai, b1, c51);
-        }
-
-        var store = new TileStore(alpha, beta, nr);
-        store.Row(c, c00, c01);
-        if (mr > 1)
-        {
-            store.Row(c + ldc, c10, c11);
-        }
-
-        if (mr > 2)
-        {
-            store.Row(c + (2 * ldc), c20, c21);
-        }
-
-        if (mr > 3)
-        {
-            store.Row(c + (3 * ldc), c30, c31);
-        }
-
-        if (mr > 4)
-        {
-            store.Row(c + (4 * ldc), c40, c41);
-        }
-
-        if (mr > 5)
-        {
-            store.Row(c + (5 * ldc), c50, c51);
-        }
-    }
-
-    /// <summary>
-    /// Six independent FMA chains sharing one masked B row per step: for at most one register of columns this is
-    /// one B load and six FMAs per step where Run would spend twelve (the N = 10 output layer is nothing else).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta)
-    {
-        float* a0 = a, a1 = mr > 1 ? a + aRow : a, a2 = mr > 2 ? a + (2 * aRow) : a;
-        float* a3 = mr > 3 ? a + (3 * aRow) : a, a4 = mr > 4 ? a + (4 * aRow) : a, a5 = mr > 5 ? a + (5 * aRow) : a;
-        TVector mask = TLanes.FirstLanes(n);
-        TVector c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
-        nint depth = 0;
-        for (int p = 0; p < kc; p++, b += ldb, depth += aDepth)
-        {
-            TVector b0 = TLanes.Load(b, mask);
-            c0 = TLanes.MultiplyAdd(TLanes.Broadcast(a0[depth]), b0, c0);
-            c1 = TLanes.MultiplyAdd(TLanes.Broadcast(a1[depth]), b0, c1);
-            c2 = TLanes.MultiplyAdd(TLanes.Broadcast(a2[depth]), b0, c2);
-            c3 = TLanes.MultiplyAdd(TLanes.Broadcast(a3[depth]), b0, c3);
-            c4 = TLanes.MultiplyAdd(TLanes.Broadcast(a4[depth]), b0, c4);
-            c5 = TLanes.MultiplyAdd(TLanes.Broadcast(a5[depth]), b0, c5);
-        }
-
-        var store = new TileStore(alpha, beta, n);
-        store.Masked(c, c0, mask);
-        if (mr > 1)
-        {
-            store.Masked(c + ldc, c1, mask);
-        }
-
-        if (mr > 2)
-        {
-            store.Masked(c + (2 * ldc), c2, mask);
-        }
-
-        if (mr > 3)
-        {
-            store.Masked(c + (3 * ldc), c3, mask);
-        }
-
-        if (mr > 4)
-        {
-            store.Masked(c + (4 * ldc), c4, mask);
-        }
-
-        if (mr > 5)
-        {
-            store.Masked(c + (5 * ldc), c5, mask);
+            case 6: Tile<GemmRows6>(kc, a, aRow, aDepth, b, ldb, c, ldc, nr, alpha, beta); break;
+            case 5: Tile<GemmRows5>(kc, a, aRow, aDepth, b, ldb, c, ldc, nr, alpha, beta); break;
+            case 4: Tile<GemmRows4>(kc, a, aRow, aDepth, b, ldb, c, ldc, nr, alpha, beta); break;
+            case 3: Tile<GemmRows3>(kc, a, aRow, aDepth, b, ldb, c, ldc, nr, alpha, beta); break;
+            case 2: Tile<GemmRows2>(kc, a, aRow, aDepth, b, ldb, c, ldc, nr, alpha, beta); break;
+            default: Tile<GemmRows1>(kc, a, aRow, aDepth, b, ldb, c, ldc, nr, alpha, beta); break;
         }
     }
 
@@ -185,6 +84,145 @@ internal readonly unsafe struct GemmKernelSimd<TLanes, TVector> : IGemmKernel
             }
 
             store.Masked(c + j, r0, mask);
+        }
+    }
+
+    /// <summary>
+    /// TRows.Value ≤ 6 rows × 2 registers. Each row broadcasts its A value from where it lies, one offset stepping
+    /// through the depth for all rows. TRows is a constant for the JIT, so every `rows > r` test below is
+    /// resolved when the instantiation compiles and a short tile carries no code for the rows it lacks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TRows>(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int nr, float alpha, float beta)
+        where TRows : struct, IGemmRows
+    {
+        int rows = TRows.Value, width = TLanes.Count;
+        float* a0 = a, a1 = a + aRow, a2 = a + (2 * aRow), a3 = a + (3 * aRow), a4 = a + (4 * aRow), a5 = a + (5 * aRow);
+        TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        TVector c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        nint depth = 0;
+        for (int p = kc; p > 0; p--, b += ldb, depth += aDepth)
+        {
+            TVector b0 = TLanes.Load(b);
+            TVector b1 = TLanes.Load(b + width);
+            TVector ai = TLanes.Broadcast(a0[depth]);
+            c00 = TLanes.MultiplyAdd(ai, b0, c00);
+            c01 = TLanes.MultiplyAdd(ai, b1, c01);
+            if (rows > 1)
+            {
+                ai = TLanes.Broadcast(a1[depth]);
+                c10 = TLanes.MultiplyAdd(ai, b0, c10);
+                c11 = TLanes.MultiplyAdd(ai, b1, c11);
+            }
+
+            if (rows > 2)
+            {
+                ai = TLanes.Broadcast(a2[depth]);
+                c20 = TLanes.MultiplyAdd(ai, b0, c20);
+                c21 = TLanes.MultiplyAdd(ai, b1, c21);
+            }
+
+            if (rows > 3)
+            {
+                ai = TLanes.Broadcast(a3[depth]);
+                c30 = TLanes.MultiplyAdd(ai, b0, c30);
+                c31 = TLanes.MultiplyAdd(ai, b1, c31);
+            }
+
+            if (rows > 4)
+            {
+                ai = TLanes.Broadcast(a4[depth]);
+                c40 = TLanes.MultiplyAdd(ai, b0, c40);
+                c41 = TLanes.MultiplyAdd(ai, b1, c41);
+            }
+
+            if (rows > 5)
+            {
+                ai = TLanes.Broadcast(a5[depth]);
+                c50 = TLanes.MultiplyAdd(ai, b0, c50);
+                c51 = TLanes.MultiplyAdd(ai, b1, c51);
+            }
+        }
+
+        var store = new TileStore(alpha, beta, nr);
+        store.Row(c, c00, c01);
+        if (rows > 1)
+        {
+            store.Row(c + ldc, c10, c11);
+        }
+
+        if (rows > 2)
+        {
+            store.Row(c + (2 * ldc), c20, c21);
+        }
+
+        if (rows > 3)
+        {
+            store.Row(c + (3 * ldc), c30, c31);
+        }
+
+        if (rows > 4)
+        {
+            store.Row(c + (4 * ldc), c40, c41);
+        }
+
+        if (rows > 5)
+        {
+            store.Row(c + (5 * ldc), c50, c51);
+        }
+    }
+
+    /// <summary>
+    /// Six independent FMA chains sharing one masked B row per step: for at most one register of columns this is one
+    /// B load and six FMAs per step where Run would spend twelve (the N = 10 output layer is nothing else). The
+    /// missing rows of a short group re-read row 0 (in bounds) and are not stored. Not generic over the row count
+    /// like Run, and six rows, not eight: in both of those forms the JIT (.NET 10) no longer hoisted the mask's
+    /// conversion to a k register out of the loop, and the 1024×10×128 product ran 18-20% slower (perf/AbCompare).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta)
+    {
+        float* a0 = a, a1 = mr > 1 ? a + aRow : a, a2 = mr > 2 ? a + (2 * aRow) : a;
+        float* a3 = mr > 3 ? a + (3 * aRow) : a, a4 = mr > 4 ? a + (4 * aRow) : a, a5 = mr > 5 ? a + (5 * aRow) : a;
+        TVector mask = TLanes.FirstLanes(n);
+        TVector c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        nint depth = 0;
+        for (int p = kc; p > 0; p--, b += ldb, depth += aDepth)
+        {
+            TVector b0 = TLanes.Load(b, mask);
+            c0 = TLanes.MultiplyAdd(TLanes.Broadcast(a0[depth]), b0, c0);
+            c1 = TLanes.MultiplyAdd(TLanes.Broadcast(a1[depth]), b0, c1);
+            c2 = TLanes.MultiplyAdd(TLanes.Broadcast(a2[depth]), b0, c2);
+            c3 = TLanes.MultiplyAdd(TLanes.Broadcast(a3[depth]), b0, c3);
+            c4 = TLanes.MultiplyAdd(TLanes.Broadcast(a4[depth]), b0, c4);
+            c5 = TLanes.MultiplyAdd(TLanes.Broadcast(a5[depth]), b0, c5);
+        }
+
+        var store = new TileStore(alpha, beta, n);
+        store.Masked(c, c0, mask);
+        if (mr > 1)
+        {
+            store.Masked(c + ldc, c1, mask);
+        }
+
+        if (mr > 2)
+        {
+            store.Masked(c + (2 * ldc), c2, mask);
+        }
+
+        if (mr > 3)
+        {
+            store.Masked(c + (3 * ldc), c3, mask);
+        }
+
+        if (mr > 4)
+        {
+            store.Masked(c + (4 * ldc), c4, mask);
+        }
+
+        if (mr > 5)
+        {
+            store.Masked(c + (5 * ldc), c5, mask);
         }
     }
 
