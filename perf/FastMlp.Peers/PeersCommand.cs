@@ -26,7 +26,7 @@ namespace FastMlp.Peers;
 internal static class PeersCommand
 {
     private const string Usage =
-        "usage: dotnet run -c Release --project perf/FastMlp.Peers -- [run] [--quick | --dry] [--workloads W1,W2,W3,W4,W5] [--out DIR] [--require PEERS]\n" +
+        "usage: dotnet run -c Release --project perf/FastMlp.Peers -- [run] [--quick | --dry] [--workloads W1,W2,W3,W4,W5] [--out DIR] [--require PEERS] [--openblas-core NAME]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- report [--run FILE] [--out DIR]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- peers\n" +
         "  run        (the default) measure, then write run.json, peers.md and the charts\n" +
@@ -36,6 +36,8 @@ internal static class PeersCommand
         "  --out      where the run's files go (default: perf/results/<cpu>/ for a full run, else BenchmarkDotNet.Artifacts/peers/)\n" +
         "  --require  peers that must load, e.g. torchsharp,onnxruntime (names without spaces, any case); the run still\n" +
         "             measures and reports everything, then exits with 3 if one of them did not load\n" +
+        "  --openblas-core  load OpenBLAS with OPENBLAS_CORETYPE=NAME (Haswell: its AVX2 kernels) instead of letting it\n" +
+        "             pick; with DOTNET_EnableAVX512=0 in the environment this compares both AVX2 kernels\n" +
         "  report     rebuild peers.md and the charts from a run.json (default: perf/results/<cpu>/run.json)\n" +
         "  peers      print which peers load here, their versions and kernels, or why not";
 
@@ -180,7 +182,7 @@ internal static class PeersCommand
 
     private sealed class Options
     {
-        public static readonly string[] Names = ["--workloads", "--out", "--run", "--require"];
+        public static readonly string[] Names = ["--workloads", "--out", "--run", "--require", "--openblas-core"];
 
         public string[] Required { get; private set; } = [];
 
@@ -208,6 +210,9 @@ internal static class PeersCommand
                     return null;
                 case "--out":
                     Output = value;
+                    return null;
+                case "--openblas-core":
+                    Peers.OpenBlas.CoreType = value;
                     return null;
                 case "--require":
                     Required = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Compact)];

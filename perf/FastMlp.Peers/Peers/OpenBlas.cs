@@ -9,7 +9,8 @@ namespace FastMlp.Peers.Peers;
 /// bound through <see cref="NativeLibrary"/> so a machine without it still runs the suite (the peer is then a
 /// "not loaded" row). OpenBLAS picks its kernel set once, when the library loads: with OPENBLAS_CORETYPE set
 /// (these machines set it to Haswell) it takes that set, so <see cref="Info"/> unsets it in this process's C
-/// environment first and reports the set OpenBLAS chose (<c>openblas_get_config</c>, <c>openblas_get_corename</c>).
+/// environment first (or sets it to <see cref="CoreType"/> when the run asks for one) and reports the set OpenBLAS
+/// chose (<c>openblas_get_config</c>, <c>openblas_get_corename</c>).
 /// </summary>
 internal static unsafe partial class OpenBlas
 {
@@ -26,6 +27,12 @@ internal static unsafe partial class OpenBlas
     private static delegate* unmanaged<int, void> s_setNumThreads;
 
     public static PeerInfo Info => s_info.Value;
+
+    /// <summary>
+    /// The kernel set to load OpenBLAS with (OPENBLAS_CORETYPE, e.g. Haswell for its AVX2 kernels, beside FastMlp run
+    /// with DOTNET_EnableAVX512=0); null, the default, lets it pick for the CPU. Only before <see cref="Info"/> is first read.
+    /// </summary>
+    public static string? CoreType { get; set; }
 
     /// <summary>OpenBLAS's own thread count for every later call (its pthread pool, not .NET's).</summary>
     public static void SetThreads(int threads)
@@ -66,7 +73,7 @@ internal static unsafe partial class OpenBlas
         string? coreTypeBefore = Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE");
 
         // .NET keeps its own copy of the environment; OpenBLAS reads the C one with getenv when it loads.
-        _ = Unsetenv("OPENBLAS_CORETYPE");
+        _ = CoreType is null ? Unsetenv("OPENBLAS_CORETYPE") : Setenv("OPENBLAS_CORETYPE", CoreType, 1);
         nint handle = 0;
         string? loadedName = s_libraryNames.FirstOrDefault(n => NativeLibrary.TryLoad(n, out handle));
         if (loadedName is null)
@@ -86,8 +93,8 @@ internal static unsafe partial class OpenBlas
 
             // "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64": the version is the second word.
             string version = configText.Split(' ') is [_, string v, ..] ? v : "";
-            string environment = coreTypeBefore is null
-                ? "OPENBLAS_CORETYPE was not set"
+            string environment = CoreType is not null ? $"OPENBLAS_CORETYPE={CoreType} set by --openblas-core"
+                : coreTypeBefore is null ? "OPENBLAS_CORETYPE was not set"
                 : $"OPENBLAS_CORETYPE={coreTypeBefore} unset before loading";
             return new PeerInfo(name, true, version, $"{loadedName}: `{configText}`, kernels for {core} ({environment})");
         }
@@ -96,6 +103,9 @@ internal static unsafe partial class OpenBlas
             return PeerInfo.Failed(name, "", $"{loadedName} loaded but lacks an export: {e.Message}");
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Setenv(string name, string value, int overwrite);
 
     [LibraryImport("libc", EntryPoint = "unsetenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Unsetenv(string name);
