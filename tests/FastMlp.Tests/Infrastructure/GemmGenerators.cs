@@ -3,9 +3,11 @@
 // Uniform sizes almost never land on the shapes that break blocked GEMMs, so every dimension is
 // drawn from a mix biased toward them:
 //   - 0, 1, 2 on their own (m = 1 is a path of its own) and 0..20: empty and tiny products;
-//   - q·j − 1, q·j, q·j + 1 for q among the register tiles (MR = 4, 6; NR = 4, 16, 32), the default MC
-//     (144: the small/packed path switch) and KC (256: the first depth split), and, for the kernel
-//     properties, the tiny blocking of the case: exactly the edges of every loop;
+//   - q·j − 1, q·j, q·j + 1 for q among the register tiles (MR = 4, 6; NR = 4, 16, 32), the widest
+//     ragged panel read in place (NarrowColumns = 8, 16; one more is packed), the default MC (144:
+//     one MC block, past which a stored B with rows 4 KiB apart is packed) and KC (256: the first
+//     depth split), and, for the kernel properties, the tiny blocking of the case: exactly the edges
+//     of every loop;
 //   - uniform 0..max.
 // Matrix data is not generated element by element: a case carries a seed and GemmTestMatrices
 // derives the data from it. That keeps generation cheap for 300×300 operands and lets a failure
@@ -20,8 +22,8 @@ internal sealed record GemmKernelCase(GemmTestCase Case, GemmBlocking Blocking);
 
 internal static class GemmGenerators
 {
-    /// <summary>Register-tile sizes of the kernels and the default MC and KC: the edges worth hitting.</summary>
-    private static readonly int[] s_libraryEdges = [4, 6, 16, 32, 144, 256];
+    /// <summary>Register-tile sizes and NarrowColumns of the kernels and the default MC and KC: the edges worth hitting.</summary>
+    private static readonly int[] s_libraryEdges = [4, 6, 8, 16, 32, 144, 256];
 
     /// <summary>A matrix dimension in 0..max, biased toward edges around multiples of the library's blocks and of <paramref name="extraEdges"/>.</summary>
     public static Gen<int> Dimension(int max, params int[] extraEdges)

@@ -27,6 +27,9 @@ internal interface IGemmKernelRunner
 
     int NR { get; }
 
+    /// <summary>The widest ragged last panel the tile path reads in place with the one-register kernel (0: none).</summary>
+    int NarrowColumns { get; }
+
     bool IsSupported { get; }
 
     GemmCall With(GemmBlocking blocking);
@@ -44,6 +47,8 @@ internal sealed class GemmKernelRunner<TKernel>(string name) : IGemmKernelRunner
     public int MR => TKernel.MR;
 
     public int NR => TKernel.NR;
+
+    public int NarrowColumns => TKernel.NarrowColumns;
 
     public bool IsSupported => TKernel.IsSupported;
 
@@ -63,6 +68,9 @@ internal sealed class GemmKernelRunner<TKernel>(string name) : IGemmKernelRunner
 
 internal static class GemmRunners
 {
+    /// <summary>The public entry point's key in <see cref="Implementations"/>.</summary>
+    public const string PublicName = "Gemm.Multiply";
+
     /// <summary>The public entry point.</summary>
     public static GemmCall Public { get; } = Gemm.Multiply;
 
@@ -82,6 +90,13 @@ internal static class GemmRunners
 
     public static IGemmKernelRunner Kernel(string name) => AllKernels.Single(kernel => kernel.Name == name);
 
+    /// <summary>
+    /// The kernels an implementation of <see cref="Implementations"/> may run: its own, or for the public entry point
+    /// every supported one (it picks one by ISA), so shapes derived from a kernel's tile reach the one in use.
+    /// </summary>
+    public static IReadOnlyList<IGemmKernelRunner> KernelsOf(string implementation) =>
+        implementation == PublicName ? SupportedKernels : [SupportedKernels.Single(kernel => implementation.StartsWith(kernel.Name + " ", StringComparison.Ordinal))];
+
     /// <summary>A blocking that rounds up to one MR×NR tile per block and splits the depth every 3: every loop runs.</summary>
     public static GemmBlocking Tiny { get; } = new(MC: 1, KC: 3, NC: 1);
 
@@ -96,7 +111,7 @@ internal static class GemmRunners
 
     private static Dictionary<string, GemmCall> BuildImplementations()
     {
-        var all = new Dictionary<string, GemmCall> { ["Gemm.Multiply"] = Public };
+        var all = new Dictionary<string, GemmCall> { [PublicName] = Public };
         foreach (IGemmKernelRunner kernel in SupportedKernels)
         {
             all[$"{kernel.Name} default blocking"] = kernel.With(GemmBlocking.Default);

@@ -1,6 +1,7 @@
 // GemmTestMatrices: the A, B and C arrays of a GemmTestCase, each exactly as long as its shape and
-// stride require ((rows − 1)·ld + cols, no tail after the last row) so a read past the matrix fails
-// loudly. Elements that are not part of a matrix are poisoned:
+// stride require ((rows − 1)·ld + cols, no tail after the last row), so a call on them ends exactly at
+// each matrix (GemmCheck.Call puts poison past both ends). Elements that are not part of a matrix are
+// poisoned:
 //   - padding of A and B (between rows) holds NaN: reading it into a product makes the result NaN;
 //   - padding of C holds PaddingSentinel: GemmAssert checks its bits are unchanged;
 //   - C itself holds NaN when Beta == 0, since C must then never be read.

@@ -1,7 +1,8 @@
 // PredictBatchConsistencyTests: a sample's outputs do not depend on the batch it is predicted in. Every
 // row of Predict on a batch is bit-identical to Predict of that row alone (batch 1 takes the GEMV row
-// path, larger batches the tiles, the small and the packed paths; the GEMM is built so each element
-// sees the same arithmetic on all of them), with 1, 2 or all threads for the batch.
+// path, larger batches the tile path, each batch with its own edge tiles, row blocks and split between
+// workers; the GEMM is built so each element sees the same arithmetic on all of them), with 1, 2 or
+// all threads for the batch.
 using FastMlp.Tests.Infrastructure;
 
 using FsCheck;

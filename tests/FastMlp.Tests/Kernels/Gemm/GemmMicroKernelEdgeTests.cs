@@ -3,8 +3,10 @@
 // two-plus-one tiles in each direction, for every transpose pair, at depths 1 and 7 and at the two
 // smallest depths past Gemm.TinyMultiplyAdds (below it the library skips the kernel for plain loops,
 // so without these most small tiles would never reach the micro-kernel):
-//   - with the default blocking (m ≤ MC, so non-transposed B takes the small path) and with a tiny
-//     one (MC = MR, NC = NR, KC = 4: the packed path for m > MR, several depth blocks for k > 4);
+//   - with the default blocking (one MC block: a stored B read in place, its ragged last panel by the
+//     one-register kernel when at most NarrowColumns wide and packed when wider; a transposed B packed)
+//     and with a tiny one (MC = MR, NC = NR, KC = 4: one tile per row and column block, several depth
+//     blocks for k > 4);
 //   - with beta = 0 on a NaN-filled C and contiguous storage, and with padded strides, alpha = -1
 //     and beta = 0.5, on small integers, so every result must match NaiveGemm exactly.
 using FastMlp.Tests.Infrastructure;

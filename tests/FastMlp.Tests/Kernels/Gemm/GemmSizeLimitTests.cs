@@ -1,7 +1,7 @@
 // GemmSizeLimitTests: products whose m, n or k is int.MaxValue, the most a span can hold (issue 9:
 // rounding n = int.MaxValue up to whole panels overflowed, and m = 1, n = int.MaxValue, k = 1
 // silently wrote nothing). Each takes the path it names: the row path at n = int.MaxValue, the
-// packed path at m = int.MaxValue, the row and dot paths at k = int.MaxValue. (The dot path at
+// tile path at m = int.MaxValue, the row and dot paths at k = int.MaxValue. (The dot path at
 // n = int.MaxValue makes one call per element, 37 s with hardware intrinsics off; its share of the
 // columns is the Share that GemmSizeArithmeticTests pins down.) The 8 GiB operands are AliasedFloats
 // (10 MiB of memory each, Linux only) with values periodic in i mod Period, so every element of a
@@ -36,7 +36,8 @@ public sealed class GemmSizeLimitTests : IClassFixture<GemmSizeLimitTests.Region
     [Fact]
     public void Int_MaxValue_rows_by_one_column_is_computed()
     {
-        // m = int.MaxValue, n = 1, k = 1: the packed path (m is past one MC block), on all threads.
+        // m = int.MaxValue, n = 1, k = 1: the tile path (one ragged panel: the SIMD kernels read B in place, the
+        // scalar one packs it), on all threads, which split the rows (one column panel cannot be shared).
         AliasedFloats a = _regions.First, c = _regions.Second;
         a.Fill(i => Small(i % AliasedFloats.Period));
         c.Fill(_ => float.NaN);

@@ -14,8 +14,9 @@ namespace FastMlp.Tests.Kernels;
 [Collection(SerialTestGroup.Name)]
 public sealed class GemmThreadingTests
 {
-    // Square sizes past the threshold, tall-skinny and short-wide shapes (the small path when m ≤ MC),
-    // and a batch-of-2 MLP layer: each cuts differently into row blocks or column panels.
+    // Square sizes past the threshold, tall-skinny shapes (few column panels: the workers split the rows),
+    // short-wide ones (many panels: they split the columns) and a batch-of-2 MLP layer; B is read in place
+    // (no ldb here is a multiple of 1024 floats), or packed when transposed.
     public static TheoryData<int, int, int> Shapes => new()
     {
         { 256, 256, 256 },
@@ -45,7 +46,8 @@ public sealed class GemmThreadingTests
     [MemberData(nameof(Kernels))]
     public void Every_kernel_with_small_blocks_is_bit_identical_on_1_and_2_threads(string kernelName)
     {
-        // Small blocks give each worker many ic blocks (packed path) or jr panels (small path: m ≤ MC).
+        // Small blocks give each worker's share many ic, pc and jc blocks, with B read in place or, transposed,
+        // packed per 37×64 block.
         IGemmKernelRunner kernel = GemmRunners.Kernel(kernelName);
         GemmCall call = kernel.With(new GemmBlocking(MC: 24, KC: 37, NC: 64));
         string name = $"{kernel.Name} with MC 24, KC 37, NC 64";
@@ -53,6 +55,39 @@ public sealed class GemmThreadingTests
         AgreeAcrossThreadCounts(new GemmTestCase(301, 299, 200, true, true, 2, 1, 3, -1f, 0.5f, GemmData.Uniform, 2), call, name);
         AgreeAcrossThreadCounts(new GemmTestCase(20, 1200, 400, false, false, 1, 1, 1, 1f, 1f, GemmData.Uniform, 3), call, name);
         AgreeAcrossThreadCounts(new GemmTestCase(20, 1200, 400, true, true, 0, 0, 0, 2f, 0f, GemmData.Uniform, 4), call, name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Column_and_row_splits_of_the_tile_path_are_bit_identical_to_one_thread(string kernelName)
+    {
+        // Two workers split C by whole NR-column panels when the panels share evenly (2, 8) or number at least
+        // four per worker (9), else by MR-row panels (1, 3, 5). n = panels·NR, and panels·NR − 1 for a ragged
+        // last panel; 25 rows are five panels of MR rows or more; k makes m·n·k pass two workers' worth of
+        // work. Uniform data, so a row or column dropped, or summed twice with beta = 0.5, shows.
+        IGemmKernelRunner kernel = GemmRunners.Kernel(kernelName);
+        GemmCall call = kernel.With(GemmBlocking.Default);
+        const int m = 25;
+        int seed = 0;
+        foreach (int panels in new[] { 1, 2, 3, 5, 8, 9 })
+        {
+            foreach (int n in new[] { panels * kernel.NR, (panels * kernel.NR) - 1 })
+            {
+                int k = (int)(2 * GemmBlocking.MinMultiplyAddsPerWorker / (m * n)) + 1;
+                AgreeOnEveryTransposePair(m, n, k, call, $"{kernel.Name} default blocking", ref seed);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Single_row_products_are_bit_identical_to_one_thread(string kernelName)
+    {
+        // m = 1 past two workers' worth of work: the row path (each worker gathers its own copy of a transposed
+        // A), the dot path (transposed B) and, with both transposed, the tile path's column split.
+        IGemmKernelRunner kernel = GemmRunners.Kernel(kernelName);
+        int seed = 0;
+        AgreeOnEveryTransposePair(1, 1024, 1100, kernel.With(GemmBlocking.Default), $"{kernel.Name} default blocking", ref seed);
     }
 
     [Fact]
@@ -91,6 +126,16 @@ public sealed class GemmThreadingTests
     /// <summary>Dispatches to the worker pool that one 2- or all-thread product makes: none on one core.</summary>
     private static int SplitsPerParallelCall => Environment.ProcessorCount > 1 ? 1 : 0;
 
+    /// <summary>Every transpose pair, contiguous with beta = 0 on a NaN-filled C, then padded with alpha = -1 and beta = 0.5.</summary>
+    private static void AgreeOnEveryTransposePair(int m, int n, int k, GemmCall call, string implementation, ref int seed)
+    {
+        foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
+        {
+            AgreeAcrossThreadCounts(new GemmTestCase(m, n, k, transposeA, transposeB, 0, 0, 0, 1f, 0f, GemmData.Uniform, seed++), call, implementation);
+            AgreeAcrossThreadCounts(new GemmTestCase(m, n, k, transposeA, transposeB, 2, 1, 3, -1f, 0.5f, GemmData.Uniform, seed++), call, implementation);
+        }
+    }
+
     private static void AgreeAcrossThreadCounts(GemmTestCase t, GemmCall call, string implementation)
     {
         float[] one = Run(t with { Threads = 1 }, call, implementation, checkAgainstNaive: true);
@@ -105,7 +150,7 @@ public sealed class GemmThreadingTests
         var x = GemmTestMatrices.Create(t);
         float[]? want = checkAgainstNaive ? x.Expected() : null;
         long splitBefore = WorkerPool.SplitJobs;
-        call(x.A, t.Lda, t.TransposeA, x.B, t.Ldb, t.TransposeB, x.C, t.Ldc, t.M, t.N, t.K, t.Alpha, t.Beta, t.Threads);
+        GemmCheck.Call(x, call, implementation);
         long splits = WorkerPool.SplitJobs - splitBefore;
         Assert.True(
             splits == (t.Threads == 1 ? 0 : SplitsPerParallelCall),
