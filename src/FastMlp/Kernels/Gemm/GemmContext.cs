@@ -1,8 +1,8 @@
 // The packing buffers of one share of a product, and the pool that bounds them (issue 9: buffers kept
 // per calling thread grew with every thread that ever called). A call that packs rents one context
 // for its whole duration and returns it at the end: it holds the buffers of worker 0, the calling
-// thread (tiny products, the narrow path, the dot path and the batch-1 row path pack nothing and rent
-// nothing). Workers 1 and up run on WorkerPool threads and pack into one context per worker index
+// thread (tiny products, the dot and batch-1 row paths, and tile-path products that read A and B in
+// place pack nothing and rent nothing). Workers 1 and up run on WorkerPool threads and pack into one context per worker index
 // (OfWorker): a fixed few, one per core, used only by the job that holds the pool.
 // Buffers only grow, and only in IParallelBody.Prepare (Grow): on the dispatching thread, before any
 // worker starts, so a failed allocation throws before a worker could wait for another at a barrier.

@@ -49,7 +49,7 @@ internal readonly unsafe struct GemmKernelScalar : IGemmKernel
         }
     }
 
-    /// <summary>No narrow path: Run's edge tiles already read B's panel only, so narrow products take the tile path.</summary>
+    /// <summary>None: a four-column panel is already as narrow as scalar code gets, so Run takes every panel.</summary>
     public static int NarrowColumns => 0;
 
     /// <summary>Never called: <see cref="NarrowColumns"/> is 0.</summary>

@@ -32,9 +32,9 @@ internal unsafe interface IGemmKernel
     static abstract void Run(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int nr, float alpha, float beta);
 
     /// <summary>
-    /// The widest n <see cref="RunNarrow"/> takes (0: none): products of at most this many columns with a
-    /// non-transposed B, such as the N = 10 output layer and its weight gradient, run it with B where it lies
-    /// (Gemm.Narrow.cs), and so do the edge tiles of the tile path that are no wider.
+    /// The widest n <see cref="RunNarrow"/> takes (0: none): the tile path runs it on every panel no wider,
+    /// such as the whole of the N = 10 output layer and its weight gradient, reading B where it lies when B is
+    /// read in place (Gemm.Driver.cs).
     /// </summary>
     static abstract int NarrowColumns { get; }
 
