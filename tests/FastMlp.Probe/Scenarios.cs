@@ -11,6 +11,7 @@ internal static class Scenarios
         ["pool-first-use"] = _ => PoolFirstUse.Run(),
         ["undisposed-workspaces"] = a => UndisposedWorkspaces.Run(Rounds(a)),
         ["soak"] = _ => Soak.Run(),
+        ["guard-pages"] = _ => GuardPages.Run(),
     };
 
     private static int Rounds(string[] arguments) => arguments.Length > 0 ? int.Parse(arguments[0], System.Globalization.CultureInfo.InvariantCulture) : 200;

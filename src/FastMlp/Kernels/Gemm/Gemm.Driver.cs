@@ -97,11 +97,24 @@ public static partial class Gemm
                             bool inPlace = ReadInPlace(nr);
                             float* b = x.BPacked ? x.B + (pc * GemmBlocking.RoundUp(x.N, nrMax)) + ((jc + jr) * (nint)kc)
                                 : inPlace ? x.B + (pc * x.Ldb) + jc + jr : Panel(packedB, jr, kc);
-                            TileColumn<TKernel>(kc, aBlock, aRow, aDepth, mc, b, inPlace ? x.Ldb : nrMax, nr, cBlock + jr, x.Ldc, x.Alpha, beta);
+                            int fullRows = inPlace ? WholeRegisterRows(pc, kc, jc + jr) : kc;
+                            TileColumn<TKernel>(kc, aBlock, aRow, aDepth, mc, b, inPlace ? x.Ldb : nrMax, fullRows, nr, cBlock + jr, x.Ldc, x.Alpha, beta);
                         }
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// How many of rows [pc, pc + kc) of B, read in place from column j0, the narrow kernel may load a whole register
+        /// wide (NarrowColumns floats): those whose load ends inside B's (K − 1)·ldb + N elements. All but the last row or
+        /// so of B; none of a B that is smaller than one register.
+        /// </summary>
+        private int WholeRegisterRows(int pc, int kc, int j0)
+        {
+            long lastStart = ((x.K - 1) * (long)x.Ldb) + x.N - TKernel.NarrowColumns - j0;
+            long lastRow = lastStart < 0 ? -1 : lastStart / x.Ldb;
+            return (int)Math.Clamp(lastRow - pc + 1, 0, kc);
         }
 
         /// <summary>Whether the panel of nr columns is read from B itself: B is read in place and the kernel reads only nr of its columns.</summary>
@@ -125,10 +138,11 @@ public static partial class Gemm
 
     /// <summary>
     /// The ir loop: C[0..mc, 0..nr] (+)= op(A)'s mc rows (from <paramref name="a"/>, strides aRow and aDepth) times one
-    /// kc×nr sliver of B with row stride ldb. Slivers at most NarrowColumns wide run the one-register kernel.
+    /// kc×nr sliver of B with row stride ldb. Slivers at most NarrowColumns wide run the one-register kernel, which may
+    /// read the first fullRows rows a whole register wide.
     /// </summary>
     private static unsafe void TileColumn<TKernel>(
-        int kc, float* a, nint aRow, nint aDepth, int mc, float* b, nint ldb, int nr, float* c, nint ldc, float alpha, float beta)
+        int kc, float* a, nint aRow, nint aDepth, int mc, float* b, nint ldb, int fullRows, int nr, float* c, nint ldc, float alpha, float beta)
         where TKernel : struct, IGemmKernel
     {
         int mrMax = TKernel.MR;
@@ -138,7 +152,7 @@ public static partial class Gemm
             int mr = Math.Min(mrMax, mc - ir);
             if (narrow)
             {
-                TKernel.RunNarrow(kc, a, aRow, aDepth, b, ldb, c, ldc, mr, nr, alpha, beta);
+                TKernel.RunNarrow(kc, a, aRow, aDepth, b, ldb, fullRows, c, ldc, mr, nr, alpha, beta);
             }
             else
             {

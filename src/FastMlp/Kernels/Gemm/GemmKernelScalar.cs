@@ -53,7 +53,7 @@ internal readonly unsafe struct GemmKernelScalar : IGemmKernel
     public static int NarrowColumns => 0;
 
     /// <summary>Never called: <see cref="NarrowColumns"/> is 0.</summary>
-    public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta) =>
+    public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, int fullRows, float* c, nint ldc, int mr, int n, float alpha, float beta) =>
         throw new NotSupportedException("This kernel has no narrow path.");
 
     public static float MultiplyAdd(float a, float b, float acc) => acc + (a * b);

@@ -172,57 +172,109 @@ internal readonly unsafe struct GemmKernelSimd<TLanes, TVector> : IGemmKernel
         }
     }
 
+    /// <summary>Dispatches to the one-register body for exactly mr rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, int fullRows, float* c, nint ldc, int mr, int n, float alpha, float beta)
+    {
+        switch (mr)
+        {
+            case 6: Narrow<GemmRows6>(kc, a, aRow, aDepth, b, ldb, fullRows, c, ldc, n, alpha, beta); break;
+            case 5: Narrow<GemmRows5>(kc, a, aRow, aDepth, b, ldb, fullRows, c, ldc, n, alpha, beta); break;
+            case 4: Narrow<GemmRows4>(kc, a, aRow, aDepth, b, ldb, fullRows, c, ldc, n, alpha, beta); break;
+            case 3: Narrow<GemmRows3>(kc, a, aRow, aDepth, b, ldb, fullRows, c, ldc, n, alpha, beta); break;
+            case 2: Narrow<GemmRows2>(kc, a, aRow, aDepth, b, ldb, fullRows, c, ldc, n, alpha, beta); break;
+            default: Narrow<GemmRows1>(kc, a, aRow, aDepth, b, ldb, fullRows, c, ldc, n, alpha, beta); break;
+        }
+    }
+
     /// <summary>
-    /// Six independent FMA chains sharing one masked B row per step: for at most one register of columns this is one
-    /// B load and six FMAs per step where Run would spend twelve (the N = 10 output layer is nothing else). The
-    /// missing rows of a short group re-read row 0 (in bounds) and are not stored. Not generic over the row count
-    /// like Run, and six rows, not eight: in both of those forms the JIT (.NET 10) no longer hoisted the mask's
-    /// conversion to a k register out of the loop, and the 1024×10×128 product ran 18-20% slower (perf/AbCompare).
+    /// TRows.Value ≤ 6 independent FMA chains sharing one B row per step: for at most one register of columns this
+    /// is one B load per step where Tile would spend two (the N = 10 output layer is nothing else). The first
+    /// fullRows rows of B load a whole register (the lanes past n hold other elements of B, or a panel's zeros,
+    /// and are never stored); only the last rows of B load masked. A masked load in every step cost 20% here: the
+    /// JIT (.NET 10) converts the mask to a k register inside the loop unless the loop is just so (perf/AbCompare,
+    /// 1024×10×128).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta)
+    private static void Narrow<TRows>(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, int fullRows, float* c, nint ldc, int n, float alpha, float beta)
+        where TRows : struct, IGemmRows
     {
-        float* a0 = a, a1 = mr > 1 ? a + aRow : a, a2 = mr > 2 ? a + (2 * aRow) : a;
-        float* a3 = mr > 3 ? a + (3 * aRow) : a, a4 = mr > 4 ? a + (4 * aRow) : a, a5 = mr > 5 ? a + (5 * aRow) : a;
+        int rows = TRows.Value;
+        float* a0 = a, a1 = a + aRow, a2 = a + (2 * aRow), a3 = a + (3 * aRow), a4 = a + (4 * aRow), a5 = a + (5 * aRow);
         TVector mask = TLanes.FirstLanes(n);
         TVector c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         nint depth = 0;
-        for (int p = kc; p > 0; p--, b += ldb, depth += aDepth)
+        int p = 0;
+        for (; p < fullRows; p++, b += ldb, depth += aDepth)
         {
-            TVector b0 = TLanes.Load(b, mask);
-            c0 = TLanes.MultiplyAdd(TLanes.Broadcast(a0[depth]), b0, c0);
-            c1 = TLanes.MultiplyAdd(TLanes.Broadcast(a1[depth]), b0, c1);
-            c2 = TLanes.MultiplyAdd(TLanes.Broadcast(a2[depth]), b0, c2);
-            c3 = TLanes.MultiplyAdd(TLanes.Broadcast(a3[depth]), b0, c3);
-            c4 = TLanes.MultiplyAdd(TLanes.Broadcast(a4[depth]), b0, c4);
-            c5 = TLanes.MultiplyAdd(TLanes.Broadcast(a5[depth]), b0, c5);
+            NarrowStep<TRows>(TLanes.Load(b), a0, a1, a2, a3, a4, a5, depth, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
+        }
+
+        for (; p < kc; p++, b += ldb, depth += aDepth)
+        {
+            NarrowStep<TRows>(TLanes.Load(b, mask), a0, a1, a2, a3, a4, a5, depth, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
         }
 
         var store = new TileStore(alpha, beta, n);
         store.Masked(c, c0, mask);
-        if (mr > 1)
+        if (rows > 1)
         {
             store.Masked(c + ldc, c1, mask);
         }
 
-        if (mr > 2)
+        if (rows > 2)
         {
             store.Masked(c + (2 * ldc), c2, mask);
         }
 
-        if (mr > 3)
+        if (rows > 3)
         {
             store.Masked(c + (3 * ldc), c3, mask);
         }
 
-        if (mr > 4)
+        if (rows > 4)
         {
             store.Masked(c + (4 * ldc), c4, mask);
         }
 
-        if (mr > 5)
+        if (rows > 5)
         {
             store.Masked(c + (5 * ldc), c5, mask);
+        }
+    }
+
+    /// <summary>One depth step of <see cref="Narrow{TRows}"/>: each present row's FMA with the shared B row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NarrowStep<TRows>(
+        TVector b0, float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, nint depth,
+        ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3, ref TVector c4, ref TVector c5)
+        where TRows : struct, IGemmRows
+    {
+        int rows = TRows.Value;
+        c0 = TLanes.MultiplyAdd(TLanes.Broadcast(a0[depth]), b0, c0);
+        if (rows > 1)
+        {
+            c1 = TLanes.MultiplyAdd(TLanes.Broadcast(a1[depth]), b0, c1);
+        }
+
+        if (rows > 2)
+        {
+            c2 = TLanes.MultiplyAdd(TLanes.Broadcast(a2[depth]), b0, c2);
+        }
+
+        if (rows > 3)
+        {
+            c3 = TLanes.MultiplyAdd(TLanes.Broadcast(a3[depth]), b0, c3);
+        }
+
+        if (rows > 4)
+        {
+            c4 = TLanes.MultiplyAdd(TLanes.Broadcast(a4[depth]), b0, c4);
+        }
+
+        if (rows > 5)
+        {
+            c5 = TLanes.MultiplyAdd(TLanes.Broadcast(a5[depth]), b0, c5);
         }
     }
 

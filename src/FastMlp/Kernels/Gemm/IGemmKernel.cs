@@ -6,7 +6,8 @@
 //   aDepth = lda for a transposed one; aRow = 1, aDepth = MR for a packed micro-panel. Only its mr rows
 //   are read.
 // - B is a kc×NR row-major sliver with row stride ldb, all NR columns readable: a packed panel (ldb = NR,
-//   zero columns past nr) or B itself when NR whole columns exist. RunNarrow reads only n columns of B.
+//   zero columns past nr) or B itself when NR whole columns exist. RunNarrow reads a register of B per
+//   row only where the caller says that much lies inside B, and n columns elsewhere.
 // - Only the mr×nr corner of C is read or written; beta == 0 means it is never read, so NaN or garbage
 //   already in C cannot reach the result.
 // - Every product is summed in order p = 0, 1, ... into one accumulator per element; then
@@ -39,10 +40,12 @@ internal unsafe interface IGemmKernel
     static abstract int NarrowColumns { get; }
 
     /// <summary>
-    /// mr ≤ MR rows and n ≤ <see cref="NarrowColumns"/> columns of C with Run's arithmetic per element; only n
-    /// columns of each B row are read, so nothing past A's, B's or C's last element is touched.
+    /// mr ≤ MR rows and n ≤ <see cref="NarrowColumns"/> columns of C with Run's arithmetic per element. The first
+    /// <paramref name="fullRows"/> (≤ kc) rows of B may be read NarrowColumns wide: the caller has checked that
+    /// those lanes lie inside B's memory (other elements of B, or a panel's zero columns), and their results are
+    /// never stored. The later rows are read n wide, so nothing past A's, B's or C's last element is touched.
     /// </summary>
-    static abstract void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, float* c, nint ldc, int mr, int n, float alpha, float beta);
+    static abstract void RunNarrow(int kc, float* a, nint aRow, nint aDepth, float* b, nint ldb, int fullRows, float* c, nint ldc, int mr, int n, float alpha, float beta);
 
     /// <summary>The kernel's scalar step, acc + a · b: fused exactly when the kernel's vector steps are.</summary>
     static abstract float MultiplyAdd(float a, float b, float acc);
