@@ -4,7 +4,9 @@
 //   strides are the kernel's arguments), so no scalar scatter of A runs before the arithmetic.
 // - A non-transposed B is read in place too (ReadsBInPlace), and a transposed one is packed per KC×NC
 //   block into 64-byte-aligned NR-column panels. A ragged last panel is read in place by the
-//   one-register kernel when it is that narrow (the N = 10 output layer is nothing else), else packed.
+//   one-register kernel when it is that narrow (the N = 10 output layer is nothing else), which loads
+//   whole registers of B wherever they lie inside B (WholeRegisterRows); a wider one is packed. The
+//   panels of a GemmPackedB are read as they are, nothing packed.
 // - Workers split the columns of C into whole NR panels (the rows of C when there are too few panels
 //   to share evenly), and each packs the B panels it alone reads: no B block is shared, so there is no
 //   barrier and the slower core never sets the other's pace.

@@ -1,9 +1,12 @@
 // The SIMD micro-kernel, one source for both register widths (IGemmLanes) and every row count of an
-// edge tile (IGemmRows): 6 rows × 2 vectors, so 6×32 on Vector512 and 6×16 on Vector256. Twelve accumulators, two B vectors and one broadcast A value per
-// step: 15 registers, which fits AVX2's 16 ymm without spilling and leaves AVX-512 room. Per depth step
-// 2 B loads, 6 broadcasts from A where it lies and 12 FMAs. On the Zen 4 and Zen 5 machines of
-// perf/results the 512-bit instantiation runs at about 1.5× the 256-bit one (README "Kernel choice").
-// Contract in IGemmKernel.cs.
+// edge tile (IGemmRows): 6 rows × 2 vectors, so 6×32 on Vector512 and 6×16 on Vector256. Twelve
+// accumulators, two B vectors and one broadcast A value per step: 15 registers, which fits AVX2's 16
+// ymm without spilling and leaves AVX-512 room. Per depth step 2 B loads, 6 broadcasts from A where it
+// lies and 12 FMAs. On the Zen 5 of perf/results/amd-epyc-zen5-2c the 512-bit instantiation ran
+// 1.6-1.9× the 256-bit one; on the Zen 4, which splits a 512-bit FMA in two, they run about level
+// (README "Kernel choice"). Every entry is AggressiveOptimization: compiled once with full
+// optimization and never re-profiled, since under tiered PGO code profiled on 32³ products ran later
+// 1024³ products 2.7× slower (perf/AbCompare). Contract in IGemmKernel.cs.
 using System.Runtime.CompilerServices;
 
 namespace FastMlp;
@@ -18,7 +21,7 @@ internal readonly unsafe struct GemmKernelSimd<TLanes, TVector> : IGemmKernel
 
     public static bool IsSupported => TLanes.IsSupported;
 
-    /// <summary>One register of B columns: B rows that narrow are read masked, so B is never padded.</summary>
+    /// <summary>One register of B columns: B rows that narrow are read a register wide where that lies inside B and masked elsewhere, so B is never packed for them.</summary>
     public static int NarrowColumns => TLanes.Count;
 
     /// <summary>Dispatches to the body for exactly mr rows, so a short edge tile does only its own rows' arithmetic.</summary>
