@@ -1,8 +1,8 @@
 // The vector operations the SIMD micro-kernel needs, over one register width: GemmKernelSimd is written
 // once against this interface and instantiated for Vector512 (AVX-512F) and Vector256 (AVX2 + FMA3).
 // Each member is one instruction (or a fixed short sequence) and is inlined into the kernel, which the
-// JIT compiles separately for each struct instantiation, so the generic kernel costs nothing over the
-// two hand-written copies it replaced (measured side by side, README "Kernel choice").
+// JIT compiles separately for each struct instantiation: the 6-row Vector512 loop disassembles
+// (DOTNET_JitDisasm) to 2 loads, 6 vbroadcastss and 12 vfmadd231ps per depth step, no spills.
 namespace FastMlp;
 
 /// <typeparam name="TVector">The register type: Vector512&lt;float&gt; or Vector256&lt;float&gt;.</typeparam>
