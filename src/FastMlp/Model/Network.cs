@@ -115,6 +115,14 @@ public sealed unsafe partial class Network
         return network;
     }
 
+    /// <summary>A copy with the same architecture and a copy of the parameters, sharing nothing with this network (a Predictor's snapshot).</summary>
+    internal Network Snapshot()
+    {
+        var copy = new Network(_sizes, HiddenActivation, OutputActivation);
+        _parameters.Span.CopyTo(copy._parameters.Span);
+        return copy;
+    }
+
     /// <summary>Scratch memory for <see cref="Predict"/> on up to <paramref name="maxBatch"/> samples per call.</summary>
     /// <param name="maxBatch">The largest batch a call will pass; at least 1.</param>
     /// <param name="maxDegreeOfParallelism">-1 for all cores, otherwise the most threads a call may use.</param>

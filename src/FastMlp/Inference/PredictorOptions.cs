@@ -1,0 +1,13 @@
+// What one Predictor is built for: the largest batch a call may pass and the threads a call may use.
+// Both are fixed when the predictor is created, since its pooled scratch memory is sized by them.
+namespace FastMlp;
+
+/// <summary>Options of <see cref="Predictor.Create"/> and <see cref="Predictor.Load(string, PredictorOptions?)"/>.</summary>
+public sealed class PredictorOptions
+{
+    /// <summary>The largest batch one Predict call accepts; at least 1.</summary>
+    public int MaxBatch { get; init; } = 256;
+
+    /// <summary>The most threads one call may use: 1 (the calling thread only, the default), more, or -1 for all cores.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = 1;
+}

@@ -1,0 +1,41 @@
+// PredictorProperties: Predictor.Predict against NaiveMlp.Forward (double) within MlpErrorBound, and bit for
+// bit against Network.Predict on the network it was made from, for random architectures, every legal
+// activation pair, batches 1..70 and 1 or 2 threads; PredictClasses against the index of the largest output.
+using FastMlp.Tests.Infrastructure;
+
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace FastMlp.Tests.Inference;
+
+public sealed class PredictorProperties
+{
+    [Property(MaxTest = 150)]
+    public Property Predict_matches_NaiveMlp_and_Network_Predict_bit_for_bit() =>
+        Prop.ForAll(MlpGenerators.Arbitrary(MlpGenerators.AnyCases), Check);
+
+    private static void Check(MlpTestCase t)
+    {
+        var data = MlpTestData.Create(t);
+        Network network = MlpCheck.CreateNetwork(t, data);
+        using var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = t.Batch, MaxDegreeOfParallelism = t.Threads });
+        float[] got = new float[t.Batch * t.OutputSize], want = new float[got.Length];
+        predictor.Predict(data.Inputs, got);
+        using (Workspace workspace = network.CreateWorkspace(t.Batch, 1))
+        {
+            network.Predict(data.Inputs, want, workspace);
+        }
+
+        MlpAssert.BitIdentical(want, got, $"Predictor against Network.Predict, {t}");
+        MlpCheck.PredictMatchesNaive(t);
+
+        int[] classes = new int[t.Batch];
+        predictor.PredictClasses(data.Inputs, classes);
+        for (int r = 0; r < t.Batch; r++)
+        {
+            ReadOnlySpan<float> row = want.AsSpan(r * t.OutputSize, t.OutputSize);
+            Assert.Equal(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row), classes[r]);
+        }
+    }
+}

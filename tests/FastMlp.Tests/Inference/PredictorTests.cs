@@ -1,0 +1,151 @@
+// PredictorTests: the snapshot rule, loading from a model file, every bad input refused before anything is
+// written, Dispose (calls after it refused, twice harmless), and 0 bytes per warm call at batch 1, 8, 64
+// and 256 on 1 and 2 threads (every one of the counted calls, the pool's worker threads included).
+using FastMlp.Tests.Infrastructure;
+
+namespace FastMlp.Tests.Inference;
+
+public sealed class PredictorTests
+{
+    private static readonly int[] s_sizes = [784, 256, 128, 10];
+
+    [Fact]
+    public void Later_changes_to_the_network_do_not_change_the_predictor()
+    {
+        Network network = Network.Create(s_sizes, Activation.Relu, Activation.Softmax, seed: 3);
+        float[] inputs = Inputs(4), before = new float[40], after = new float[40];
+        using var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = 4 });
+        predictor.Predict(inputs, before);
+
+        network.Parameters.Fill(0.5f);
+        predictor.Predict(inputs, after);
+
+        MlpAssert.BitIdentical(before, after, "the predictor's outputs after the network's parameters changed");
+        using Workspace workspace = network.CreateWorkspace(4);
+        network.Predict(inputs, after, workspace);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void Load_reads_a_model_file_from_a_stream_and_a_path()
+    {
+        Network network = Network.Create(s_sizes, Activation.Relu, Activation.Softmax, seed: 4);
+        float[] inputs = Inputs(3), want = new float[30], fromStream = new float[30], fromPath = new float[30];
+        using (Workspace workspace = network.CreateWorkspace(3))
+        {
+            network.Predict(inputs, want, workspace);
+        }
+
+        using var stream = new MemoryStream();
+        network.Save(stream);
+        stream.Position = 0;
+        using (var predictor = Predictor.Load(stream, new PredictorOptions { MaxBatch = 3 }))
+        {
+            predictor.Predict(inputs, fromStream);
+        }
+
+        string path = Path.Combine(Path.GetTempPath(), $"fastmlp-predictor-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            network.Save(path);
+            using var predictor = Predictor.Load(path);
+            predictor.Predict(inputs, fromPath);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        MlpAssert.BitIdentical(want, fromStream, "Predictor.Load(stream)");
+        MlpAssert.BitIdentical(want, fromPath, "Predictor.Load(path)");
+    }
+
+    [Fact]
+    public void Bad_options_are_refused()
+    {
+        Network network = Network.Create([3, 2], Activation.Identity, Activation.Identity, seed: 0);
+        Assert.Throws<ArgumentNullException>(() => Predictor.Create(null!));
+        Assert.Contains("MaxBatch", Assert.Throws<ArgumentOutOfRangeException>(() => Predictor.Create(network, new PredictorOptions { MaxBatch = 0 })).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Predictor.Create(network, new PredictorOptions { MaxDegreeOfParallelism = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Predictor.Create(network, new PredictorOptions { MaxDegreeOfParallelism = -2 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Predictor.Load(new MemoryStream(), new PredictorOptions { MaxBatch = -1 }));
+    }
+
+    [Fact]
+    public void Bad_inputs_are_refused_and_nothing_is_written()
+    {
+        Network network = Network.Create([3, 4, 2], Activation.Tanh, Activation.Identity, seed: 0);
+        using var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = 2 });
+        float[] outputs = [7, 7, 7, 7];
+        int[] classes = [7, 7];
+
+        AssertRefused("inputs", () => predictor.Predict([], outputs), "not a whole batch");
+        AssertRefused("inputs", () => predictor.Predict(new float[4], outputs), "not a whole batch");
+        AssertRefused("inputs", () => predictor.Predict(new float[9], new float[6]), "at most 2");
+        AssertRefused("outputs", () => predictor.Predict(new float[6], new float[3]), "need 4");
+        float[] shared = new float[10];
+        AssertRefused("outputs", () => predictor.Predict(shared.AsSpan(0, 6), shared.AsSpan(4, 4)), "overlaps");
+        AssertRefused("classes", () => predictor.PredictClasses(new float[6], new int[1]), "holds 2 samples");
+        AssertRefused("inputs", () => predictor.PredictClasses(new float[9], classes), "at most 2");
+
+        Assert.Equal([7f, 7f, 7f, 7f], outputs);
+        Assert.Equal([7, 7], classes);
+    }
+
+    [Fact]
+    public void A_disposed_predictor_refuses_calls_and_disposing_twice_is_harmless()
+    {
+        var predictor = Predictor.Create(Network.Create([3, 2], Activation.Identity, Activation.Identity, seed: 0));
+        predictor.Predict(new float[3], new float[2]);
+        predictor.Dispose();
+        predictor.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => predictor.Predict(new float[3], new float[2]));
+        Assert.Throws<ObjectDisposedException>(() => predictor.PredictClasses(new float[3], new int[1]));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Warm_calls_allocate_nothing_at_batch_1_8_64_and_256(int threads)
+    {
+        Network network = Network.Create(s_sizes, Activation.Relu, Activation.Softmax, seed: 5);
+        using var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = 256, MaxDegreeOfParallelism = threads });
+        float[] inputs = Inputs(256), outputs = new float[2560];
+        int[] classes = new int[256];
+        foreach (int batch in (int[])[1, 8, 64, 256])
+        {
+            for (int warmUp = 0; warmUp < 3; warmUp++)
+            {
+                predictor.Predict(inputs.AsSpan(0, batch * 784), outputs);
+                predictor.PredictClasses(inputs.AsSpan(0, batch * 784), classes);
+            }
+
+            Allocations allocated = AllocationProbe.OnThisThreadAndWorkers(
+                () =>
+                {
+                    predictor.Predict(inputs.AsSpan(0, batch * 784), outputs);
+                    predictor.PredictClasses(inputs.AsSpan(0, batch * 784), classes);
+                },
+                calls: 10);
+            Assert.True(allocated.Bytes == 0, $"batch {batch}, {threads} threads: warm calls allocated {allocated}.");
+        }
+    }
+
+    private static void AssertRefused(string parameter, Action call, string reason)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(call);
+        Assert.Equal(parameter, e.ParamName);
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
+    private static float[] Inputs(int batch)
+    {
+        float[] inputs = new float[batch * 784];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = (i % 17) * 0.0625f;
+        }
+
+        return inputs;
+    }
+}
