@@ -9,6 +9,9 @@ internal static class Systems
 {
     public const string FastMlp = nameof(FastMlp);
 
+    /// <summary>FastMlp's Predictor (a snapshot and pooled scratch memory): FastMlp too, so never a peer.</summary>
+    public const string Predictor = nameof(Predictor);
+
     /// <summary>OpenBLAS <c>cblas_sgemm</c> from the system library (<see cref="Peers.OpenBlas"/>).</summary>
     public const string OpenBlas = nameof(OpenBlas);
 
@@ -30,10 +33,14 @@ internal static class Systems
     /// <summary>W4's floor: the 2-2-1 network's math as scalar C# fields.</summary>
     public const string ScalarFloor = nameof(ScalarFloor);
 
+    /// <summary>Whether a system is one the report compares FastMlp with (FastMlp's own systems and W4's floor are not).</summary>
+    public static bool IsPeer(string system) => system is not (FastMlp or Predictor or ScalarFloor);
+
     /// <summary>How the report names each system.</summary>
     public static string Display(string system) => system switch
     {
         FastMlp => "FastMlp",
+        Predictor => "FastMlp Predictor",
         OpenBlas => "OpenBLAS",
         Torch => "TorchSharp",
         OrtIoBinding => "ONNX Runtime (IOBinding)",

@@ -112,10 +112,11 @@ internal static class PeersReport
             text.AppendLine();
             text.Append("| case | ");
             text.Append(string.Join(" | ", systems.Select(Systems.Display)));
-            text.AppendLine(peers.Length > 0 ? " | best peer | FastMlp / best peer |" : " |");
+            bool predictor = systems.Contains(Systems.Predictor);
+            text.AppendLine(peers.Length == 0 ? " |" : predictor ? " | best peer | FastMlp / best peer | Predictor / best peer |" : " | best peer | FastMlp / best peer |");
             text.Append("|---|");
             text.Append(string.Concat(systems.Select(_ => "---|")));
-            text.AppendLine(peers.Length > 0 ? "---|---|" : "");
+            text.AppendLine(peers.Length == 0 ? "" : predictor ? "---|---|---|" : "---|---|");
             foreach (IGrouping<string, CaseResult> row in Rows(threads))
             {
                 text.Append(s_c, $"| {row.Key} | ");
@@ -123,11 +124,11 @@ internal static class PeersReport
                 if (peers.Length > 0)
                 {
                     CaseResult? best = BestPeer(row, metric);
-                    CaseResult? fastMlp = row.FirstOrDefault(c => c.System == Systems.FastMlp && c.MedianNs is not null);
-                    text.Append(best is null ? " | - | -" : $" | {Systems.Display(best.System)}");
-                    if (best is not null)
+                    text.Append(best is null ? " | -" : $" | {Systems.Display(best.System)}");
+                    foreach (string own in predictor ? [Systems.FastMlp, Systems.Predictor] : (string[])[Systems.FastMlp])
                     {
-                        text.Append(fastMlp is null ? " | -" : string.Create(s_c, $" | **{metric.Advantage(metric.Value(fastMlp), metric.Value(best)):F2}×**"));
+                        CaseResult? ours = row.FirstOrDefault(c => c.System == own && c.MedianNs is not null);
+                        text.Append(best is null || ours is null ? " | -" : string.Create(s_c, $" | **{metric.Advantage(metric.Value(ours), metric.Value(best)):F2}×**"));
                     }
                 }
 
@@ -178,15 +179,15 @@ internal static class PeersReport
         text.AppendLine();
         text.AppendLine("One 784-float input to 10 probabilities per call, every call timed on its own; systems interleaved in rounds.");
         text.AppendLine();
-        text.AppendLine("| system | threads | calls | median | p99 | p99.9 | max | allocated per call | best peer median / FastMlp median |");
+        text.AppendLine("| system | threads | calls | median | p99 | p99.9 | max | allocated per call | best peer median / this median (FastMlp's rows) |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (IGrouping<int, LatencyRow> threads in rows.GroupBy(r => r.Threads))
         {
-            (LatencyRow? fastMlp, LatencyRow? best) = FastMlpAndBestPeer(threads);
+            (_, LatencyRow? best) = FastMlpAndBestPeer(threads);
             foreach (LatencyRow r in threads)
             {
-                string ratio = r.System == Systems.FastMlp && fastMlp is not null && best is not null
-                    ? string.Create(s_c, $"**{best.MedianUs / fastMlp.MedianUs:F2}×** (vs {Systems.Display(best.System)})")
+                string ratio = !Systems.IsPeer(r.System) && r.Status == "ok" && best is not null
+                    ? string.Create(s_c, $"**{best.MedianUs / r.MedianUs:F2}×** (vs {Systems.Display(best.System)})")
                     : "";
                 text.AppendLine(r.Status == "ok"
                     ? string.Create(s_c, $"| {Systems.Display(r.System)} | {r.Threads} | {r.Calls:N0} | {r.MedianUs:F2} | {r.P99Us:F2} | {r.P999Us:F2} | {r.MaxUs:F1} | {Bytes(r.AllocatedBytesPerCall)} | {ratio} |")
@@ -223,7 +224,7 @@ internal static class PeersReport
     /// <summary>FastMlp's timed latency row and the timed peer row with the lowest median, of one thread count.</summary>
     private static (LatencyRow? FastMlp, LatencyRow? Best) FastMlpAndBestPeer(IEnumerable<LatencyRow> rows) =>
         (rows.FirstOrDefault(r => r.System == Systems.FastMlp && r.Status == "ok"),
-         rows.Where(r => r.System != Systems.FastMlp && r.Status == "ok").MinBy(r => r.MedianUs));
+         rows.Where(r => Systems.IsPeer(r.System) && r.Status == "ok").MinBy(r => r.MedianUs));
 
     /// <summary>The rows of a table in the order the run produced them.</summary>
     private static IEnumerable<IGrouping<string, CaseResult>> Rows(IEnumerable<CaseResult> cases) => cases.GroupBy(c => c.Case);
@@ -233,7 +234,7 @@ internal static class PeersReport
         row.Where(c => IsPeer(c.System) && c.MedianNs is not null)
             .Aggregate((CaseResult?)null, (best, c) => best is null || metric.Beats(metric.Value(c), metric.Value(best)) ? c : best);
 
-    private static bool IsPeer(string system) => system is not (Systems.FastMlp or Systems.ScalarFloor);
+    private static bool IsPeer(string system) => Systems.IsPeer(system);
 
     private static string Cell(CaseResult? c, Metric metric) => c switch
     {

@@ -34,6 +34,7 @@ internal sealed class InferenceOperands : IDisposable
     private Network? _network;
     private float[] _inputs = [];
     private Workspace? _workspace;
+    private Predictor? _predictor;
     private InferenceSession? _session;
     private OrtValue? _ortInput;
     private OrtValue? _ortOutput;
@@ -63,6 +64,10 @@ internal sealed class InferenceOperands : IDisposable
         {
             case Systems.FastMlp:
                 RunFastMlp();
+                return;
+            case Systems.Predictor:
+                _predictor = Predictor.Create(_network, new PredictorOptions { MaxBatch = batch, MaxDegreeOfParallelism = threads });
+                RunPredictor();
                 return;
             case Systems.OrtIoBinding:
                 CreateSession(threads);
@@ -96,6 +101,7 @@ internal sealed class InferenceOperands : IDisposable
     public Action Runner(string system) => system switch
     {
         Systems.FastMlp => RunFastMlp,
+        Systems.Predictor => RunPredictor,
         Systems.OrtIoBinding => RunOrtIoBinding,
         Systems.OrtRun => RunOrtRun,
         Systems.Torch => RunTorch,
@@ -103,6 +109,9 @@ internal sealed class InferenceOperands : IDisposable
     };
 
     public void RunFastMlp() => _network!.Predict(_inputs, Output, _workspace!);
+
+    /// <summary>The service path: one Predictor call, its scratch memory rented from the predictor's pool.</summary>
+    public void RunPredictor() => _predictor!.Predict(_inputs, Output);
 
     /// <summary>The zero-copy path: the binding made once over OrtValues that wrap the input and output arrays.</summary>
     public void RunOrtIoBinding() => _session!.RunWithBinding(_runOptions!, _binding!);
@@ -127,6 +136,7 @@ internal sealed class InferenceOperands : IDisposable
     public void Dispose()
     {
         _workspace?.Dispose();
+        _predictor?.Dispose();
         _binding?.Dispose();
         _ortInput?.Dispose();
         _ortOutput?.Dispose();

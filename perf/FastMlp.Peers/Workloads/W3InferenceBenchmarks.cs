@@ -6,7 +6,7 @@ namespace FastMlp.Peers.Workloads;
 
 /// <summary>
 /// W3 throughput: the 784-256-128-10 ReLU/Softmax network (seed 0) on B = 8, 64, 256 samples per call, 1 and 2
-/// threads: FastMlp's Network.Predict with a Workspace, ONNX Runtime through IOBinding (the zero-copy path) and
+/// threads: FastMlp's Network.Predict with a Workspace and its Predictor (what a service calls), ONNX Runtime through IOBinding (the zero-copy path) and
 /// through the classic Run(NamedOnnxValue) API on the model <see cref="Peers.OnnxModelWriter"/> writes from the same
 /// network, and TorchSharp's nn.Sequential under inference_mode. One operation = one call of B samples, so
 /// samples/s = B / median. Each peer's setup first checks its probabilities against FastMlp's
@@ -31,6 +31,9 @@ public class W3InferenceBenchmarks : IPeerBenchmark
     [GlobalSetup(Target = nameof(FastMlp))]
     public void SetupFastMlp() => Setup(Systems.FastMlp);
 
+    [GlobalSetup(Target = nameof(Predictor))]
+    public void SetupPredictor() => Setup(Systems.Predictor);
+
     [GlobalSetup(Target = nameof(OrtIoBinding))]
     public void SetupOrtIoBinding() => Setup(Systems.OrtIoBinding);
 
@@ -45,6 +48,9 @@ public class W3InferenceBenchmarks : IPeerBenchmark
 
     [Benchmark(Baseline = true)]
     public void FastMlp() => _operands.RunFastMlp();
+
+    [Benchmark]
+    public void Predictor() => _operands.RunPredictor();
 
     [Benchmark]
     public void OrtIoBinding() => _operands.RunOrtIoBinding();

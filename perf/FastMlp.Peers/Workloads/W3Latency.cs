@@ -23,7 +23,7 @@ namespace FastMlp.Peers.Workloads;
 /// </summary>
 internal static class W3Latency
 {
-    private static readonly string[] s_systems = [Systems.FastMlp, Systems.OrtIoBinding, Systems.OrtRun, Systems.Torch];
+    private static readonly string[] s_systems = [Systems.FastMlp, Systems.Predictor, Systems.OrtIoBinding, Systems.OrtRun, Systems.Torch];
 
     private static readonly int[] s_threads = [1, 2];
 
