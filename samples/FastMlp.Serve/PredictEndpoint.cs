@@ -1,0 +1,107 @@
+// POST /predict: reads the rows from a JSON or binary body, refuses what the predictor would refuse (and
+// non-finite values) with a 400 and the reason, and answers the probabilities and the class of each row.
+using System.Buffers.Binary;
+using System.Text.Json;
+
+using FastMlp.Extensions.DependencyInjection;
+
+namespace FastMlp.Serve;
+
+internal static class PredictEndpoint
+{
+    /// <summary>The key the sample registers its one model under.</summary>
+    public const string ModelName = "default";
+
+    public static async Task<IResult> Handle(HttpRequest request, [FromKeyedServices(ModelName)] ModelPredictor predictor)
+    {
+        float[] inputs;
+        try
+        {
+            inputs = request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true
+                ? await ReadBinary(request)
+                : await ReadJson(request);
+        }
+        catch (BadRequestException e)
+        {
+            return Results.BadRequest(new { error = e.Message });
+        }
+
+        int rows = inputs.Length / Math.Max(1, predictor.InputSize);
+        if (inputs.Length == 0 || inputs.Length % predictor.InputSize != 0)
+        {
+            return Results.BadRequest(new { error = $"{inputs.Length} input values are not a whole number of rows of {predictor.InputSize}." });
+        }
+
+        if (Array.FindIndex(inputs, v => !float.IsFinite(v)) is int bad and >= 0)
+        {
+            return Results.BadRequest(new { error = $"input value {bad} is {inputs[bad]}; every value must be finite." });
+        }
+
+        float[] outputs = new float[rows * predictor.OutputSize];
+        int[] classes = new int[rows];
+        try
+        {
+            predictor.Predict(inputs, outputs);
+            predictor.PredictClasses(inputs, classes);
+        }
+        catch (ArgumentException e)
+        {
+            // More rows than the predictor's MaxBatch, or any other shape the predictor refuses.
+            return Results.BadRequest(new { error = e.Message });
+        }
+
+        float[][] perRow = [.. Enumerable.Range(0, rows).Select(r => outputs.AsSpan(r * predictor.OutputSize, predictor.OutputSize).ToArray())];
+        return Results.Ok(new { outputs = perRow, classes });
+    }
+
+    private static async Task<float[]> ReadJson(HttpRequest request)
+    {
+        try
+        {
+            using JsonDocument body = await JsonDocument.ParseAsync(request.Body);
+            if (body.RootElement.ValueKind != JsonValueKind.Object || !body.RootElement.TryGetProperty("inputs", out JsonElement values) || values.ValueKind != JsonValueKind.Array)
+            {
+                throw new BadRequestException("the JSON body must be an object with an \"inputs\" array of numbers.");
+            }
+
+            float[] inputs = new float[values.GetArrayLength()];
+            int i = 0;
+            foreach (JsonElement value in values.EnumerateArray())
+            {
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetSingle(out inputs[i]))
+                {
+                    throw new BadRequestException($"inputs[{i}] is not a float32 number.");
+                }
+
+                i++;
+            }
+
+            return inputs;
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestException($"malformed JSON: {e.Message}");
+        }
+    }
+
+    private static async Task<float[]> ReadBinary(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        if (buffer.Length % sizeof(float) != 0)
+        {
+            throw new BadRequestException($"a binary body of {buffer.Length} bytes is not a whole number of float32s.");
+        }
+
+        byte[] bytes = buffer.ToArray();
+        float[] inputs = new float[bytes.Length / sizeof(float)];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
+        }
+
+        return inputs;
+    }
+
+    private sealed class BadRequestException(string message) : Exception(message);
+}

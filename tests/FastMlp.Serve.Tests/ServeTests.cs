@@ -1,0 +1,175 @@
+// ServeTests: samples/FastMlp.Serve in process. Concurrent JSON and binary requests get exactly what
+// Network.Predict gives; every bad request (malformed JSON, a wrong length, too many rows, a non-finite value,
+// a binary body that is not whole floats) is a 400 with a message; a model file replaced under load loses no
+// request and mixes no answers: each is exactly the old model's or the new one's.
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace FastMlp.Serve.Tests;
+
+public sealed class ServeTests : IDisposable
+{
+    private const int InputSize = 8, OutputSize = 10;
+    private readonly string _folder = Directory.CreateTempSubdirectory("fastmlp-serve-").FullName;
+    private readonly string _model;
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public ServeTests()
+    {
+        _model = Path.Combine(_folder, "model.safetensors");
+        Network.Create([InputSize, 6, OutputSize], Activation.Relu, Activation.Softmax, seed: 1).Save(_model);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("FastMlp:ModelPath", _model);
+            b.UseSetting("FastMlp:MaxBatch", "4");
+        });
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Concurrent_json_and_binary_requests_get_the_networks_answers()
+    {
+        using HttpClient client = _factory.CreateClient();
+        float[] want = Expected(Network.Load(_model), Row(0), 1);
+        var requests = Enumerable.Range(0, 64).Select(async i =>
+        {
+            using HttpResponseMessage response = i % 2 == 0
+                ? await client.PostAsJsonAsync("/predict", new { inputs = Row(0) })
+                : await client.PostAsync("/predict", Binary(Row(0)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await Outputs(response);
+        });
+        foreach (float[] got in await Task.WhenAll(requests))
+        {
+            Assert.Equal(want, got);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"inputs\": [1, 2", "malformed JSON")]
+    [InlineData("[1, 2, 3]", "must be an object")]
+    [InlineData("{\"inputs\": [1, 2, 3]}", "not a whole number of rows of 8")]
+    [InlineData("{\"inputs\": []}", "not a whole number of rows")]
+    [InlineData("{\"inputs\": [1, 2, 3, 4, 5, 6, 7, \"x\"]}", "inputs[7]")]
+    [InlineData("{\"inputs\": [1, 2, 3, 4, 5, 6, 7, 1e39]}", "must be finite")]
+    public async Task Bad_json_is_a_400_with_the_reason(string body, string reason)
+    {
+        using HttpClient client = _factory.CreateClient();
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await client.PostAsync("/predict", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_binary_bodies_and_too_many_rows_are_400s()
+    {
+        using HttpClient client = _factory.CreateClient();
+        using (var ragged = new ByteArrayContent(new byte[10]))
+        {
+            ragged.Headers.ContentType = new("application/octet-stream");
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/predict", ragged)).StatusCode);
+        }
+
+        float[] nan = Row(0);
+        nan[3] = float.NaN;
+        using HttpResponseMessage notFinite = await client.PostAsync("/predict", Binary(nan));
+        Assert.Equal(HttpStatusCode.BadRequest, notFinite.StatusCode);
+        Assert.Contains("finite", await notFinite.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using HttpResponseMessage tooMany = await client.PostAsync("/predict", Binary([.. Enumerable.Range(0, 5).SelectMany(Row)]));
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("at most 4", await tooMany.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_replaced_under_load_loses_no_request_and_mixes_no_answers()
+    {
+        using HttpClient client = _factory.CreateClient();
+        float[] first = Expected(Network.Load(_model), Row(0), 1);
+        Network next = Network.Create([InputSize, 6, OutputSize], Activation.Relu, Activation.Softmax, seed: 2);
+        float[] second = Expected(next, Row(0), 1);
+        int answeredFirst = 0, answeredSecond = 0;
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 4).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using HttpResponseMessage response = await client.PostAsync("/predict", Binary(Row(0)));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                float[] got = await Outputs(response);
+                if (got.AsSpan().SequenceEqual(second))
+                {
+                    Interlocked.Increment(ref answeredSecond);
+                }
+                else
+                {
+                    Assert.Equal(first, got);
+                    Interlocked.Increment(ref answeredFirst);
+                }
+            }
+        }).ToArray();
+
+        // The model is loaded on the first request: replace the file only once the old model has answered.
+        var warmUp = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref answeredFirst) == 0 && warmUp.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(5);
+        }
+
+        string staged = Path.Combine(_folder, "next.safetensors");
+        next.Save(staged);
+        File.Move(staged, _model, overwrite: true);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref answeredSecond) < 200 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        Assert.True(answeredFirst > 0, "no request was answered before the reload.");
+        Assert.True(answeredSecond >= 200, $"only {answeredSecond} requests were answered by the new model within 30 s.");
+
+        using HttpResponseMessage health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    private static float[] Row(int seed) => [.. Enumerable.Range(0, InputSize).Select(i => ((i + seed) % 5) * 0.25f)];
+
+    private static ByteArrayContent Binary(float[] values)
+    {
+        byte[] bytes = new byte[values.Length * sizeof(float)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
+        }
+
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/octet-stream");
+        return content;
+    }
+
+    private static async Task<float[]> Outputs(HttpResponseMessage response)
+    {
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. body.RootElement.GetProperty("outputs")[0].EnumerateArray().Select(v => v.GetSingle())];
+    }
+
+    private static float[] Expected(Network network, float[] inputs, int rows)
+    {
+        float[] y = new float[rows * OutputSize];
+        using Workspace workspace = network.CreateWorkspace(rows);
+        network.Predict(inputs, y, workspace);
+        return y;
+    }
+}
