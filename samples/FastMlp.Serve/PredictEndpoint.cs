@@ -26,7 +26,6 @@ internal static class PredictEndpoint
             return Results.BadRequest(new { error = e.Message });
         }
 
-        int rows = inputs.Length / Math.Max(1, predictor.InputSize);
         if (inputs.Length == 0 || inputs.Length % predictor.InputSize != 0)
         {
             return Results.BadRequest(new { error = $"{inputs.Length} input values are not a whole number of rows of {predictor.InputSize}." });
@@ -37,12 +36,11 @@ internal static class PredictEndpoint
             return Results.BadRequest(new { error = $"input value {bad} is {inputs[bad]}; every value must be finite." });
         }
 
+        int rows = inputs.Length / predictor.InputSize;
         float[] outputs = new float[rows * predictor.OutputSize];
-        int[] classes = new int[rows];
         try
         {
             predictor.Predict(inputs, outputs);
-            predictor.PredictClasses(inputs, classes);
         }
         catch (ArgumentException e)
         {
@@ -50,7 +48,9 @@ internal static class PredictEndpoint
             return Results.BadRequest(new { error = e.Message });
         }
 
+        // The class of a row is the index of its largest output, as PredictClasses defines it: one forward pass serves both.
         float[][] perRow = [.. Enumerable.Range(0, rows).Select(r => outputs.AsSpan(r * predictor.OutputSize, predictor.OutputSize).ToArray())];
+        int[] classes = [.. perRow.Select(row => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row))];
         return Results.Ok(new { outputs = perRow, classes });
     }
 

@@ -90,17 +90,9 @@ public sealed class Predictor : IDisposable
     /// <exception cref="ObjectDisposedException">The predictor was disposed.</exception>
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
-        int batch = ValidateBatch(inputs);
-        if ((long)outputs.Length < (long)batch * OutputSize)
-        {
-            ThrowHelper.ThrowArgument(nameof(outputs), $"outputs has {outputs.Length} elements but {batch} samples × {OutputSize} outputs need {(long)batch * OutputSize}.");
-        }
-
-        if (outputs.Overlaps(inputs))
-        {
-            ThrowHelper.ThrowArgument(nameof(outputs), "outputs overlaps inputs; the destination must not share memory with the inputs.");
-        }
-
+        // The batch against MaxBatch here (the message names the predictor's option); outputs' length and overlap
+        // are Network.Predict's own checks, made before it writes anything.
+        ValidateBatch(inputs);
         Workspace workspace = Rent();
         try
         {
@@ -117,12 +109,7 @@ public sealed class Predictor : IDisposable
     /// <exception cref="ObjectDisposedException">The predictor was disposed.</exception>
     public void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes)
     {
-        int batch = ValidateBatch(inputs);
-        if (classes.Length < batch)
-        {
-            ThrowHelper.ThrowArgument(nameof(classes), $"classes has {classes.Length} elements but inputs holds {batch} samples.");
-        }
-
+        ValidateBatch(inputs);   // classes' length is Network.PredictClasses' own check
         Workspace workspace = Rent();
         try
         {
@@ -161,8 +148,8 @@ public sealed class Predictor : IDisposable
         return (options.MaxBatch, options.MaxDegreeOfParallelism);
     }
 
-    /// <summary>The batch the inputs hold, checked against 1..MaxBatch, before anything is rented or written.</summary>
-    private int ValidateBatch(ReadOnlySpan<float> inputs)
+    /// <summary>Checks that the inputs hold a batch of 1..MaxBatch samples, before anything is rented or written.</summary>
+    private void ValidateBatch(ReadOnlySpan<float> inputs)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (inputs.Length == 0 || inputs.Length % InputSize != 0)
@@ -175,8 +162,6 @@ public sealed class Predictor : IDisposable
         {
             ThrowHelper.ThrowArgument(nameof(inputs), $"inputs holds {batch} samples but this predictor was made for at most {MaxBatch} (PredictorOptions.MaxBatch).");
         }
-
-        return batch;
     }
 
     /// <summary>A free workspace from the pool, starting at the slot of the caller's core; a new one when none is free.</summary>

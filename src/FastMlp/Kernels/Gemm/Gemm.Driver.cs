@@ -26,10 +26,10 @@ public static partial class Gemm
     /// <summary>
     /// Whether the tile path reads a non-transposed B where it lies instead of packing it. Measured side by side on
     /// the Zen 4 of perf/results/amd-epyc-zen4-2c (perf/AbCompare, A read in place): in place was as fast or faster at
-    /// every MLP and square shape (1.23× at 32×256×784, where packing B is a pass over 800 KB for 32 rows) except when
-    /// B's rows are a multiple of 4 KiB apart, where every row of a panel falls in the same L1 sets (1024³: packing
-    /// 1.05× faster). Past one MC block of rows the packed panel is reused enough to pay for itself, so such a B is
-    /// packed then.
+    /// every MLP and square shape (1.23× at 32×256×784, where packing B is a pass over 800 KB for 32 rows). A B whose
+    /// rows are a multiple of 4 KiB apart puts every row of a panel in the same L1 sets; past one MC block of rows the
+    /// packed panel is reused enough to pay for itself, so such a B is packed. At 1024³ the two measured within this
+    /// machine's noise: that rule rests on the cache argument, not on a measured win.
     /// </summary>
     private static bool ReadsBInPlace(in GemmOperands x, int mcBlock) =>
         !x.TransposeB && (x.M <= mcBlock || x.Ldb * sizeof(float) % 4096 != 0);

@@ -103,10 +103,7 @@ public static partial class Gemm
 
         int n = b.N, k = b.K;
         ArgumentOutOfRangeException.ThrowIfNegative(m);
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 (all cores) or at least 1.");
-        }
+        ValidateThreads(maxDegreeOfParallelism);
 
         long needA = Needed(a.Length, nameof(a), nameof(lda), lda, transposeA ? k : m, transposeA ? m : k, transposeA ? "k×m (transposeA)" : "m×k");
         long needC = Needed(c.Length, nameof(c), nameof(ldc), ldc, m, n, "m×n");
@@ -268,10 +265,7 @@ public static partial class Gemm
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 (all cores) or at least 1.");
-        }
+        ValidateThreads(maxDegreeOfParallelism);
 
         long needA = Needed(a.Length, nameof(a), nameof(lda), lda, transposeA ? k : m, transposeA ? m : k, transposeA ? "k×m (transposeA)" : "m×k");
         long needB = Needed(b.Length, nameof(b), nameof(ldb), ldb, transposeB ? n : k, transposeB ? k : n, transposeB ? "n×k (transposeB)" : "k×n");
@@ -282,6 +276,14 @@ public static partial class Gemm
         if (usedC.Overlaps(a[..(int)needA]) || usedC.Overlaps(b[..(int)needB]))
         {
             ThrowHelper.ThrowArgument(nameof(c), $"The {m}×{n} region of c (ldc = {ldc}) overlaps a or b; the destination must not share memory with the operands.");
+        }
+    }
+
+    private static void ValidateThreads(int maxDegreeOfParallelism)
+    {
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 (all cores) or at least 1.");
         }
     }
 

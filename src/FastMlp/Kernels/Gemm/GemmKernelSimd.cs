@@ -3,8 +3,8 @@
 // accumulators, two B vectors and one broadcast A value per step: 15 registers, which fits AVX2's 16
 // ymm without spilling and leaves AVX-512 room. Per depth step 2 B loads, 6 broadcasts from A where it
 // lies and 12 FMAs. On the Zen 5 of perf/results/amd-epyc-zen5-2c the 512-bit instantiation ran
-// 1.6-1.9× the 256-bit one; on the Zen 4, which splits a 512-bit FMA in two, they run about level
-// (README "Kernel choice"). Every entry is AggressiveOptimization: compiled once with full
+// 1.6-1.9× the 256-bit one; on the Zen 4, which splits a 512-bit FMA in two, separate runs put them
+// within about 10% (README "Kernel choice"). Every entry is AggressiveOptimization: compiled once with full
 // optimization and never re-profiled, since under tiered PGO code profiled on 32³ products ran later
 // 1024³ products 2.7× slower (perf/AbCompare). Contract in IGemmKernel.cs.
 using System.Runtime.CompilerServices;
