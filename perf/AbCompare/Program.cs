@@ -4,8 +4,10 @@
 //   git worktree add /tmp/old <commit> && dotnet build /tmp/old/src/FastMlp -c Release -o /tmp/oldbin
 //   dotnet build src/FastMlp -c Release -o /tmp/newbin && dotnet build tests/FastMlp.Probe -c Release
 //   dotnet run -c Release --project perf/AbCompare -- /tmp/oldbin /tmp/newbin tests/FastMlp.Probe/bin/Release/net10.0 [step]
-// (the third folder supplies System.Numerics.Tensors.dll); without "step" it compares Gemm.Multiply on
-// square and MLP shapes at 1 and 2 threads, with "step" Trainer.Step on W2 (batch 1, 32) and W4.
+// (the third folder supplies System.Numerics.Tensors.dll); without a mode it compares Gemm.Multiply on
+// square and MLP shapes at 1 and 2 threads, with "step" Trainer.Step on W2 (batch 1, 32) and W4, with
+// "predict" Predictor.Predict on the W3 network (batch 1, 8, 64, 256; 1 and 2 threads; AB_BATCHES="1,8" and
+// AB_THREADS="1" narrow it).
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -46,6 +48,43 @@ if (args.Length > 3 && args[3] == "step")
         Console.WriteLine($"{label} Trainer.Step, 1 thread: old {mo * 1e6:F3} us, new {mn * 1e6:F3} us, new/old time {mn / mo:F3}");
     }
     return;
+}
+
+if (args.Length > 3 && args[3] == "predict")
+{
+    int[] sizes = [784, 256, 128, 10];
+    foreach (int threads in Environment.GetEnvironmentVariable("AB_THREADS")?.Split(',').Select(int.Parse).ToArray() ?? [1, 2])
+        foreach (int batch in Environment.GetEnvironmentVariable("AB_BATCHES")?.Split(',').Select(int.Parse).ToArray() ?? [1, 8, 64, 256])
+        {
+            var predicts = libs.Select(a => MakePredict(a, sizes, batch, threads)).ToArray();
+            ArraySegment<float> x = Aligned(Fill(batch * sizes[0]).Select(v => v + 0.5f).ToArray()), y = Aligned(new float[batch * sizes[^1]]);
+            int reps = Math.Max(20, 20_000 / batch);
+            var times = new List<double>[] { new(), new() };
+            for (int round = 0; round < 44; round++)
+                for (int w0 = 0; w0 < 2; w0++)
+                {
+                    int w = (round + w0) % 2;
+                    long t0 = Stopwatch.GetTimestamp();
+                    for (int r = 0; r < reps; r++) predicts[w](x, y);
+                    if (round >= 4) times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
+                }
+            double mo = Median(times[0]), mn = Median(times[1]);
+            Console.WriteLine($"{threads}T W3 B={batch} Predictor.Predict: old {mo * 1e6:F2} us ({batch / mo:F0}/s), new {mn * 1e6:F2} us ({batch / mn:F0}/s), new/old speed {mo / mn:F3}");
+        }
+    return;
+}
+
+Predict MakePredict(Assembly a, int[] sizes, int batch, int threads)
+{
+    Type act = a.GetType("FastMlp.Activation")!, net = a.GetType("FastMlp.Network")!, options = a.GetType("FastMlp.PredictorOptions")!;
+    object network = net.GetMethods().Single(m => m.Name == "Create" && m.GetParameters().Length == 4 && m.GetParameters()[1].ParameterType == act)
+        .Invoke(null, [sizes, Enum.Parse(act, "Relu"), Enum.Parse(act, "Softmax"), 0])!;
+    object opts = Activator.CreateInstance(options)!;
+    options.GetProperty("MaxBatch")!.SetValue(opts, batch);
+    options.GetProperty("MaxDegreeOfParallelism")!.SetValue(opts, threads);
+    Type predictor = a.GetType("FastMlp.Predictor")!;
+    object p = predictor.GetMethod("Create")!.Invoke(null, [network, opts])!;
+    return (Predict)Delegate.CreateDelegate(typeof(Predict), p, predictor.GetMethod("Predict")!);
 }
 
 Step MakeStep(Assembly a, int[] sizes, string hidden, string output, string loss, int batch)
@@ -92,5 +131,6 @@ static unsafe ArraySegment<float> Aligned(float[] values)
     fixed (float* p = pinned) { int offset = (int)((64 - ((nint)p & 63)) & 63) / sizeof(float); values.CopyTo(pinned, offset); return new ArraySegment<float>(pinned, offset, values.Length); }
 }
 static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
+delegate void Predict(ReadOnlySpan<float> x, Span<float> y);
 delegate float Step(ReadOnlySpan<float> x, ReadOnlySpan<float> t);
 delegate void Mul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool ta, bool tb, int dop);

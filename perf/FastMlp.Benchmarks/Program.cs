@@ -11,8 +11,10 @@ using FastMlp.Benchmarks.Infrastructure;
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- mnist [--seeds 0-4] [--out FILE]   (W5 MNIST, MnistHarness.cs)
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- guard [--rounds 300] [--steps 200] [--out FILE]
 //                                                                    (update guard's cost, GuardHarness.cs)
+// dotnet run -c Release --project perf/FastMlp.Benchmarks -- concurrency [--callers 64] [--batches 1,64] [--out FILE]
+//                                                                    (many callers on one Predictor, ConcurrencyHarness.cs)
 
-// Only a first argument of exactly "latency", "mnist" or "guard" leaves BenchmarkDotNet out; everything else goes to BenchmarkSwitcher untouched.
+// Only a first argument of exactly "latency", "mnist", "guard" or "concurrency" leaves BenchmarkDotNet out; everything else goes to BenchmarkSwitcher untouched.
 if (args.Length > 0 && args[0] == LatencyHarness.Command)
 {
     return LatencyHarness.Run(args[1..]);
@@ -26,6 +28,11 @@ if (args.Length > 0 && args[0] == MnistHarness.Command)
 if (args.Length > 0 && args[0] == GuardHarness.Command)
 {
     return GuardHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == ConcurrencyHarness.Command)
+{
+    return ConcurrencyHarness.Run(args[1..]);
 }
 
 bool jobOnCommandLine = args.Any(arg => arg == "-j" || arg.StartsWith("--job", StringComparison.Ordinal));

@@ -55,6 +55,50 @@ public sealed class SoftmaxTests
     }
 
     [Fact]
+    public void Rows_in_a_register_agree_with_the_span_loop_on_nan_and_infinities()
+    {
+        // NaN anywhere in a row, or +∞ (∞ − ∞ in the shift), makes the whole row NaN in both; −∞ lanes are exact
+        // zeros; a row of only −∞ is NaN. Finite rows agree within the two sums' orders (2γ(n) relative).
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        var random = new Random(37);
+        foreach (int lanes in new[] { GemmLanes512.IsSupported ? GemmLanes512.Count : 0, GemmLanes256.IsSupported ? GemmLanes256.Count : 0 })
+        {
+            for (int n = 1; n <= lanes; n++)
+            {
+                const int rows = 8;
+                float[] bias = [.. Enumerable.Range(0, n).Select(_ => (float)random.NextDouble())];
+                float[] z = [.. Enumerable.Range(0, (rows * n) + 1).Select(_ => (float)((random.NextDouble() * 40) - 20))];
+                for (int r = 1; r < rows; r++)
+                {
+                    z[(r * n) + random.Next(n)] = specials[r % 3];   // row 0 stays finite
+                }
+
+                Array.Fill(z, float.NegativeInfinity, (rows - 1) * n, n);   // the last row: only −∞
+                z[^1] = float.NaN;   // sentinel
+                float[] spans = (float[])z.Clone();
+                Softmax.InSpans(bias, spans.AsSpan(0, rows * n), rows);
+                if (lanes == GemmLanes512.Count)
+                {
+                    Softmax.InRegister<GemmLanes512, System.Runtime.Intrinsics.Vector512<float>>(bias, z.AsSpan(0, rows * n), rows);
+                }
+                else
+                {
+                    Softmax.InRegister<GemmLanes256, System.Runtime.Intrinsics.Vector256<float>>(bias, z.AsSpan(0, rows * n), rows);
+                }
+
+                for (int i = 0; i < rows * n; i++)
+                {
+                    Assert.True(
+                        float.IsNaN(spans[i]) ? float.IsNaN(z[i]) : Math.Abs(z[i] - spans[i]) <= 2 * Gamma(n) * spans[i],
+                        string.Create(CultureInfo.InvariantCulture, $"{lanes} lanes, n {n}, element {i}: in a register {z[i]:R}, the span loop {spans[i]:R}."));
+                }
+
+                Assert.True(float.IsNaN(z[^1]), "The sentinel after the last row was overwritten.");
+            }
+        }
+    }
+
+    [Fact]
     public void Backward_matches_the_double_jacobian_vector_product()
     {
         var random = new Random(31);

@@ -38,4 +38,28 @@ internal readonly unsafe struct GemmLanes256 : IGemmLanes<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x) => Vector256.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Select(Vector256<float> mask, Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(mask, a, b);
+
+    /// <summary>Halves, then pairs, then neighbours: Vector128.Max propagates NaN at every step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector256<float> value)
+    {
+        Vector128<float> q = Vector128.Max(value.GetLower(), value.GetUpper());
+        q = Vector128.Max(q, Vector128.Shuffle(q, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.Max(q, Vector128.Shuffle(q, Vector128.Create(1, 0, 3, 2))).ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SumAcross(Vector256<float> value) => Vector256.Sum(value);
 }

@@ -1,5 +1,6 @@
-// The vector operations the SIMD micro-kernel needs, over one register width: GemmKernelSimd is written
-// once against this interface and instantiated for Vector512 (AVX-512F) and Vector256 (AVX2 + FMA3).
+// The vector operations the SIMD kernels need, over one register width: GemmKernelSimd (and the
+// one-register softmax, Softmax.cs) is written once against this interface and instantiated for
+// Vector512 (AVX-512F) and Vector256 (AVX2 + FMA3).
 // Each member is one instruction (or a fixed short sequence) and is inlined into the kernel, which the
 // JIT compiles separately for each struct instantiation: the 6-row Vector512 loop disassembles
 // (DOTNET_JitDisasm) to 2 loads, 6 vbroadcastss and 12 vfmadd231ps per depth step, no spills.
@@ -41,4 +42,22 @@ internal unsafe interface IGemmLanes<TVector>
 
     /// <summary>a + b.</summary>
     static abstract TVector Add(TVector a, TVector b);
+
+    /// <summary>a − b.</summary>
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    /// <summary>a / b.</summary>
+    static abstract TVector Divide(TVector a, TVector b);
+
+    /// <summary>e^x per lane (the runtime's vectorized exp, the one TensorPrimitives.Exp runs).</summary>
+    static abstract TVector Exp(TVector x);
+
+    /// <summary>The lanes of <paramref name="mask"/> from <paramref name="a"/>, the others from <paramref name="b"/>.</summary>
+    static abstract TVector Select(TVector mask, TVector a, TVector b);
+
+    /// <summary>The largest lane (NaN when a lane is NaN).</summary>
+    static abstract float MaxAcross(TVector value);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float SumAcross(TVector value);
 }
