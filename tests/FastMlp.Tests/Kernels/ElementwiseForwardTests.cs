@@ -24,6 +24,25 @@ public sealed class ElementwiseForwardTests
         AssertMatches<ReluOperator>(Activation.Relu, (s, got) => got == MathF.Max(s, 0f));
 
     [Fact]
+    public void Relu_keeps_nan_and_infinities_and_signs_zero_as_max_does()
+    {
+        // Every lane position of the 512-bit, 256-bit and scalar loops meets each special value: the bits must be
+        // MathF.Max's (NaN stays NaN, max(−0, 0) is +0), as TensorPrimitives.Max gave before the fused pass.
+        float[] specials = [float.NaN, -0f, 0f, float.PositiveInfinity, float.NegativeInfinity, -1e-45f, 3f];
+        for (int n = 1; n <= 40; n++)
+        {
+            float[] z = [.. Enumerable.Range(0, n).Select(i => specials[i % specials.Length])];
+            float[] bias = [.. Enumerable.Range(0, n).Select(i => i % 3 == 0 ? -0f : 0f)];
+            float[] want = [.. z.Select((v, i) => MathF.Max(v + bias[i], 0f))];
+            ReluOperator.Forward(bias, z);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(z[i]) == BitConverter.SingleToInt32Bits(want[i]) || (float.IsNaN(z[i]) && float.IsNaN(want[i])), string.Create(CultureInfo.InvariantCulture, $"n {n}, element {i}: {z[i]:R}, MathF.Max gives {want[i]:R}."));
+            }
+        }
+    }
+
+    [Fact]
     public void Sigmoid_is_within_8_ulp_of_the_double_function() =>
         AssertMatches<SigmoidOperator>(Activation.Sigmoid, (s, got) =>
         {
