@@ -131,6 +131,27 @@ public sealed class ModelPredictorTests : IDisposable
     }
 
     [Fact]
+    public void A_warm_call_and_a_lease_allocate_nothing()
+    {
+        string path = Path.Combine(_folder, "model.safetensors");
+        Save(path, seed: 8);
+        using ServiceProvider services = Build(path, reload: false);
+        var model = services.GetRequiredKeyedService<ModelPredictor>("digits");
+        float[] inputs = Inputs(), y = new float[20];
+        model.Predict(inputs, y);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            model.Predict(inputs, y);
+            using PredictorLease lease = model.Acquire();
+            lease.Predictor.Predict(inputs, y);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task A_bad_file_on_reload_keeps_the_old_model_and_degrades_the_health_check()
     {
         string path = Path.Combine(_folder, "model.safetensors");
