@@ -20,19 +20,20 @@ namespace FastMlp.Peers;
 /// dotnet run -c Release --project perf/FastMlp.Peers -- peers
 /// </code>
 /// A run probes every peer, runs the BenchmarkDotNet cases of the chosen workloads in this process, then the
-/// W3 batch-1 latency and W5 MNIST harnesses, saves everything as run.json and writes the report and charts.
+/// W3 batch-1 latency, W3S HTTP serving and W5 MNIST harnesses, saves everything as run.json and writes the report and charts.
 /// A full run writes into perf/results/&lt;cpu&gt;/ (commit it); --quick and --dry into BenchmarkDotNet.Artifacts/peers/.
 /// </summary>
 internal static class PeersCommand
 {
     private const string Usage =
-        "usage: dotnet run -c Release --project perf/FastMlp.Peers -- [run] [--quick | --dry] [--workloads W1,W2,W3,W4,W5] [--out DIR] [--require PEERS] [--openblas-core NAME]\n" +
+        "usage: dotnet run -c Release --project perf/FastMlp.Peers -- [run] [--quick | --dry] [--workloads W1,W2,W3,W3S,W4,W5] [--out DIR] [--require PEERS] [--openblas-core NAME]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- report [--run FILE] [--out DIR]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- peers\n" +
         "  run        (the default) measure, then write run.json, peers.md and the charts\n" +
         "  --quick    a subset of sizes with short iterations, under 5 minutes; not a report to commit\n" +
         "  --dry      every case once, cold (CI): checks that every case loads and agrees; measures nothing\n" +
-        "  --workloads  the workloads to run (default all: W1..W5)\n" +
+        "  --workloads  the workloads to run (default all: W1..W5, and W3S: the W3 network served over HTTP on loopback\n" +
+        "             by samples/FastMlp.Serve with its Predictor and with ONNX Runtime behind the endpoint)\n" +
         "  --out      where the run's files go (default: perf/results/<cpu>/ for a full run, else BenchmarkDotNet.Artifacts/peers/)\n" +
         "  --require  peers that must load, e.g. torchsharp,onnxruntime (names without spaces, any case); the run still\n" +
         "             measures and reports everything, then exits with 3 if one of them did not load\n" +
@@ -41,7 +42,7 @@ internal static class PeersCommand
         "  report     rebuild peers.md and the charts from a run.json (default: perf/results/<cpu>/run.json)\n" +
         "  peers      print which peers load here, their versions and kernels, or why not";
 
-    private static readonly string[] s_allWorkloads = ["W1", "W2", "W3", "W4", "W5"];
+    private static readonly string[] s_allWorkloads = ["W1", "W2", "W3", "W3S", "W4", "W5"];
 
     public static int Run(string[] args)
     {
@@ -109,9 +110,10 @@ internal static class PeersCommand
         List<CaseResult> cases = ResultCollector.Collect(types, config, options.Mode, summaries);
 
         List<LatencyRow> latency = options.Workloads.Contains("W3") ? W3Latency.Measure(options.Mode) : [];
+        List<ServeRow> serve = options.Workloads.Contains("W3S") ? W3Serve.Measure(options.Mode) : [];
         List<MnistRow> mnist = options.Workloads.Contains("W5") ? W5Mnist.Measure(options.Mode) : [];
 
-        var run = new RunRecord(machine, options.Mode.ToString(), peers, cases, latency, mnist);
+        var run = new RunRecord(machine, options.Mode.ToString(), peers, cases, latency, mnist, serve);
         string runFile = Path.Combine(output, RunFileName);
         run.Save(runFile);
         Console.Error.WriteLine($"Wrote {runFile}");
@@ -121,6 +123,7 @@ internal static class PeersCommand
         string[] failures = [.. cases.Where(c => c.Status.StartsWith("mismatch", StringComparison.Ordinal) || c.Status.StartsWith("failed", StringComparison.Ordinal))
             .Select(c => $"{c.Group} {c.Case} {c.Threads}T {c.System}: {c.Status}")
             .Concat(latency.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal) || r.Status.StartsWith("failed", StringComparison.Ordinal)).Select(r => $"W3 latency {r.System}: {r.Status}"))
+            .Concat(serve.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal) || r.Status.StartsWith("failed", StringComparison.Ordinal)).Select(r => $"W3S {r.System} {r.Body} {r.Clients} clients: {r.Status}"))
             .Concat(mnist.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal)).Select(r => $"W5 {r.System}: {r.Status}"))];
         foreach (string failure in failures)
         {

@@ -1,18 +1,18 @@
-// POST /predict: reads the rows from a JSON or binary body, refuses what the predictor would refuse (and
-// non-finite values) with a 400 and the reason, and answers the probabilities and the class of each row.
+// POST /predict: reads the rows from a JSON or binary body, refuses what the model would refuse (and non-finite
+// values) with a 400 and the reason, and answers the probabilities and the class of each row. Everything that
+// depends on the model (the shape checks, the forward pass, the width of the rows written) uses the one IRowModel
+// the request acquired, whichever backend is behind it (IRowModelSource).
 using System.Buffers.Binary;
 using System.Text.Json;
 
-using FastMlp.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FastMlp.Serve;
 
 internal static class PredictEndpoint
 {
-    /// <summary>The key the sample registers its one model under.</summary>
-    public const string ModelName = "default";
-
-    public static async Task<IResult> Handle(HttpRequest request, [FromKeyedServices(ModelName)] ModelPredictor predictor)
+    public static async Task<IResult> Handle(HttpRequest request, [FromServices] IRowModelSource backend)
     {
         float[] inputs;
         try
@@ -26,30 +26,28 @@ internal static class PredictEndpoint
             return Results.BadRequest(new { error = e.Message });
         }
 
-        if (inputs.Length == 0 || inputs.Length % predictor.InputSize != 0)
-        {
-            return Results.BadRequest(new { error = $"{inputs.Length} input values are not a whole number of rows of {predictor.InputSize}." });
-        }
-
         if (Array.FindIndex(inputs, v => !float.IsFinite(v)) is int bad and >= 0)
         {
             return Results.BadRequest(new { error = $"input value {bad} is {inputs[bad]}; every value must be finite." });
         }
 
-        int rows = inputs.Length / predictor.InputSize;
-        float[] outputs = new float[rows * predictor.OutputSize];
-        try
+        using IRowModel model = backend.Acquire();
+        if (inputs.Length == 0 || inputs.Length % model.InputSize != 0)
         {
-            predictor.Predict(inputs, outputs);
-        }
-        catch (ArgumentException e)
-        {
-            // More rows than the predictor's MaxBatch, or any other shape the predictor refuses.
-            return Results.BadRequest(new { error = e.Message });
+            return Results.BadRequest(new { error = $"{inputs.Length} input values are not a whole number of rows of {model.InputSize}." });
         }
 
+        int rows = inputs.Length / model.InputSize, width = model.OutputSize;
+        if (rows > model.MaxBatch)
+        {
+            return Results.BadRequest(new { error = $"{rows} rows are more than one request may hold (at most {model.MaxBatch})." });
+        }
+
+        float[] outputs = new float[rows * width];
+        model.Predict(inputs, outputs);
+
         // The class of a row is the index of its largest output, as PredictClasses defines it: one forward pass serves both.
-        float[][] perRow = [.. Enumerable.Range(0, rows).Select(r => outputs.AsSpan(r * predictor.OutputSize, predictor.OutputSize).ToArray())];
+        float[][] perRow = [.. Enumerable.Range(0, rows).Select(r => outputs.AsSpan(r * width, width).ToArray())];
         int[] classes = [.. perRow.Select(row => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row))];
         return Results.Ok(new { outputs = perRow, classes });
     }

@@ -4,24 +4,11 @@
 //                   answers {"outputs": [[...], ...], "classes": [...]}
 //   GET  /health    the model's health check (degraded after a failed reload, with the reason)
 // Every bad request (malformed JSON, a length that is not a whole batch, more rows than the predictor takes,
-// a non-finite value) is a 400 with a message, never a 500 (PredictEndpoint).
-using FastMlp.Extensions.DependencyInjection;
+// a non-finite value) is a 400 with a message, never a 500 (PredictEndpoint). Each request uses one model from
+// start to end, even when a reload swaps another in meanwhile (PredictorBackend).
 using FastMlp.Serve;
 
-WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-string modelPath = builder.Configuration["FastMlp:ModelPath"] ?? throw new InvalidOperationException("Set FastMlp:ModelPath (appsettings, --FastMlp:ModelPath=..., or FastMlp__ModelPath) to a model file Network.Save wrote.");
-builder.Services.AddFastMlpPredictor(PredictEndpoint.ModelName, options =>
-{
-    options.ModelPath = modelPath;
-    options.MaxBatch = builder.Configuration.GetValue("FastMlp:MaxBatch", 64);
-    options.ReloadOnChange = builder.Configuration.GetValue("FastMlp:ReloadOnChange", true);
-});
-builder.Services.AddHealthChecks().AddFastMlpPredictor(PredictEndpoint.ModelName);
-
-WebApplication app = builder.Build();
-app.MapPost("/predict", PredictEndpoint.Handle);
-app.MapHealthChecks("/health");
-app.Run();
+ServeApp.Build(args, PredictorBackend.Register).Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,9 +1,10 @@
 // A Predictor behind a model file that can change under a running service. Each call leases the current
-// predictor (an interlocked count on it), so a reload swaps the new one in atomically while calls in flight
-// finish on the old one, which is disposed when the last of them leaves: no call is lost or answered by a
-// mix of the two models. The lease refuses a predictor whose count has reached zero (it is being retired),
-// and the caller then takes the new current one. A reload that fails (a half-written or bad file) keeps the
-// model that serves and records why, which the health check reports.
+// predictor (an interlocked count on it, CountedPredictor), so a reload swaps the new one in atomically while
+// calls in flight finish on the old one, which is disposed when the last of them leaves: no call is lost or
+// answered by a mix of the two models. Acquire hands the same lease to a caller whose work spans several calls
+// (PredictorLease). A lease refuses a predictor whose count has reached zero (it is being retired), and the
+// caller then takes the new current one. A reload that fails (a half-written or bad file) keeps the model
+// that serves and records why, which the health check reports.
 namespace FastMlp.Extensions.DependencyInjection;
 
 /// <summary>Predictions from the model file of one registration, reloaded when the file changes if asked to.</summary>
@@ -13,7 +14,7 @@ public sealed class ModelPredictor : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer? _debounce;
     private readonly Lock _reloadGate = new();
-    private Lease _current;
+    private CountedPredictor _current;
     private int _disposed;
 
     /// <summary>Loads the model; throws when the file is missing or not a model.</summary>
@@ -28,7 +29,7 @@ public sealed class ModelPredictor : IDisposable
         }
 
         _options = options;
-        _current = new Lease(Load());
+        _current = new CountedPredictor(Load());
         if (options.ReloadOnChange)
         {
             string path = Path.GetFullPath(options.ModelPath);
@@ -44,10 +45,10 @@ public sealed class ModelPredictor : IDisposable
         }
     }
 
-    /// <summary>Values per input sample of the model serving now.</summary>
+    /// <summary>Values per input sample of the model serving now (a reload may change it before the next call: use <see cref="Acquire"/> to check and call one model).</summary>
     public int InputSize => Volatile.Read(ref _current).Predictor.InputSize;
 
-    /// <summary>Values per output sample of the model serving now.</summary>
+    /// <summary>Values per output sample of the model serving now (a reload may change it before the next call: use <see cref="Acquire"/>).</summary>
     public int OutputSize => Volatile.Read(ref _current).Predictor.OutputSize;
 
     /// <summary>How many models have been swapped in since the first.</summary>
@@ -59,28 +60,34 @@ public sealed class ModelPredictor : IDisposable
     /// <summary><see cref="Predictor.Predict"/> on the model serving when the call starts.</summary>
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
-        Lease lease = Acquire();
-        try
-        {
-            lease.Predictor.Predict(inputs, outputs);
-        }
-        finally
-        {
-            lease.Release();
-        }
+        using PredictorLease lease = Acquire();
+        lease.Predictor.Predict(inputs, outputs);
     }
 
     /// <summary><see cref="Predictor.PredictClasses"/> on the model serving when the call starts.</summary>
     public void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes)
     {
-        Lease lease = Acquire();
-        try
+        using PredictorLease lease = Acquire();
+        lease.Predictor.PredictClasses(inputs, classes);
+    }
+
+    /// <summary>
+    /// Leases the predictor serving now, for work that must see one model throughout (a request that checks the
+    /// input's shape, predicts and reads the output's width): a reload meanwhile swaps the new model in for later
+    /// callers, and the leased predictor is disposed only after its last lease is. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">This ModelPredictor was disposed.</exception>
+    public PredictorLease Acquire()
+    {
+        // Retries when a reload retired the current predictor between the read and the count.
+        while (true)
         {
-            lease.Predictor.PredictClasses(inputs, classes);
-        }
-        finally
-        {
-            lease.Release();
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            CountedPredictor current = Volatile.Read(ref _current);
+            if (current.TryAddCall())
+            {
+                return new PredictorLease(current);
+            }
         }
     }
 
@@ -105,7 +112,7 @@ public sealed class ModelPredictor : IDisposable
                 return false;
             }
 
-            Lease old = Interlocked.Exchange(ref _current, new Lease(fresh));
+            CountedPredictor old = Interlocked.Exchange(ref _current, new CountedPredictor(fresh));
             old.Release();
             Reloads++;
             LastReloadError = null;
@@ -137,52 +144,6 @@ public sealed class ModelPredictor : IDisposable
         if (Volatile.Read(ref _disposed) == 0)
         {
             _debounce?.Change(_options.ReloadDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>The current predictor with one more call counted on it; retries when a reload retired it in between.</summary>
-    private Lease Acquire()
-    {
-        while (true)
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            Lease lease = Volatile.Read(ref _current);
-            if (lease.TryAddCall())
-            {
-                return lease;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A predictor and its count: 1 for being current plus 1 per call inside. It is disposed when the count reaches 0,
-    /// after which no call may join (TryAddCall never takes it back up from 0).
-    /// </summary>
-    private sealed class Lease(Predictor predictor)
-    {
-        private int _count = 1;
-
-        public Predictor Predictor { get; } = predictor;
-
-        public bool TryAddCall()
-        {
-            for (int count = Volatile.Read(ref _count); count > 0; count = Volatile.Read(ref _count))
-            {
-                if (Interlocked.CompareExchange(ref _count, count + 1, count) == count)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        public void Release()
-        {
-            if (Interlocked.Decrement(ref _count) == 0)
-            {
-                Predictor.Dispose();
-            }
         }
     }
 }

@@ -92,6 +92,66 @@ public sealed class ModelPredictorTests : IDisposable
     }
 
     [Fact]
+    public void A_lease_keeps_its_model_through_a_reload_and_its_last_release_disposes_it()
+    {
+        string path = Path.Combine(_folder, "model.safetensors");
+        float[] inputs = Inputs();
+        float[] first = Expected(Save(path, seed: 6), inputs);
+        using ServiceProvider services = Build(path, reload: false);
+        var model = services.GetRequiredKeyedService<ModelPredictor>("digits");
+
+        PredictorLease lease = model.Acquire();
+        Predictor leased = lease.Predictor;
+        Network narrow = Network.Create([8, 6, 3], Activation.Relu, Activation.Softmax, seed: 7);
+        narrow.Save(path);
+        Assert.True(model.Reload(), model.LastReloadError);
+
+        // The lease still answers with the first model and its shape; new calls get the new one.
+        float[] y = new float[20];
+        lease.Predictor.Predict(inputs, y);
+        Assert.Equal(first, y);
+        Assert.Equal((8, 10), (lease.Predictor.InputSize, lease.Predictor.OutputSize));
+        Assert.Equal(3, model.OutputSize);
+        using (PredictorLease current = model.Acquire())
+        {
+            Assert.Equal(3, current.Predictor.OutputSize);
+        }
+
+        // The last lease on the retired model disposes it; a second Dispose gives nothing back twice.
+        lease.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => leased.Predict(inputs, y));
+        Assert.Throws<ObjectDisposedException>(() => lease.Predictor);
+        lease.Dispose();
+        float[] z = new float[6];
+        model.Predict(inputs, z);
+        using Workspace workspace = narrow.CreateWorkspace(2);
+        float[] want = new float[6];
+        narrow.Predict(inputs, want, workspace);
+        Assert.Equal(want, z);
+    }
+
+    [Fact]
+    public void A_warm_call_and_a_lease_allocate_nothing()
+    {
+        string path = Path.Combine(_folder, "model.safetensors");
+        Save(path, seed: 8);
+        using ServiceProvider services = Build(path, reload: false);
+        var model = services.GetRequiredKeyedService<ModelPredictor>("digits");
+        float[] inputs = Inputs(), y = new float[20];
+        model.Predict(inputs, y);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            model.Predict(inputs, y);
+            using PredictorLease lease = model.Acquire();
+            lease.Predictor.Predict(inputs, y);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task A_bad_file_on_reload_keeps_the_old_model_and_degrades_the_health_check()
     {
         string path = Path.Combine(_folder, "model.safetensors");

@@ -7,7 +7,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using FastMlp.Extensions.DependencyInjection;
+
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FastMlp.Serve.Tests;
 
@@ -147,6 +150,65 @@ public sealed class ServeTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
+    [Fact]
+    public async Task A_reload_that_changes_the_output_width_under_load_answers_every_request_whole_from_one_model()
+    {
+        // Reloads driven back to back (no file watcher) between a 10-output and a 3-output model, while clients
+        // post: a request that saw one model's shape and the other's forward pass gets a 400 or a row of the
+        // wrong width; every answer must be a 200 holding exactly one model's outputs and class.
+        using WebApplicationFactory<Program> factory = _factory.WithWebHostBuilder(b => b.UseSetting("FastMlp:ReloadOnChange", "false"));
+        using HttpClient client = factory.CreateClient();
+        var model = factory.Services.GetRequiredKeyedService<ModelPredictor>(PredictorBackend.ModelName);
+        string wide = Path.Combine(_folder, "wide.safetensors"), narrow = Path.Combine(_folder, "narrow.safetensors");
+        File.Copy(_model, wide);
+        Network.Create([InputSize, 6, 3], Activation.Relu, Activation.Softmax, seed: 2).Save(narrow);
+        float[] wideAnswer = Expected(Network.Load(wide), Row(0), 1);
+        float[] narrowAnswer = Expected(Network.Load(narrow), Row(0), 1);
+        int answeredWide = 0, answeredNarrow = 0;
+        var problems = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        Task[] clients = [.. Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using HttpResponseMessage response = await client.PostAsync("/predict", Binary(Row(0)));
+                string body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    problems.Enqueue($"{(int)response.StatusCode}: {body}");
+                    continue;
+                }
+
+                using JsonDocument json = JsonDocument.Parse(body);
+                float[] got = [.. json.RootElement.GetProperty("outputs")[0].EnumerateArray().Select(v => v.GetSingle())];
+                float[] want = got.Length == wideAnswer.Length ? wideAnswer : narrowAnswer;
+                int wantClass = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(want);
+                if (!got.AsSpan().SequenceEqual(want) || json.RootElement.GetProperty("classes")[0].GetInt32() != wantClass)
+                {
+                    problems.Enqueue($"200 with a mixed answer: {body}");
+                }
+
+                Interlocked.Increment(ref got.Length == wideAnswer.Length ? ref answeredWide : ref answeredNarrow);
+            }
+        }))];
+
+        // Swap until each model has answered plenty and the swaps have had time to land inside requests.
+        int swaps = 0;
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while ((swaps < 1_000 || Volatile.Read(ref answeredWide) < 200 || Volatile.Read(ref answeredNarrow) < 200) && elapsed.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            File.Copy(swaps % 2 == 0 ? narrow : wide, _model, overwrite: true);
+            Assert.True(model.Reload(), model.LastReloadError);
+            swaps++;
+            await Task.Yield();
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+        Assert.True(problems.IsEmpty, $"{problems.Count} of {answeredWide + answeredNarrow + problems.Count} requests over {swaps} swaps were not one model's whole answer; the first: {problems.FirstOrDefault()}");
+        Assert.True(answeredWide > 0 && answeredNarrow > 0, $"answered by the 10-output model {answeredWide}, by the 3-output model {answeredNarrow}.");
+    }
+
     private static float[] Row(int seed) => [.. Enumerable.Range(0, InputSize).Select(i => ((i + seed) % 5) * 0.25f)];
 
     private static ByteArrayContent Binary(float[] values)
@@ -170,7 +232,7 @@ public sealed class ServeTests : IDisposable
 
     private static float[] Expected(Network network, float[] inputs, int rows)
     {
-        float[] y = new float[rows * OutputSize];
+        float[] y = new float[rows * network.OutputSize];
         using Workspace workspace = network.CreateWorkspace(rows);
         network.Predict(inputs, y, workspace);
         return y;

@@ -5,7 +5,7 @@ namespace FastMlp.Peers.Infrastructure;
 
 /// <summary>
 /// Everything one run measured, as <c>run.json</c>: the machine, each peer as it loaded, every benchmark case and
-/// harness row. The <c>report</c> step reads only this file, so a report can be rebuilt from a committed run.
+/// harness row (<see cref="Serve"/> is null in a run.json written before the serving load existed). The <c>report</c> step reads only this file, so a report can be rebuilt from a committed run.
 /// </summary>
 internal sealed record RunRecord(
     MachineInfo Machine,
@@ -13,7 +13,8 @@ internal sealed record RunRecord(
     IReadOnlyList<PeerInfo> Peers,
     IReadOnlyList<CaseResult> Cases,
     IReadOnlyList<LatencyRow> Latency,
-    IReadOnlyList<MnistRow> Mnist)
+    IReadOnlyList<MnistRow> Mnist,
+    IReadOnlyList<ServeRow>? Serve = null)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -64,3 +65,13 @@ internal sealed record LatencyRow(string System, int Threads, int Calls, double 
 
 /// <summary>W5: one seed's 10-epoch training run on the bundled MNIST digits.</summary>
 internal sealed record MnistRow(string System, int Seed, double Seconds, double TestAccuracy, long AllocatedBytes, string Status);
+
+/// <summary>
+/// W3 served over HTTP: one server (<paramref name="System"/>: the backend behind samples/FastMlp.Serve's endpoint),
+/// request body ("binary" or "JSON") and client count, over all its rounds. Latency is per request at the client.
+/// </summary>
+/// <param name="Seconds">The rounds' wall time added up.</param>
+/// <param name="Failed">Answers that were not a 200 with the answer checked before timing (timed rounds and warm-up).</param>
+/// <param name="Status">"ok", "not loaded: …", "mismatch: …" (untimed), or "failed: …" (timed, with wrong answers).</param>
+/// <param name="Process">The settings of the process the servers and the client shared: GC mode, tiered compilation.</param>
+internal sealed record ServeRow(string System, string Body, int Clients, int Requests, double Seconds, double RequestsPerSecond, double P50Us, double P99Us, int Failed, string Status, string Process);

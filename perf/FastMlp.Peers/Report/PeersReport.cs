@@ -49,6 +49,7 @@ internal static class PeersReport
         }
 
         AppendLatency(text, run.Latency);
+        AppendServe(text, run.Serve ?? [], m.Cores);
         AppendMnist(text, run.Mnist);
         return text.ToString();
     }
@@ -93,6 +94,7 @@ internal static class PeersReport
         }
 
         AppendLatencyHeadline(text, run.Latency);
+        AppendServeHeadline(text, run.Serve ?? []);
         AppendMnistHeadline(text, run.Mnist);
         text.AppendLine();
     }
@@ -197,6 +199,69 @@ internal static class PeersReport
 
         text.AppendLine();
     }
+
+    /// <summary>Per body: the geometric mean, worst and best of the Predictor's requests/s over ONNX Runtime's, over the client counts.</summary>
+    private static void AppendServeHeadline(StringBuilder text, IReadOnlyList<ServeRow> rows)
+    {
+        foreach (IGrouping<string, ServeRow> body in rows.GroupBy(r => r.Body))
+        {
+            List<(int Clients, double Ratio)> ratios = [.. ServeCells(body)
+                .Where(c => c.Predictor?.Status == "ok" && c.Onnx?.Status == "ok")
+                .Select(c => (c.Clients, c.Predictor!.RequestsPerSecond / c.Onnx!.RequestsPerSecond))];
+            if (ratios.Count > 0)
+            {
+                (int Clients, double Ratio) worst = ratios.MinBy(r => r.Ratio), best = ratios.MaxBy(r => r.Ratio);
+                text.AppendLine(s_c, $"| W3 over HTTP ({body.Key} body), requests/s: the serving sample with its Predictor / with ONNX Runtime | 1 | {ratios.Count} | **{Math.Exp(ratios.Average(r => Math.Log(r.Ratio))):F2}×** | {worst.Ratio:F2}× ({Clients(worst.Clients)}) | {best.Ratio:F2}× ({Clients(best.Clients)}) |");
+            }
+        }
+    }
+
+    private static void AppendServe(StringBuilder text, IReadOnlyList<ServeRow> rows, int cores)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine("## W3 served over HTTP on loopback (batch 1; requests/s higher is better, latency in µs lower is better)");
+        text.AppendLine();
+        text.AppendLine(s_c, $"POST /predict of one 784-float row (16 seeded rows in turn) to samples/FastMlp.Serve's service: the same Kestrel host, request parsing, checks and JSON answer (ServeApp, PredictEndpoint), with FastMlp's Predictor behind the endpoint (the model file through the DI package's ModelPredictor, as the sample runs) or ONNX Runtime (one session, Run over OrtValues wrapping the request's arrays); one thread per request in both. Before timing, each server's answer to every row in both bodies is checked against FastMlp's Network.Predict, and every timed answer must equal those bytes (a failed row counts the ones that did not). The load is closed-loop: each client (one HttpClient with SocketsHttpHandler per server, HTTP/1.1, one pooled connection per client) sends its next request when its last is answered, in rounds bounded by a request count and a duration, the two servers' rounds alternating within each row; latency is per request at the client (nearest rank). **Both servers and the load generator run in this one process and share its {cores} cores**: the client's work (building requests, reading answers) competes with the server's for them at every client count and is inside every figure. The process ran {rows[0].Process} (the suite's settings; the sample on its own runs Server GC, the Web SDK's default).");
+        text.AppendLine();
+        text.AppendLine("| body | clients | Predictor requests/s | p50 | p99 | ONNX Runtime requests/s | p50 | p99 | Predictor / ONNX Runtime (requests/s) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (IGrouping<string, ServeRow> body in rows.GroupBy(r => r.Body))
+        {
+            foreach ((int clients, ServeRow? predictor, ServeRow? onnx) in ServeCells(body))
+            {
+                string ratio = predictor?.Status == "ok" && onnx?.Status == "ok"
+                    ? string.Create(s_c, $"**{predictor.RequestsPerSecond / onnx.RequestsPerSecond:F2}×**")
+                    : "-";
+                text.AppendLine(s_c, $"| {body.Key} | {clients} | {ServeCell(predictor)} | {ServeCell(onnx)} | {ratio} |");
+            }
+        }
+
+        text.AppendLine();
+        foreach (ServeRow missing in rows.Where(r => r.Status != "ok").DistinctBy(r => (r.System, r.Status)))
+        {
+            text.AppendLine(s_c, $"- {Systems.Display(missing.System)} behind the endpoint: {Escape(missing.Status)}");
+        }
+
+        text.AppendLine();
+    }
+
+    private static string Clients(int clients) => string.Create(s_c, $"{clients} client{(clients == 1 ? "" : "s")}");
+
+    /// <summary>Per client count of one body, the Predictor's row and ONNX Runtime's.</summary>
+    private static IEnumerable<(int Clients, ServeRow? Predictor, ServeRow? Onnx)> ServeCells(IEnumerable<ServeRow> body) =>
+        body.GroupBy(r => r.Clients).Select(g => (g.Key, g.FirstOrDefault(r => r.System == Systems.Predictor), g.FirstOrDefault(r => r.System == Systems.OrtRun)));
+
+    /// <summary>Three cells: requests/s, p50, p99; a row that was not timed says why in the first (a failed row keeps its figures).</summary>
+    private static string ServeCell(ServeRow? r) => r switch
+    {
+        null => "- | - | -",
+        { Requests: > 0 } => string.Create(s_c, $"{r.RequestsPerSecond:N0}{(r.Status == "ok" ? "" : " (failed)")} | {r.P50Us:F0} | {r.P99Us:F0}"),
+        _ => $"{(r.Status.StartsWith("not loaded", StringComparison.Ordinal) ? "not loaded" : r.Status.Split(':')[0])} | - | -",
+    };
 
     private static void AppendMnist(StringBuilder text, IReadOnlyList<MnistRow> rows)
     {
