@@ -146,4 +146,6 @@ if [ -s "$failures" ]; then
     cat "$failures" >&2
 fi
 step "done: $out/coldstart.md"
+# A variant that did not build fails the script too (after the report), so a --dry run in CI cannot pass without one.
+[ -s "$failures" ] && status=1
 exit "$status"
