@@ -27,6 +27,13 @@ internal readonly record struct GemmBlocking(int MC, int KC, int NC)
     public const long MinMultiplyAddsPerWorker = 1L << 19;
 
     /// <summary>
+    /// The m = 1 paths' counterpart, in elements of B per worker: a GEMV reads B once, so B's size is its work. Measured
+    /// on the same Zen 4, 2 threads against 1 (perf/AbCompare): 1×256×784 (the W3 first layer at batch 1, 200,704
+    /// elements) ran 1.57× faster split, 1×128×256 (32,768) 0.69× slower; so a worker needs 64 Ki elements (256 KiB).
+    /// </summary>
+    public const long MinRowElementsPerWorker = 1L << 16;
+
+    /// <summary>
     /// The largest block any loop takes (8× the default NC): a block is sized for a cache, and with each
     /// of MC, KC and NC at most this, a packing buffer of two blocks (2^30 floats) still fits an int.
     /// </summary>

@@ -90,6 +90,27 @@ public sealed class GemmThreadingTests
         AgreeOnEveryTransposePair(1, 1024, 1100, kernel.With(GemmBlocking.Default), $"{kernel.Name} default blocking", ref seed);
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Single_row_products_split_by_the_size_of_b(string kernelName)
+    {
+        // A GEMV is bound by reading B, so m = 1 splits once B holds two workers' worth of elements, far below the
+        // multiply-add threshold: the W3 first layer at batch 1 (1×256×784, 200,704 multiply-adds) is split, a B of
+        // 32,768 elements (the second layer) is not.
+        IGemmKernelRunner kernel = GemmRunners.Kernel(kernelName);
+        GemmCall call = kernel.With(GemmBlocking.Default);
+        int seed = 0;
+        Assert.True(256L * 784 < GemmBlocking.MinMultiplyAddsPerWorker * 2 && 256L * 784 >= GemmBlocking.MinRowElementsPerWorker * 2);
+        AgreeOnEveryTransposePair(1, 256, 784, call, $"{kernel.Name} default blocking", ref seed);
+        foreach ((bool transposeA, bool transposeB) in GemmTestCase.TransposePairs)
+        {
+            var x = GemmTestMatrices.Create(new GemmTestCase(1, 128, 256, transposeA, transposeB, 0, 0, 0, 1f, 0f, GemmData.Uniform, seed++) with { Threads = 2 });
+            long splitBefore = WorkerPool.SplitJobs;
+            GemmCheck.Call(x, call, kernel.Name);
+            Assert.True(WorkerPool.SplitJobs == splitBefore, $"{kernel.Name}: 1×128×256 (transposeA {transposeA}, transposeB {transposeB}) was split; its B is below two workers' worth.");
+        }
+    }
+
     [Fact]
     public void Bursts_and_pauses_between_parallel_calls_never_lose_or_repeat_a_job()
     {
