@@ -176,7 +176,7 @@ public static partial class Gemm
 
         int nrMax = TKernel.NR;
         int panels = Math.Max(GemmBlocking.CeilDiv(x.N, nrMax), GemmBlocking.CeilDiv(x.M, TKernel.MR));
-        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, GemmBlocking.MinMultiplyAddsPerWorker, panels);
+        int workers = Workers(maxDegreeOfParallelism, (long)x.M * x.N * x.K, panels);
         if (x.BPacked)
         {
             // Every shape reads pre-packed panels through the tile path (the other paths read B as stored).
@@ -190,23 +190,16 @@ public static partial class Gemm
             return;
         }
 
-        if (x.M == 1)
-        {
-            // A GEMV reads each element of B once and is bound by that stream, not by its FMAs: it is split by B's
-            // size, each worker streaming its columns from its own core's caches, never more ways than B has panels.
-            workers = Workers(maxDegreeOfParallelism, (long)x.N * x.K, GemmBlocking.MinRowElementsPerWorker, GemmBlocking.CeilDiv(x.N, nrMax));
-        }
-
         if (x.M == 1 && x.TransposeB && !x.TransposeA)
         {
-            WorkerPool.Run(new DotPath(x), workers);
+            WorkerPool.Run(new DotPath(x), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
             return;
         }
 
         if (x.M == 1 && !x.TransposeB && !x.TransposeA)
         {
             // The GEMV of batch-1 inference reads A and B where they lie: no buffer, so no context to rent.
-            WorkerPool.Run(new RowPath<TKernel>(x, blocking, null), workers);
+            WorkerPool.Run(new RowPath<TKernel>(x, blocking, null), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
             return;
         }
 
@@ -225,7 +218,7 @@ public static partial class Gemm
         {
             if (rowPath)
             {
-                WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), workers);
+                WorkerPool.Run(new RowPath<TKernel>(x, blocking, context), Math.Min(workers, GemmBlocking.CeilDiv(x.N, nrMax)));
             }
             else
             {
@@ -239,11 +232,11 @@ public static partial class Gemm
         }
     }
 
-    /// <summary>How many workers a product of <paramref name="work"/> gets: one per <paramref name="workPerWorker"/>, capped by the caller and by the panels to share.</summary>
-    private static int Workers(int maxDegreeOfParallelism, long work, long workPerWorker, int panels)
+    /// <summary>How many workers a product of <paramref name="multiplyAdds"/> gets: one per <see cref="GemmBlocking.MinMultiplyAddsPerWorker"/>, capped by the caller and by the panels to share.</summary>
+    private static int Workers(int maxDegreeOfParallelism, long multiplyAdds, int panels)
     {
         int cap = maxDegreeOfParallelism == -1 ? WorkerPool.MaxWorkers : Math.Min(maxDegreeOfParallelism, WorkerPool.MaxWorkers);
-        long byWork = Math.Max(1, work / workPerWorker);
+        long byWork = Math.Max(1, multiplyAdds / GemmBlocking.MinMultiplyAddsPerWorker);
         return (int)Math.Min(Math.Min(cap, byWork), panels);
     }
 

@@ -20,18 +20,14 @@ internal readonly record struct GemmBlocking(int MC, int KC, int NC)
     /// <summary>
     /// Below this many multiply-adds (m·n·k) a product stays on the calling thread: waking a worker
     /// and splitting the work costs more than the second core gains. Measured on the Zen 4 of
-    /// perf/results/amd-epyc-zen4-2c, 2 threads, against 2^22 side by side (perf/AbCompare): at 2^19
-    /// 32×256×784 (a batch-32 forward layer, on one thread before) runs 1.73× faster and 128³ 1.50×, no shape
-    /// slower; at 2^17 the 64³ product lost 27% to the split.
+    /// perf/results/amd-epyc-zen4-2c, 2 threads, side by side with the previous 2^19 (perf/AbCompare), once the
+    /// caller spun for its workers (WorkerPool.WaitForWorkers): at 2^16, 64³ ran 1.45× faster split, 8×128×256
+    /// (the W3 second layer at batch 8) 1.43×, 32×64×64 1.21×, 784×256×1 TN 1.20×; at 2^15, 8×64×128 (65,536,
+    /// split in two) lost 18%. A GEMV (m = 1) is bound by reading B, of m·n·k elements, and splits by the same
+    /// count: 1×256×784 (the W3 first layer at batch 1) ran 1.82× faster split, 1×256×512 1.46×, 1×128×256 0.69×.
     /// </summary>
-    public const long MinMultiplyAddsPerWorker = 1L << 19;
+    public const long MinMultiplyAddsPerWorker = 1L << 16;
 
-    /// <summary>
-    /// The m = 1 paths' counterpart, in elements of B per worker: a GEMV reads B once, so B's size is its work. Measured
-    /// on the same Zen 4, 2 threads against 1 (perf/AbCompare): 1×256×784 (the W3 first layer at batch 1, 200,704
-    /// elements) ran 1.57× faster split, 1×128×256 (32,768) 0.69× slower; so a worker needs 64 Ki elements (256 KiB).
-    /// </summary>
-    public const long MinRowElementsPerWorker = 1L << 16;
 
     /// <summary>
     /// The largest block any loop takes (8× the default NC): a block is sized for a cache, and with each
