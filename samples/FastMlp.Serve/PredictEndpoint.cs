@@ -23,24 +23,24 @@ internal static class PredictEndpoint
         }
         catch (BadRequestException e)
         {
-            return Results.BadRequest(new { error = e.Message });
+            return Results.BadRequest(new ErrorResponse(e.Message));
         }
 
         if (Array.FindIndex(inputs, v => !float.IsFinite(v)) is int bad and >= 0)
         {
-            return Results.BadRequest(new { error = $"input value {bad} is {inputs[bad]}; every value must be finite." });
+            return Results.BadRequest(new ErrorResponse($"input value {bad} is {inputs[bad]}; every value must be finite."));
         }
 
         using IRowModel model = backend.Acquire();
         if (inputs.Length == 0 || inputs.Length % model.InputSize != 0)
         {
-            return Results.BadRequest(new { error = $"{inputs.Length} input values are not a whole number of rows of {model.InputSize}." });
+            return Results.BadRequest(new ErrorResponse($"{inputs.Length} input values are not a whole number of rows of {model.InputSize}."));
         }
 
         int rows = inputs.Length / model.InputSize, width = model.OutputSize;
         if (rows > model.MaxBatch)
         {
-            return Results.BadRequest(new { error = $"{rows} rows are more than one request may hold (at most {model.MaxBatch})." });
+            return Results.BadRequest(new ErrorResponse($"{rows} rows are more than one request may hold (at most {model.MaxBatch})."));
         }
 
         float[] outputs = new float[rows * width];
@@ -49,7 +49,7 @@ internal static class PredictEndpoint
         // The class of a row is the index of its largest output, as PredictClasses defines it: one forward pass serves both.
         float[][] perRow = [.. Enumerable.Range(0, rows).Select(r => outputs.AsSpan(r * width, width).ToArray())];
         int[] classes = [.. perRow.Select(row => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row))];
-        return Results.Ok(new { outputs = perRow, classes });
+        return Results.Ok(new PredictResponse(perRow, classes));
     }
 
     private static async Task<float[]> ReadJson(HttpRequest request)

@@ -14,9 +14,19 @@ internal static class ServeApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder> addBackend)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            // The generated serializers only, as under NativeAOT (ServeJson.cs).
+            options.SerializerOptions.TypeInfoResolverChain.Clear();
+            options.SerializerOptions.TypeInfoResolverChain.Add(ServeJsonContext.Default);
+        });
         addBackend(builder);
         builder.Services.AddHealthChecks();
         WebApplication app = builder.Build();
+
+        // The backend now, not on the first request: a model file that does not load stops the service here, naming
+        // the file, instead of starting one whose requests all fail.
+        app.Services.GetRequiredService<IRowModelSource>();
         app.MapPost("/predict", PredictEndpoint.Handle);
         app.MapHealthChecks("/health");
         return app;

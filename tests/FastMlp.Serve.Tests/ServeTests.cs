@@ -209,6 +209,16 @@ public sealed class ServeTests : IDisposable
         Assert.True(answeredWide > 0 && answeredNarrow > 0, $"answered by the 10-output model {answeredWide}, by the 3-output model {answeredNarrow}.");
     }
 
+    [Fact]
+    public void A_model_file_that_does_not_load_stops_the_service_at_startup()
+    {
+        // Not a running service whose first request gets a 500: the host fails to start, naming the file.
+        string missing = Path.Combine(_folder, "missing.safetensors");
+        using WebApplicationFactory<Program> factory = _factory.WithWebHostBuilder(b => b.UseSetting("FastMlp:ModelPath", missing));
+        Exception e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("missing.safetensors", e.ToString(), StringComparison.Ordinal);
+    }
+
     private static float[] Row(int seed) => [.. Enumerable.Range(0, InputSize).Select(i => ((i + seed) % 5) * 0.25f)];
 
     private static ByteArrayContent Binary(float[] values)
