@@ -17,6 +17,7 @@ internal static class Axpy
     /// <summary>y ← fma(a, x, y) elementwise; returns max |y| after it (+∞ or NaN when a value is not finite).</summary>
     public static float RunTracked(float a, ReadOnlySpan<float> x, Span<float> y) => Run<Tracked>(a, x, y);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Run<TTracking>(float a, ReadOnlySpan<float> x, Span<float> y)
         where TTracking : struct, ITracking
     {

@@ -11,6 +11,7 @@ internal readonly struct ReluOperator : IActivationOperator
     /// max(z + b, 0) in one pass, the widest vectors first: the bits of TensorPrimitives.Add then Max (NaN stays NaN),
     /// without two calls per row and a second sweep (a W3 batch-64 prediction makes 128 such row calls).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> bias, Span<float> z)
     {
         ref float rb = ref MemoryMarshal.GetReference(bias);

@@ -15,6 +15,7 @@ internal static class MaxAbsolute
     private const uint InfinityBits = 0x7F80_0000;
 
     /// <summary>max |x|, 0 for an empty span, NaN if any element is NaN or ±∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float OrNaN(ReadOnlySpan<float> x)
     {
         ref float r = ref MemoryMarshal.GetReference(x);

@@ -6,6 +6,7 @@
 // every row in one loop: six TensorPrimitives calls per 10-wide row cost more than their arithmetic
 // (perf record of a W3 batch-64 prediction: about 3% of the call, the softmax's share of the time).
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace FastMlp;
 
@@ -31,6 +32,7 @@ internal static unsafe class Softmax
     }
 
     /// <summary>Forward through TensorPrimitives, one row at a time: any row length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void InSpans(ReadOnlySpan<float> bias, Span<float> z, int rows)
     {
         int n = bias.Length;
@@ -50,6 +52,7 @@ internal static unsafe class Softmax
     /// written, are −∞ for the max and 0 in the sum. The same operations as the span loop (add, max, subtract, exp,
     /// sum, divide), only the sum's order differs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void InRegister<TLanes, TVector>(ReadOnlySpan<float> bias, Span<float> z, int rows)
         where TLanes : struct, IGemmLanes<TVector>
         where TVector : struct
@@ -72,6 +75,7 @@ internal static unsafe class Softmax
     }
 
     /// <summary>dy ← y ⊙ (dy − (dy · y)) on one row: the gradient through softmax for an upstream gradient dy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> y, Span<float> dy)
     {
         float dot = TensorPrimitives.Dot(dy, y);

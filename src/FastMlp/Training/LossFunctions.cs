@@ -62,6 +62,7 @@ internal static unsafe class LossFunctions
     /// only a row with s ≠ 1 takes a second pass adding p · (s − 1) · scale. One-hot rows therefore cost one
     /// pass and get (p − t) · scale bit for bit, as before soft targets were handled.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CrossEntropy(float* p, float* t, int rows, int n, float* dZ, float scale)
     {
         double total = 0;
@@ -105,6 +106,7 @@ internal static unsafe class LossFunctions
         ThrowHelper.ThrowArgument("targets", string.Create(CultureInfo.InvariantCulture, $"Sample {sample} has a target that is {value} (value {index}); CrossEntropy needs non-negative targets."));
 
     /// <summary>Σ (y − t)² over all elements; dZ = f'(y) · (y − t) · scale through the output activation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SquaredError<TOp>(float* y, float* t, int length, float* dZ, float scale)
         where TOp : struct, IActivationOperator
     {

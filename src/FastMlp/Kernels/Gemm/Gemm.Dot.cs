@@ -4,6 +4,7 @@
 // the tile paths' (each element still depends only on its own row of B, never on the worker count).
 //   j   columns of C (rows of B)   parallel: each worker owns a contiguous range
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace FastMlp;
 
@@ -16,6 +17,7 @@ public static partial class Gemm
         {
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
             (int start, int end) = GemmBlocking.Share(x.N, 1, worker, workerCount);

@@ -1,11 +1,14 @@
 // Packing op(B) into the layout the micro-kernel reads (IGemmKernel.cs): NR-column micro-panels
 // (dst[p·NR + j]), a short edge zero-padded so every panel row is NR readable columns. A transposed B
 // is absorbed here; the kernel never sees it. (op(A) is never packed: the kernel reads it in place.)
+using System.Runtime.CompilerServices;
+
 namespace FastMlp;
 
 public static partial class Gemm
 {
     /// <summary>Packs rows [p0, p0 + kc) × columns [j0, j0 + nr) of op(B), nr ≤ NR, into one micro-panel of kc·NR floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void PackBPanel<TKernel>(in GemmOperands x, int p0, int kc, int j0, int nr, float* dst)
         where TKernel : struct, IGemmKernel
     {

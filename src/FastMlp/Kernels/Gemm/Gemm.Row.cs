@@ -4,6 +4,8 @@
 // which keeps every element's arithmetic identical to theirs (IGemmKernel.cs).
 //   pc  KC of the depth    serial: beta applies on the first block only
 //   j   columns            parallel: each worker owns a contiguous range of whole NR panels
+using System.Runtime.CompilerServices;
+
 namespace FastMlp;
 
 public static partial class Gemm
@@ -21,6 +23,7 @@ public static partial class Gemm
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int worker, int workerCount, SpinBarrier? barrier)
         {
             (int columnStart, int columnEnd) = GemmBlocking.Share(x.N, TKernel.NR, worker, workerCount);

@@ -3,6 +3,8 @@
 // the operands where they lie, any transposition. Each element still gets the kernel's own scalar
 // step in the tile order (TKernel.MultiplyAdd per p, a fresh sum per KC block, the same store), so
 // the result is bit-identical to what the other paths would produce.
+using System.Runtime.CompilerServices;
+
 namespace FastMlp;
 
 public static partial class Gemm
@@ -10,6 +12,7 @@ public static partial class Gemm
     /// <summary>At or below this many multiply-adds a product takes the tiny path.</summary>
     internal const int TinyMultiplyAdds = 256;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunTiny<TKernel>(in GemmOperands x, GemmBlocking blocking)
         where TKernel : struct, IGemmKernel
     {

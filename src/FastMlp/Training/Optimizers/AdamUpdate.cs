@@ -22,6 +22,7 @@ internal static class AdamUpdate
     /// g' = fma(λ, p, g);  m ← fma(β1, m, (1 − β1)·g');  v ← fma(β2, v, ((1 − β2)·g')·g');
     /// p ← fma(−stepSize, m / fma(√v, c2, ε), p·factor). Returns max |p|, max |m| and max |v| after it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static UpdateMagnitudes Run(ReadOnlySpan<float> gradients, in AdamScalars s, Span<float> m, Span<float> v, Span<float> parameters)
     {
         ref float rg = ref MemoryMarshal.GetReference(gradients);

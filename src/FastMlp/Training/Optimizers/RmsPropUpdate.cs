@@ -11,6 +11,7 @@ namespace FastMlp;
 internal static class RmsPropUpdate
 {
     /// <summary>g' = fma(λ, p, g);  v ← fma(α, v, ((1 − α)·g')·g');  p ← fma(−lr, g' / (√v + ε), p). Returns max |p| and max |v| after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static UpdateMagnitudes Run(
         ReadOnlySpan<float> gradients, float learningRate, float alpha, float oneMinusAlpha, float epsilon, float weightDecay, Span<float> v, Span<float> parameters)
     {
@@ -75,6 +76,7 @@ internal static class RmsPropUpdate
     /// g' = fma(λ, p, g);  v ← fma(α, v, ((1 − α)·g')·g');  b ← fma(μ, b, g' / (√v + ε));  p ← fma(−lr, b, p).
     /// Returns max |p|, max |v| and max |b| after it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static UpdateMagnitudes RunWithMomentum(
         ReadOnlySpan<float> gradients, float learningRate, float alpha, float oneMinusAlpha, float epsilon, float weightDecay, float momentum,
         Span<float> v, Span<float> velocity, Span<float> parameters)

@@ -11,6 +11,7 @@ namespace FastMlp;
 internal static class SgdUpdate
 {
     /// <summary>p ← fma(−lr, fma(λ, p, g), p): SGD on g + λ·p. Returns max |p| after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float WeightDecay(ReadOnlySpan<float> gradients, float learningRate, float weightDecay, Span<float> parameters)
     {
         ref float rg = ref MemoryMarshal.GetReference(gradients);
@@ -64,6 +65,7 @@ internal static class SgdUpdate
     /// g' = fma(λ, p, g); b ← fma(μ, b, g'); p ← fma(−lr, d, p) with d = b, or d = fma(μ, b, g') for Nesterov.
     /// Returns max |p| and max |b| after it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static UpdateMagnitudes Momentum(
         ReadOnlySpan<float> gradients, float learningRate, float momentum, float weightDecay, bool nesterov, Span<float> velocity, Span<float> parameters)
     {
