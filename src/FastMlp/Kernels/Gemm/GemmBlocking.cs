@@ -28,7 +28,6 @@ internal readonly record struct GemmBlocking(int MC, int KC, int NC)
     /// </summary>
     public const long MinMultiplyAddsPerWorker = 1L << 16;
 
-
     /// <summary>
     /// The largest block any loop takes (8× the default NC): a block is sized for a cache, and with each
     /// of MC, KC and NC at most this, a packing buffer of two blocks (2^30 floats) still fits an int.
