@@ -7,7 +7,7 @@
 // (the third folder supplies System.Numerics.Tensors.dll); without a mode it compares Gemm.Multiply on
 // square and MLP shapes at 1 and 2 threads, with "step" Trainer.Step on W2 (batch 1, 32) and W4, with
 // "predict" Predictor.Predict on the W3 network (batch 1, 8, 64, 256; 1 and 2 threads; AB_BATCHES="1,8" and
-// AB_THREADS="1" narrow it).
+// AB_THREADS="1" narrow it); AB_STEPS="W4" or "W2 B=1,W2 B=32" narrows "step".
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -31,6 +31,7 @@ if (args.Length > 3 && args[3] == "step")
     foreach (var (sizes, hidden, output, loss, batch, label) in new (int[], string, string, string, int, string)[] {
         ([784, 256, 128, 10], "Relu", "Softmax", "CrossEntropy", 1, "W2 B=1"), ([784, 256, 128, 10], "Relu", "Softmax", "CrossEntropy", 32, "W2 B=32"), ([2, 2, 1], "Sigmoid", "Sigmoid", "SumSquaredError", 1, "W4") })
     {
+        if (Environment.GetEnvironmentVariable("AB_STEPS") is { Length: > 0 } only && !only.Split(',').Contains(label)) continue;
         var steps = libs.Select(a => MakeStep(a, sizes, hidden, output, loss, batch)).ToArray();
         float[] x = Fill(batch * sizes[0]).Select(v => v + 0.5f).ToArray(), t = new float[batch * sizes[^1]];
         for (int r = 0; r < batch; r++) t[r * sizes[^1] + (r % sizes[^1])] = 1;

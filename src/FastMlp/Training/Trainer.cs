@@ -17,6 +17,9 @@ public sealed unsafe partial class Trainer : IDisposable
     private readonly Workspace _workspace;
     private readonly PinnedFloats _gradients;
 
+    // The straight-line pass for networks that small (TinyStep.cs); null: the general path.
+    private ITinyStep? _tiny;
+
     /// <param name="network">The network to train; its parameters are updated in place.</param>
     /// <param name="loss">What to minimize; CrossEntropy needs a Softmax output layer.</param>
     /// <param name="optimizer">
@@ -45,6 +48,7 @@ public sealed unsafe partial class Trainer : IDisposable
         Optimizer = optimizer;
         _workspace = new Workspace(network.Layout, maxBatch, maxDegreeOfParallelism, training: true);
         _gradients = new PinnedFloats(network.Layout.Count);
+        _tiny = TinyStep.TryCreate(network, loss, _workspace, _gradients);
     }
 
     /// <summary>The network being trained.</summary>
@@ -58,6 +62,9 @@ public sealed unsafe partial class Trainer : IDisposable
 
     /// <summary>The largest batch a Step accepts.</summary>
     public int MaxBatch => _workspace.MaxBatch;
+
+    /// <summary>Whether Steps run the straight-line pass of TinyStep.cs (tests).</summary>
+    internal bool UsesTinyStep => _tiny is not null;
 
     /// <summary>The gradients (batch means) of the last Step, in the layout of <see cref="Network.Parameters"/>.</summary>
     public ReadOnlySpan<float> Gradients => _gradients.Span;
@@ -123,24 +130,8 @@ public sealed unsafe partial class Trainer : IDisposable
 
     private float Run(float* inputs, float* targets, int batch)
     {
-        ParameterLayout layout = Network.Layout;
-        int last = layout.Layers - 1;
-        int threads = _workspace.MaxDegreeOfParallelism;
-        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last));
-
-        float* dZ = _workspace.Delta(0);
-        float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), dZ);
-        double maxGradient = 0;
-        for (int l = last; l >= 0; l--)
-        {
-            float* input = l == 0 ? inputs : _workspace.Activation(l - 1);
-            float* dInput = l == 0 ? null : _workspace.Delta((last - l + 1) & 1);
-            Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
-            maxGradient = Math.Max(maxGradient, GradientBound(input, layout.In(l), dZ, layout.Out(l), batch));
-            DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, threads);
-            dZ = dInput;
-        }
-
+        double maxGradient;
+        float loss = _tiny is null ? Backpropagate(inputs, targets, batch, out maxGradient) : _tiny.Backpropagate(inputs, targets, batch, out maxGradient);
         bool gradientsFinite = maxGradient < float.MaxValue;   // false for NaN
         if (!float.IsFinite(loss) || !gradientsFinite)
         {
@@ -151,13 +142,40 @@ public sealed unsafe partial class Trainer : IDisposable
         return loss;
     }
 
+    /// <summary>Forces the general path on a trainer that would take the tiny one (tests compare the two).</summary>
+    internal void UseGeneralPath() => _tiny = null;
+
+    /// <summary>Forward, loss and backward through the layers; returns the loss and the largest gradient bound.</summary>
+    private float Backpropagate(float* inputs, float* targets, int batch, out double maxGradient)
+    {
+        ParameterLayout layout = Network.Layout;
+        int last = layout.Layers - 1;
+        int threads = _workspace.MaxDegreeOfParallelism;
+        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last));
+
+        float* dZ = _workspace.Delta(0);
+        float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), dZ);
+        maxGradient = 0;
+        for (int l = last; l >= 0; l--)
+        {
+            float* input = l == 0 ? inputs : _workspace.Activation(l - 1);
+            float* dInput = l == 0 ? null : _workspace.Delta((last - l + 1) & 1);
+            Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
+            maxGradient = Math.Max(maxGradient, GradientBound(input, layout.In(l), dZ, layout.Out(l), batch));
+            DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, threads);
+            dZ = dInput;
+        }
+
+        return loss;
+    }
+
     /// <summary>
     /// Divergence guard for one layer, from the factors instead of the products: every |dW| = |xᵀ·dZ| and |db| = |Σ dZ|
     /// is at most batch · max|x| · max|dZ| (and batch · max|dZ|) in real arithmetic, and as computed (batch products and
     /// sums, each rounded by at most 2⁻²⁴) at most e^(batch·2⁻²³) times that: 2 up to 2²² samples. Returns that bound;
     /// NaN when x or dZ holds a NaN or infinity. Reads batch · (nIn + nOut) values instead of the whole gradient buffer.
     /// </summary>
-    private static double GradientBound(float* x, int nIn, float* dZ, int nOut, int batch)
+    internal static double GradientBound(float* x, int nIn, float* dZ, int nOut, int batch)
     {
         double maxX = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(x, batch * nIn));
         double maxDz = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(dZ, batch * nOut));
