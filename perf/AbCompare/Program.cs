@@ -7,7 +7,8 @@
 // (the third folder supplies System.Numerics.Tensors.dll); without a mode it compares Gemm.Multiply on
 // square and MLP shapes at 1 and 2 threads, with "step" Trainer.Step on W2 (batch 1, 32) and W4, with
 // "predict" Predictor.Predict on the W3 network (batch 1, 8, 64, 256; 1 and 2 threads; AB_BATCHES="1,8" and
-// AB_THREADS="1" narrow it); AB_STEPS="W4" or "W2 B=1,W2 B=32" narrows "step".
+// AB_THREADS="1" narrow it); AB_STEPS="W4" or "W2 B=1,W2 B=32" narrows "step",
+// and AB_THREADS sets its trainers' maxDegreeOfParallelism (default 1).
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -32,7 +33,8 @@ if (args.Length > 3 && args[3] == "step")
         ([784, 256, 128, 10], "Relu", "Softmax", "CrossEntropy", 1, "W2 B=1"), ([784, 256, 128, 10], "Relu", "Softmax", "CrossEntropy", 32, "W2 B=32"), ([2, 2, 1], "Sigmoid", "Sigmoid", "SumSquaredError", 1, "W4") })
     {
         if (Environment.GetEnvironmentVariable("AB_STEPS") is { Length: > 0 } only && !only.Split(',').Contains(label)) continue;
-        var steps = libs.Select(a => MakeStep(a, sizes, hidden, output, loss, batch)).ToArray();
+        int stepThreads = int.Parse(Environment.GetEnvironmentVariable("AB_THREADS") ?? "1");
+        var steps = libs.Select(a => MakeStep(a, sizes, hidden, output, loss, batch, stepThreads)).ToArray();
         float[] x = Fill(batch * sizes[0]).Select(v => v + 0.5f).ToArray(), t = new float[batch * sizes[^1]];
         for (int r = 0; r < batch; r++) t[r * sizes[^1] + (r % sizes[^1])] = 1;
         int reps = batch == 1 && sizes[0] == 2 ? 200_000 : batch == 1 ? 2_000 : 200;
@@ -46,7 +48,7 @@ if (args.Length > 3 && args[3] == "step")
                 if (round >= 4) times[w].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / reps);
             }
         double mo = Median(times[0]), mn = Median(times[1]);
-        Console.WriteLine($"{label} Trainer.Step, 1 thread: old {mo * 1e6:F3} us, new {mn * 1e6:F3} us, new/old time {mn / mo:F3}");
+        Console.WriteLine($"{label} Trainer.Step, {stepThreads} thread(s): old {mo * 1e6:F3} us, new {mn * 1e6:F3} us, new/old time {mn / mo:F3}");
     }
     return;
 }
@@ -88,13 +90,13 @@ Predict MakePredict(Assembly a, int[] sizes, int batch, int threads)
     return (Predict)Delegate.CreateDelegate(typeof(Predict), p, predictor.GetMethod("Predict")!);
 }
 
-Step MakeStep(Assembly a, int[] sizes, string hidden, string output, string loss, int batch)
+Step MakeStep(Assembly a, int[] sizes, string hidden, string output, string loss, int batch, int threads)
 {
     Type act = a.GetType("FastMlp.Activation")!, lossType = a.GetType("FastMlp.Loss")!, net = a.GetType("FastMlp.Network")!;
     object network = net.GetMethods().Single(m => m.Name == "Create" && m.GetParameters().Length == 4 && m.GetParameters()[1].ParameterType == act)
         .Invoke(null, [sizes, Enum.Parse(act, hidden), Enum.Parse(act, output), 0])!;
     object sgd = Activator.CreateInstance(a.GetType("FastMlp.Sgd")!, [batch == 1 && sizes[0] == 2 ? 0.5f : 0.01f])!;
-    object trainer = Activator.CreateInstance(a.GetType("FastMlp.Trainer")!, [network, Enum.Parse(lossType, loss), sgd, batch, 1])!;
+    object trainer = Activator.CreateInstance(a.GetType("FastMlp.Trainer")!, [network, Enum.Parse(lossType, loss), sgd, batch, threads])!;
     return (Step)Delegate.CreateDelegate(typeof(Step), trainer, a.GetType("FastMlp.Trainer")!.GetMethod("Step")!);
 }
 

@@ -8,6 +8,20 @@ namespace FastMlp;
 
 internal static unsafe class DenseLayer
 {
+    /// <summary>
+    /// A training step splits a layer's products only from this many multiply-adds (batch · in · out), eight times the
+    /// GEMM's own threshold: the update after them runs on the calling core and rewrites every weight, so a layer split
+    /// below it moves its weights and gradients between the cores' caches each step instead of keeping them in one.
+    /// Measured on the Zen 4 of perf/results/amd-epyc-zen4-2c (perf/AbCompare step, AB_THREADS=2): a W2 step at batch 1
+    /// took 112.5-113.7 µs with the GEMM's threshold (its first layer split forward and in dW), 57.4-58.0 µs with
+    /// this one, as on one thread. Inference keeps the GEMM's threshold: its weights stay put in each core's cache.
+    /// </summary>
+    public const long TrainingSplitMultiplyAdds = 1L << 19;
+
+    /// <summary>The threads a training step gives this layer's products: <paramref name="maxDegreeOfParallelism"/>, or 1 below <see cref="TrainingSplitMultiplyAdds"/>.</summary>
+    public static int TrainingThreads(int batch, int nIn, int nOut, int maxDegreeOfParallelism) =>
+        (long)batch * nIn * nOut >= TrainingSplitMultiplyAdds ? maxDegreeOfParallelism : 1;
+
     /// <summary>y = f(x·W + b): x [batch, In], y [batch, Out].</summary>
     public static void Forward(float* x, int batch, float* parameters, ParameterLayout layout, int layer, Activation activation, float* y, int maxDegreeOfParallelism)
     {

@@ -29,14 +29,12 @@ internal static unsafe class LossFunctions
             return (float)(CrossEntropy(y, t, batch, n, dZ, 1f / batch) / batch);
         }
 
-        long count = loss == Loss.MeanSquaredError ? (long)batch * n : batch;
-        float scale = (float)(2.0 / count);
-        double total = output switch
+        float result = output switch
         {
-            Activation.Sigmoid => SquaredError<SigmoidOperator>(y, t, batch * n, dZ, scale),
-            Activation.Tanh => SquaredError<TanhOperator>(y, t, batch * n, dZ, scale),
-            Activation.Relu => SquaredError<ReluOperator>(y, t, batch * n, dZ, scale),
-            _ => SquaredError<IdentityOperator>(y, t, batch * n, dZ, scale),
+            Activation.Sigmoid => SquaredError<SigmoidOperator>(loss, y, t, batch, n, dZ),
+            Activation.Tanh => SquaredError<TanhOperator>(loss, y, t, batch, n, dZ),
+            Activation.Relu => SquaredError<ReluOperator>(loss, y, t, batch, n, dZ),
+            _ => SquaredError<IdentityOperator>(loss, y, t, batch, n, dZ),
         };
 
         if (output == Activation.Softmax)
@@ -45,7 +43,20 @@ internal static unsafe class LossFunctions
             Elementwise.MultiplyDerivative(output, new ReadOnlySpan<float>(y, batch * n), new Span<float>(dZ, batch * n), n);
         }
 
-        return (float)(total / count);
+        return result;
+    }
+
+    /// <summary>
+    /// MeanSquaredError or SumSquaredError of outputs y against targets t (both [batch, n]) through the output
+    /// activation TOp, writing dZ (Softmax: dY, which Evaluate turns into dZ); the tiny-network step calls it directly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float SquaredError<TOp>(Loss loss, float* y, float* t, int batch, int n, float* dZ)
+        where TOp : struct, IActivationOperator
+    {
+        long count = loss == Loss.MeanSquaredError ? (long)batch * n : batch;
+        float scale = (float)(2.0 / count);
+        return (float)(SquaredError<TOp>(y, t, batch * n, dZ, scale) / count);
     }
 
     /// <summary>Σ −t · ln max(p, FLT_MIN) over all elements of p, t [rows, n]; dZ = (p · s − t) · scale, s = Σ t of the row.</summary>

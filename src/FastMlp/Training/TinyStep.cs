@@ -102,7 +102,7 @@ internal sealed unsafe class TinyStep<TKernel, THidden, TOutput>(Network network
         }
 
         float* dZ = workspace.Delta(0);
-        float batchLoss = LossFunctions.Evaluate(loss, network.OutputActivation, workspace.Activation(last), targets, batch, _layout.Out(last), dZ);
+        float batchLoss = LossFunctions.SquaredError<TOutput>(loss, workspace.Activation(last), targets, batch, _layout.Out(last), dZ);
 
         // Backward: dW = xᵀ·dZ, db = Σ_rows dZ, dx = (dZ·Wᵀ) ⊙ f'(x), l = last..0.
         maxGradient = 0;

@@ -151,7 +151,7 @@ public sealed unsafe partial class Trainer : IDisposable
         ParameterLayout layout = Network.Layout;
         int last = layout.Layers - 1;
         int threads = _workspace.MaxDegreeOfParallelism;
-        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last));
+        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last), training: true);
 
         float* dZ = _workspace.Delta(0);
         float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), dZ);
@@ -162,7 +162,7 @@ public sealed unsafe partial class Trainer : IDisposable
             float* dInput = l == 0 ? null : _workspace.Delta((last - l + 1) & 1);
             Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
             maxGradient = Math.Max(maxGradient, GradientBound(input, layout.In(l), dZ, layout.Out(l), batch));
-            DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, threads);
+            DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, DenseLayer.TrainingThreads(batch, layout.In(l), layout.Out(l), threads));
             dZ = dInput;
         }
 
