@@ -1,5 +1,6 @@
-// Registration: one keyed ModelPredictor singleton per name, built on first resolve (a missing or bad model
-// file then throws there, at startup, instead of on a request), and a health check per name.
+// Registration: one keyed ModelPredictor singleton per name, built on first resolve, where a missing or bad model
+// file throws (a host that resolves it while starting, as samples/FastMlp.Serve does, then fails to start instead of
+// failing its requests), and a health check per name.
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -7,7 +7,8 @@ namespace FastMlp.Extensions.DependencyInjection;
 /// <summary>
 /// The predictor <see cref="ModelPredictor.Acquire"/> found serving, held until <see cref="Dispose"/>:
 /// <c>using PredictorLease lease = model.Acquire();</c>, then <c>lease.Predictor.InputSize</c>, <c>.Predict</c>, ...
-/// all on one model whatever reloads happen meanwhile. Dispose it once; a copy of a lease is the same lease.
+/// all on one model whatever reloads happen meanwhile. Dispose it exactly once: a lease is a struct, so a copy holds
+/// the same count without sharing the disposed state, and disposing both gives the count back twice.
 /// </summary>
 public struct PredictorLease : IDisposable
 {

@@ -3,7 +3,7 @@
 // Like every loop kernel a training step or a prediction runs (GEMM paths and packing, loss, guard, update,
 // softmax), they are AggressiveOptimization: compiled optimized on first call instead of running tier-0 code
 // through the first seconds of a process (the demo's training steps took 0.44-0.47 s instead of 0.66-0.69,
-// its first epoch 90,000 samples/s instead of 53,000-73,000). The orchestration around them (Trainer.Step,
+// its first epoch 90,500-91,005 samples/s instead of 52,996-72,551). The orchestration around them (Trainer.Step,
 // the layers, Gemm.Run) keeps tiered PGO, which measured faster warm for it; README "Warm-up" has the cost.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;

@@ -13,8 +13,9 @@ internal static unsafe class DenseLayer
     /// GEMM's own threshold: the update after them runs on the calling core and rewrites every weight, so a layer split
     /// below it moves its weights and gradients between the cores' caches each step instead of keeping them in one.
     /// Measured on the Zen 4 of perf/results/amd-epyc-zen4-2c (perf/AbCompare step, AB_THREADS=2): a W2 step at batch 1
-    /// took 112.5-113.7 µs with the GEMM's threshold (its first layer split forward and in dW), 57.4-58.0 µs with
-    /// this one, as on one thread. Inference keeps the GEMM's threshold: its weights stay put in each core's cache.
+    /// took 112.5-114.7 µs with the GEMM's threshold (its first layer split forward and in dW), 55.4-56.8 µs with
+    /// this one (57.4-58.0 before the GEMM's threshold came down). Inference keeps the GEMM's threshold: its weights
+    /// stay put in each core's cache.
     /// </summary>
     public const long TrainingSplitMultiplyAdds = 1L << 19;
 

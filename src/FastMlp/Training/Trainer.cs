@@ -8,6 +8,8 @@
 //   update    optimizer.Step(Gradients, Parameters), one flat in-place call, guarded (Trainer.Update.cs): an
 //             update that would make a parameter or the optimizer's state non-finite throws
 //             TrainingDivergedException with both as they were
+// Networks whose every product is tiny run forward, loss and backward as one straight-line pass instead
+// (TinyStep.cs), with the same bits; the guard and the update are the same for both.
 // A steady-state Step allocates nothing.
 namespace FastMlp;
 
