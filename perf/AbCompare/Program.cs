@@ -8,7 +8,8 @@
 // square and MLP shapes at 1 and 2 threads, with "step" Trainer.Step on W2 (batch 1, 32) and W4, with
 // "predict" Predictor.Predict on the W3 network (batch 1, 8, 64, 256; 1 and 2 threads; AB_BATCHES="1,8" and
 // AB_THREADS="1" narrow it); AB_STEPS="W4" or "W2 B=1,W2 B=32" narrows "step",
-// and AB_THREADS sets its trainers' maxDegreeOfParallelism (default 1).
+// and AB_THREADS sets its trainers' maxDegreeOfParallelism (default 1); AB_OPTIMIZER = momentum, adam or
+// rmsprop steps with that optimizer instead of plain SGD.
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -95,7 +96,14 @@ Step MakeStep(Assembly a, int[] sizes, string hidden, string output, string loss
     Type act = a.GetType("FastMlp.Activation")!, lossType = a.GetType("FastMlp.Loss")!, net = a.GetType("FastMlp.Network")!;
     object network = net.GetMethods().Single(m => m.Name == "Create" && m.GetParameters().Length == 4 && m.GetParameters()[1].ParameterType == act)
         .Invoke(null, [sizes, Enum.Parse(act, hidden), Enum.Parse(act, output), 0])!;
-    object sgd = Activator.CreateInstance(a.GetType("FastMlp.Sgd")!, [batch == 1 && sizes[0] == 2 ? 0.5f : 0.01f])!;
+    float lr = batch == 1 && sizes[0] == 2 ? 0.5f : 0.01f;
+    object sgd = Environment.GetEnvironmentVariable("AB_OPTIMIZER") switch
+    {
+        "momentum" => Activator.CreateInstance(a.GetType("FastMlp.Sgd")!, [lr, 0.9f, false, 0f])!,
+        "adam" => Activator.CreateInstance(a.GetType("FastMlp.Adam")!, [1e-3f, 0.9f, 0.999f, 1e-8f, 0f])!,
+        "rmsprop" => Activator.CreateInstance(a.GetType("FastMlp.RmsProp")!, [1e-3f, 0.99f, 1e-8f, 0f, 0f])!,
+        _ => Activator.CreateInstance(a.GetType("FastMlp.Sgd")!, [lr])!,
+    };
     object trainer = Activator.CreateInstance(a.GetType("FastMlp.Trainer")!, [network, Enum.Parse(lossType, loss), sgd, batch, threads])!;
     return (Step)Delegate.CreateDelegate(typeof(Step), trainer, a.GetType("FastMlp.Trainer")!.GetMethod("Step")!);
 }

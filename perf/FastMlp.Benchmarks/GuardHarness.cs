@@ -186,7 +186,7 @@ internal static class GuardHarness
         {
             _workload = workload;
             _network = Network.Create(workload.Sizes, workload.Hidden, workload.Output, seed: 0);
-            IOptimizer optimizer = custom ? new CustomSgd(workload.LearningRate) : new Sgd(workload.LearningRate);
+            IOptimizer optimizer = custom ? new UserSgd(workload.LearningRate) : new Sgd(workload.LearningRate);
             _trainer = new Trainer(_network, workload.Loss, optimizer, maxBatch: 1, maxDegreeOfParallelism: 1) { GuardsUpdates = guarded };
         }
 
@@ -213,11 +213,5 @@ internal static class GuardHarness
         }
 
         public void Dispose() => _trainer.Dispose();
-    }
-
-    /// <summary>Plain SGD as a user would write it (the same update), which the Trainer sees as a custom optimizer.</summary>
-    private sealed class CustomSgd(float learningRate) : IOptimizer
-    {
-        public void Step(ReadOnlySpan<float> gradients, Span<float> parameters) => Axpy.Run(-learningRate, gradients, parameters);
     }
 }

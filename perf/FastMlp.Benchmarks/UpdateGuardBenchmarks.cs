@@ -10,7 +10,7 @@ namespace FastMlp.Benchmarks;
 /// What the update guard (src/FastMlp/Training/Trainer.Update.cs) adds to a W2 step at batch 1 (784-256-128-10,
 /// plain SGD lr 0.01, one thread): <see cref="Step"/> against <see cref="StepUnguarded"/>, a twin trainer with the
 /// guard switched off (Trainer.GuardsUpdates, internal), and the guard's parts: <see cref="UpdateTracked"/> −
-/// <see cref="UpdateUntracked"/> (the SGD kernel keeping max |p|, against the same kernel without it, on the same
+/// <see cref="UpdateUntracked"/> (the SGD update keeping max |p|, against the same arithmetic without it (UserSgd), on the same
 /// 235,146 parameters and gradients) plus <see cref="Proof"/> (binding check, cached magnitude, the bound and its
 /// record). <see cref="ReadParameters"/> is the read pass the cached magnitude avoids, and <see cref="StepCustomOptimizer"/>
 /// the step of a custom IOptimizer with the same update, whose parameters the guard copies and checks every step.
@@ -41,7 +41,7 @@ public class UpdateGuardBenchmarks
         var sgd = new Sgd(LearningRate);
         _guarded = sgd;
         _trainer = new Trainer(_network, Loss.CrossEntropy, sgd, maxBatch: 1, maxDegreeOfParallelism: 1);
-        _customTrainer = new Trainer(custom, Loss.CrossEntropy, new CustomSgd(), maxBatch: 1, maxDegreeOfParallelism: 1);
+        _customTrainer = new Trainer(custom, Loss.CrossEntropy, new UserSgd(LearningRate), maxBatch: 1, maxDegreeOfParallelism: 1);
         _unguardedTrainer = new Trainer(unguarded, Loss.CrossEntropy, new Sgd(LearningRate), maxBatch: 1, maxDegreeOfParallelism: 1) { GuardsUpdates = false };
         _trainer.Step(_inputs, _targets);
         _customTrainer.Step(_inputs, _targets);
@@ -64,12 +64,13 @@ public class UpdateGuardBenchmarks
     public float StepUnguarded() => _unguardedTrainer!.Step(_inputs, _targets);
 
     [Benchmark(Description = "update, tracking max |p|")]
-    public float UpdateTracked() => Axpy.RunTracked(-LearningRate, _trainer!.Gradients, _network!.ParameterBuffer.Span);
+    public float UpdateTracked() =>
+        UpdateDriver.Run(new SgdRule(LearningRate), _trainer!.Gradients, default, default, _network!.ParameterBuffer.Span).Parameters;
 
     [Benchmark(Description = "update, untracked")]
     public float UpdateUntracked()
     {
-        Axpy.Run(-LearningRate, _trainer!.Gradients, _network!.ParameterBuffer.Span);
+        UserSgd.Update(-LearningRate, _trainer!.Gradients, _network!.ParameterBuffer.Span);
         return 0f;
     }
 
@@ -90,10 +91,4 @@ public class UpdateGuardBenchmarks
 
     [Benchmark(Description = "Trainer.Step, custom IOptimizer")]
     public float StepCustomOptimizer() => _customTrainer!.Step(_inputs, _targets);
-
-    /// <summary>Plain SGD as a user would write it: the built-in update, seen by the Trainer as a custom optimizer.</summary>
-    private sealed class CustomSgd : IOptimizer
-    {
-        public void Step(ReadOnlySpan<float> gradients, Span<float> parameters) => Axpy.Run(-LearningRate, gradients, parameters);
-    }
 }

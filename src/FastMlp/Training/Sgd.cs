@@ -2,8 +2,8 @@
 // torch.optim.SGD documents it (dampening 0); momentum and Nesterov after Sutskever, Martens, Dahl and
 // Hinton, "On the importance of initialization and momentum in deep learning", ICML 2013 (PyTorch's
 // reformulation, in which the velocity b carries gradients rather than steps, so lr can change freely).
-// With momentum 0 and no weight decay the update is Axpy's single fused multiply-add per element,
-// bit-identical to plain SGD, and the optimizer keeps no state (any length, every Step, never bound).
+// The update rules are SgdRules.cs. With momentum 0 and no weight decay the update is one fused
+// multiply-add per element (BLAS saxpy), and the optimizer keeps no state (any length, every Step, never bound).
 namespace FastMlp;
 
 /// <summary>
@@ -116,11 +116,13 @@ public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
         if (Momentum == 0)
         {
             return WeightDecay != 0
-                ? SgdUpdate.WeightDecay(gradients, LearningRate, WeightDecay, parameters)
-                : Axpy.RunTracked(-LearningRate, gradients, parameters);
+                ? UpdateDriver.Run(new SgdDecayRule(LearningRate, WeightDecay), gradients, default, default, parameters).Parameters
+                : UpdateDriver.Run(new SgdRule(LearningRate), gradients, default, default, parameters).Parameters;
         }
 
-        UpdateMagnitudes written = SgdUpdate.Momentum(gradients, LearningRate, Momentum, WeightDecay, Nesterov, _velocity.First, parameters);
+        UpdateMagnitudes written = Nesterov
+            ? UpdateDriver.Run(new SgdNesterovRule(LearningRate, Momentum, WeightDecay), gradients, _velocity.First, default, parameters)
+            : UpdateDriver.Run(new SgdMomentumRule(LearningRate, Momentum, WeightDecay), gradients, _velocity.First, default, parameters);
         _velocity.Record(written);
         return written.Parameters;
     }

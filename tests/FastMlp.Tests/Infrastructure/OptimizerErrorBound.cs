@@ -132,7 +132,7 @@ internal sealed class OptimizerErrorBound
         }
     }
 
-    /// <summary>SgdUpdate (or Axpy when μ = λ = 0), b in _first.</summary>
+    /// <summary>Sgd's rules (SgdRules.cs), b in _first.</summary>
     private void Sgd(int i, Tracked g, float learningRate)
     {
         Tracked lr = Tracked.Exact(-learningRate), mu = Tracked.Exact(_case.Momentum), wd = Tracked.Exact(_case.WeightDecay);
@@ -149,7 +149,7 @@ internal sealed class OptimizerErrorBound
         _p[i] = Tracked.Fma(lr, step, _p[i]);
     }
 
-    /// <summary>AdamUpdate with AdamMoments' scalars, m in _first and v in _second.</summary>
+    /// <summary>AdamRule with AdamMoments' scalars, m in _first and v in _second.</summary>
     private void Adam(int i, Tracked g, float learningRate)
     {
         double beta1 = _case.Beta1, beta2 = _case.Beta2;
@@ -167,7 +167,7 @@ internal sealed class OptimizerErrorBound
         _p[i] = Tracked.Fma(stepSize, _first[i] / denominator, factor * _p[i]);
     }
 
-    /// <summary>RmsPropUpdate, v in _first and b in _second.</summary>
+    /// <summary>RmsProp's rules (RmsPropRules.cs), v in _first and b in _second.</summary>
     private void RmsProp(int i, Tracked g, float learningRate)
     {
         Tracked lr = Tracked.Exact(-learningRate), ca = Tracked.RoundedOnce(1 - (double)_case.Alpha);

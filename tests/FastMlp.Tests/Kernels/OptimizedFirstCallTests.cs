@@ -27,12 +27,7 @@ public sealed class OptimizedFirstCallTests
         { "FastMlp.LossFunctions", "CrossEntropy" },
         { "FastMlp.LossFunctions", "SquaredError" },
         { "FastMlp.MaxAbsolute", "OrNaN" },
-        { "FastMlp.Axpy", "Run" },
-        { "FastMlp.SgdUpdate", "WeightDecay" },
-        { "FastMlp.SgdUpdate", "Momentum" },
-        { "FastMlp.AdamUpdate", "Run" },
-        { "FastMlp.RmsPropUpdate", "Run" },
-        { "FastMlp.RmsPropUpdate", "RunWithMomentum" },
+        { "FastMlp.UpdateDriver", "Loop" },
     };
 
     [Theory]

@@ -49,6 +49,15 @@ internal readonly unsafe struct GemmLanes256 : IGemmLanes<Vector256<float>>
     public static Vector256<float> Exp(Vector256<float> x) => Vector256.Exp(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sqrt(Vector256<float> x) => Vector256.Sqrt(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MaxMagnitude(Vector256<float> largest, Vector256<float> x) => Vector256.Max(largest.AsUInt32(), Magnitude.Bits(x)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint LargestMagnitude(Vector256<float> largest) => Magnitude.Largest(largest.AsUInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Select(Vector256<float> mask, Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(mask, a, b);
 
     /// <summary>Halves, then pairs, then neighbours: Vector128.Max propagates NaN at every step.</summary>

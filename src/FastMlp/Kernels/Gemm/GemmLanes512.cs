@@ -49,6 +49,15 @@ internal readonly unsafe struct GemmLanes512 : IGemmLanes<Vector512<float>>
     public static Vector512<float> Exp(Vector512<float> x) => Vector512.Exp(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sqrt(Vector512<float> x) => Vector512.Sqrt(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MaxMagnitude(Vector512<float> largest, Vector512<float> x) => Vector512.Max(largest.AsUInt32(), Magnitude.Bits(x)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint LargestMagnitude(Vector512<float> largest) => Magnitude.Largest(largest.AsUInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Select(Vector512<float> mask, Vector512<float> a, Vector512<float> b) => Vector512.ConditionalSelect(mask, a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,8 @@
 // The vector operations the SIMD kernels need, over one register width: GemmKernelSimd (and the
 // one-register softmax, Softmax.cs) is written once against this interface and instantiated for
-// Vector512 (AVX-512F) and Vector256 (AVX2 + FMA3).
+// Vector512 (AVX-512F) and Vector256 (AVX2 + FMA3). The optimizers' update rules (IUpdateRule) are
+// written against it too and run on a third instantiation, one float wide (GemmLanesScalar), for the
+// tail of a flat update and machines without either ISA, so one formula gives every element's bits.
 // Each member is one instruction (or a fixed short sequence) and is inlined into the kernel, which the
 // JIT compiles separately for each struct instantiation: the 6-row Vector512 loop disassembles
 // (DOTNET_JitDisasm) to 2 loads, 6 vbroadcastss and 12 vfmadd231ps per depth step, no spills.
@@ -54,6 +56,18 @@ internal unsafe interface IGemmLanes<TVector>
 
     /// <summary>The lanes of <paramref name="mask"/> from <paramref name="a"/>, the others from <paramref name="b"/>.</summary>
     static abstract TVector Select(TVector mask, TVector a, TVector b);
+
+    /// <summary>√x per lane, correctly rounded.</summary>
+    static abstract TVector Sqrt(TVector x);
+
+    /// <summary>
+    /// Lane by lane the larger of <paramref name="largest"/> and the bits of |x| (Magnitude): an integer max over the
+    /// bit patterns, so a NaN or an infinity is never lost. Start from zero; read with <see cref="LargestMagnitude"/>.
+    /// </summary>
+    static abstract TVector MaxMagnitude(TVector largest, TVector x);
+
+    /// <summary>The largest lane of a <see cref="MaxMagnitude"/> accumulator, as Magnitude bits.</summary>
+    static abstract uint LargestMagnitude(TVector largest);
 
     /// <summary>The largest lane (NaN when a lane is NaN).</summary>
     static abstract float MaxAcross(TVector value);

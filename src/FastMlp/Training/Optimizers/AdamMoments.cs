@@ -1,6 +1,6 @@
 // What Adam and AdamW share: the moment buffers m and v, the step count t, and the per-step scalars.
 // The bias corrections 1 − β^t are computed in double (β^t by Math.Pow, exact enough for any t) and
-// folded into stepSize and c2 (see AdamUpdate); t advances only once a Step has passed its checks, so
+// folded into stepSize and c2 (see AdamRule); t advances only once a Step has passed its checks, so
 // a rejected Step changes nothing. The state (m, v and t) belongs to the parameters it was bound to
 // (OptimizerState); Bounded is the update guard's proof (IGuardedOptimizer) and Save/Restore its slow path.
 namespace FastMlp;
@@ -33,7 +33,7 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
     /// </summary>
     public bool Bounded(double maxGradient, double maxParameter, float learningRate, float coupledDecay, float decoupledFactor)
     {
-        AdamScalars s = Scalars(learningRate, coupledDecay, decoupledFactor);
+        AdamRule s = Rule(learningRate, coupledDecay, decoupledFactor);
         double g = maxGradient + (coupledDecay * maxParameter);
         double m = (beta1 * (double)_state.FirstMax) + (s.OneMinusBeta1 * g);
         double v = (beta2 * (double)_state.SecondMax) + (s.OneMinusBeta2 * g * g);
@@ -46,7 +46,7 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
     /// <summary>The step on parameters already checked and bound; returns max |p| after it.</summary>
     public float Update(ReadOnlySpan<float> gradients, float learningRate, float coupledDecay, float decoupledFactor, Span<float> parameters)
     {
-        UpdateMagnitudes written = AdamUpdate.Run(gradients, Scalars(learningRate, coupledDecay, decoupledFactor), _state.First, _state.Second, parameters);
+        UpdateMagnitudes written = UpdateDriver.Run(Rule(learningRate, coupledDecay, decoupledFactor), gradients, _state.First, _state.Second, parameters);
         _state.Record(written);
         Steps++;
         return written.Parameters;
@@ -70,12 +70,12 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
         Steps = 0;
     }
 
-    /// <summary>The scalars of step t = Steps + 1.</summary>
-    private AdamScalars Scalars(float learningRate, float coupledDecay, float decoupledFactor)
+    /// <summary>The rule of step t = Steps + 1.</summary>
+    private AdamRule Rule(float learningRate, float coupledDecay, float decoupledFactor)
     {
         long t = Steps + 1;
         double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
-        return new AdamScalars(
+        return new AdamRule(
             beta1, (float)(1.0 - beta1), beta2, (float)(1.0 - beta2), epsilon, coupledDecay, decoupledFactor,
             StepSize: (float)(learningRate / correction1), C2: (float)(1 / Math.Sqrt(correction2)));
     }

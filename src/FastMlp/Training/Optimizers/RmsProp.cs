@@ -93,8 +93,8 @@ public sealed class RmsProp : IAdjustableOptimizer, IGuardedOptimizer
     {
         float oneMinusAlpha = (float)(1.0 - Alpha);
         UpdateMagnitudes written = Momentum == 0
-            ? RmsPropUpdate.Run(gradients, LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, _state.First, parameters)
-            : RmsPropUpdate.RunWithMomentum(gradients, LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, Momentum, _state.First, _state.Second, parameters);
+            ? UpdateDriver.Run(new RmsPropRule(LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay), gradients, _state.First, default, parameters)
+            : UpdateDriver.Run(new RmsPropMomentumRule(LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, Momentum), gradients, _state.First, _state.Second, parameters);
         _state.Record(written);
         return written.Parameters;
     }
