@@ -23,6 +23,23 @@ public sealed class ChildLineTests
     }
 
     [Fact]
+    public void A_list_of_numbers_round_trips_exactly()
+    {
+        double[] seconds = [0.1 + 0.2, 1e-300, 42];
+        string line = ChildLine.Format("w5-cold", [("epoch_s", seconds)]);
+
+        Assert.Equal(seconds, ChildLine.Parse("w5-cold", line).Numbers("epoch_s"));
+    }
+
+    [Fact]
+    public void A_list_with_a_value_that_is_not_a_number_names_it()
+    {
+        var error = Assert.Throws<FormatException>(() => ChildLine.Parse("w5-cold", "w5-cold epoch_s=0.5,x,1").Numbers("epoch_s"));
+
+        Assert.Contains("'x'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_line_is_found_among_other_output()
     {
         string output = "some log\nw5-cold seed=3\nmore\n";

@@ -19,10 +19,13 @@ internal sealed class ChildLine
         _values = values;
     }
 
-    /// <summary>The line for <paramref name="values"/>: each value an <see cref="IFormattable"/> in the invariant culture, or text.</summary>
+    /// <summary>
+    /// The line for <paramref name="values"/>: each value an <see cref="IFormattable"/> in the invariant culture, a list
+    /// of doubles joined by ',' (<see cref="Numbers"/>), or text.
+    /// </summary>
     /// <exception cref="ArgumentException">A key or value is empty, or holds whitespace or '='.</exception>
     public static string Format(string tag, IEnumerable<(string Key, object Value)> values) =>
-        string.Join(' ', values.Select(v => $"{Checked(v.Key, nameof(values))}={Checked(v.Value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : v.Value.ToString() ?? "", nameof(values))}").Prepend(tag));
+        string.Join(' ', values.Select(v => $"{Checked(v.Key, nameof(values))}={Checked(Written(v.Value), nameof(values))}").Prepend(tag));
 
     /// <summary>The last line of <paramref name="output"/> that starts with <paramref name="tag"/> and a space, read into its pairs.</summary>
     /// <exception cref="FormatException">No such line, a pair without a key or '=', or a key given twice.</exception>
@@ -52,6 +55,19 @@ internal sealed class ChildLine
         double.TryParse(Text(key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
             ? value
             : throw new FormatException($"'{key}' is '{Text(key)}', not a number, in '{_line}'.");
+
+    /// <exception cref="FormatException">The key is missing or one of its ','-separated values is not an invariant-culture number.</exception>
+    public IReadOnlyList<double> Numbers(string key) =>
+        [.. Text(key).Split(',').Select(n => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw new FormatException($"'{key}' holds '{n}', not a number, in '{_line}'."))];
+
+    private static string Written(object value) => value switch
+    {
+        IEnumerable<double> list => string.Join(',', list.Select(d => d.ToString(CultureInfo.InvariantCulture))),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     private static string Checked(string text, string argument) =>
         text.Length > 0 && !text.Any(c => char.IsWhiteSpace(c) || c == '=')

@@ -73,7 +73,7 @@ internal sealed record MnistRow(string System, int Seed, double Seconds, double 
 /// </summary>
 /// <param name="ColdSeconds">The child's Trainer.Fit, the region the warm row times.</param>
 /// <param name="Ratio"><paramref name="ColdSeconds"/> / <paramref name="WarmSeconds"/>.</param>
-/// <param name="ColdFirstEpochSeconds">From the Fit call to the end of its first epoch, in the child (EpochReport.Elapsed).</param>
+/// <param name="ColdEpochSeconds">Each epoch's seconds in the child by Fit's clock (EpochReport.Elapsed): the first from the Fit call to its end.</param>
 /// <param name="ColdFirstToLastEpochSpeed">The child's first epoch's samples/s over its last epoch's.</param>
 /// <param name="ProcessSeconds">The parent's clock from just before Process.Start to having read the child's line: runtime start-up, loading, building, the fit, the test evaluation.</param>
 /// <param name="StartupSeconds">From just before Process.Start to the child's first line of its command (runtime start-up), on the one monotonic clock.</param>
@@ -91,8 +91,8 @@ internal sealed record MnistColdRow(
     double ColdSeconds,
     double WarmSeconds,
     double Ratio,
-    double ColdFirstEpochSeconds,
-    double WarmFirstEpochSeconds,
+    IReadOnlyList<double> ColdEpochSeconds,
+    IReadOnlyList<double> WarmEpochSeconds,
     double ColdFirstToLastEpochSpeed,
     double WarmFirstToLastEpochSpeed,
     double ProcessSeconds,

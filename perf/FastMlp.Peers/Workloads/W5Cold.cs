@@ -17,7 +17,7 @@ namespace FastMlp.Peers.Workloads;
 /// <see cref="W5Mnist.TrainFastMlp"/>, the warm row's own method, timing the same region (Trainer.Fit alone) with no
 /// warm-up of FastMlp; only the timing harness's two methods are called once before (<see cref="TimedRegion"/>), so the
 /// region holds no JIT of the harness, as the warm row's does not. It then prints one <see cref="ChildLine"/> on stdout.
-/// The parent sets it beside the warm row: the ratio, both first epochs, the test accuracies and whether the trained
+/// The parent sets it beside the warm row: the ratio, both rows' epoch times, the test accuracies and whether the trained
 /// parameters are bit-identical (training is deterministic per seed and thread count, so a difference is a mismatch),
 /// and times the process as its user sees it, from just before Process.Start to the line.
 /// </summary>
@@ -109,6 +109,13 @@ internal static class W5Cold
             return exitCode;
         }
 
+        if (epochs == 0)
+        {
+            Console.Error.WriteLine("--epochs is required.");
+            Console.Error.WriteLine(ChildUsage);
+            return 2;
+        }
+
         TimedRegion.Start().Stop();
         long loading = Stopwatch.GetTimestamp();
         (Dataset train, Dataset test) = MnistSubset.Load();
@@ -123,7 +130,7 @@ internal static class W5Cold
             ("seed", seed),
             ("epochs", epochs),
             ("fit_s", fit.Row.Seconds),
-            ("first_epoch_s", fit.FirstEpochSeconds),
+            ("epoch_s", fit.EpochSeconds),
             ("first_to_last_speed", fit.FirstToLastEpochSpeed),
             ("accuracy", fit.Row.TestAccuracy),
             ("parameters_sha256", fit.ParametersHash),
@@ -149,14 +156,14 @@ internal static class W5Cold
             : string.Create(CultureInfo.InvariantCulture,
                 $"mismatch: the cold process trained {(same ? "the same" : "other")} parameters (SHA-256 {child.Text("parameters_sha256")}, warm {warm.ParametersHash}) to {accuracy * 100:F2}% test accuracy, warm {warm.Row.TestAccuracy * 100:F2}%");
         return new MnistColdRow(seed, epochs, cold, warm.Row.Seconds, cold / warm.Row.Seconds,
-            child.Number("first_epoch_s"), warm.FirstEpochSeconds, child.Number("first_to_last_speed"), warm.FirstToLastEpochSpeed,
+            child.Numbers("epoch_s"), warm.EpochSeconds, child.Number("first_to_last_speed"), warm.FirstToLastEpochSpeed,
             processSeconds, child.Number("startup_s"), child.Number("load_s"), accuracy, warm.Row.TestAccuracy, same,
             (long)child.Number("jit_methods"), (long)child.Number("jit_background_methods"), child.Number("jit_ms"), (long)child.Number("allocated_bytes"),
             $"{DefaultJitEnvironment.Describe()} and no other JIT knob; {(child.Text("server_gc") == bool.TrueString ? "Server" : "workstation")} GC, latency mode {child.Text("gc_latency")}", status);
     }
 
     private static MnistColdRow Failed(int seed, int epochs, FastMlpFit warm, string why) =>
-        new(seed, epochs, double.NaN, warm.Row.Seconds, double.NaN, double.NaN, warm.FirstEpochSeconds, double.NaN, warm.FirstToLastEpochSpeed,
+        new(seed, epochs, double.NaN, warm.Row.Seconds, double.NaN, [], warm.EpochSeconds, double.NaN, warm.FirstToLastEpochSpeed,
             double.NaN, double.NaN, double.NaN, double.NaN, warm.Row.TestAccuracy, false, 0, 0, double.NaN, 0,
             $"{DefaultJitEnvironment.Describe()} and no other JIT knob", $"failed: the cold W5 child for seed {seed}: {why}");
 
