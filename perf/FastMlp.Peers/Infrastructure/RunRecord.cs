@@ -79,6 +79,9 @@ internal sealed record MnistRow(string System, int Seed, double Seconds, double 
 /// <param name="StartupSeconds">From just before Process.Start to the child's first line of its command (runtime start-up), on the one monotonic clock.</param>
 /// <param name="LoadSeconds">The child's loading of the bundled digits.</param>
 /// <param name="SameParameters">Whether the child's trained parameters are bit-identical to the warm row's (SHA-256 of their bytes).</param>
+/// <param name="ColdFitJitMethods">Methods the child's training thread JIT-compiled during its fit (the JIT its calls waited for).</param>
+/// <param name="ColdFitJitMilliseconds">The time that thread spent compiling them.</param>
+/// <param name="WarmFitJitMethods">The same count for the warm row's fit: 0 when it was truly warm.</param>
 /// <param name="JitMethods">Methods the child's JIT compiled before its line, all threads (tier 0, tier 1, OSR and PGO-instrumented versions each count).</param>
 /// <param name="JitBackgroundMethods">Those of them compiled off the training thread: tiering's background rejits at tier 1.</param>
 /// <param name="JitMilliseconds">The child's JIT time before its line, all threads.</param>
@@ -101,6 +104,9 @@ internal sealed record MnistColdRow(
     double ColdTestAccuracy,
     double WarmTestAccuracy,
     bool SameParameters,
+    long ColdFitJitMethods,
+    double ColdFitJitMilliseconds,
+    long WarmFitJitMethods,
     long JitMethods,
     long JitBackgroundMethods,
     double JitMilliseconds,

@@ -135,6 +135,8 @@ internal static class W5Cold
             ("accuracy", fit.Row.TestAccuracy),
             ("parameters_sha256", fit.ParametersHash),
             ("allocated_bytes", fit.Row.AllocatedBytes),
+            ("fit_jit_methods", fit.FitJitMethods),
+            ("fit_jit_ms", fit.FitJitMilliseconds),
             ("startup_s", Stopwatch.GetElapsedTime(spawned, main).TotalSeconds),
             ("load_s", loadSeconds),
             ("jit_methods", jitMethods),
@@ -158,13 +160,14 @@ internal static class W5Cold
         return new MnistColdRow(seed, epochs, cold, warm.Row.Seconds, cold / warm.Row.Seconds,
             child.Numbers("epoch_s"), warm.EpochSeconds, child.Number("first_to_last_speed"), warm.FirstToLastEpochSpeed,
             processSeconds, child.Number("startup_s"), child.Number("load_s"), accuracy, warm.Row.TestAccuracy, same,
+            (long)child.Number("fit_jit_methods"), child.Number("fit_jit_ms"), warm.FitJitMethods,
             (long)child.Number("jit_methods"), (long)child.Number("jit_background_methods"), child.Number("jit_ms"), (long)child.Number("allocated_bytes"),
             $"{DefaultJitEnvironment.Describe()} and no other JIT knob; {(child.Text("server_gc") == bool.TrueString ? "Server" : "workstation")} GC, latency mode {child.Text("gc_latency")}", status);
     }
 
     private static MnistColdRow Failed(int seed, int epochs, FastMlpFit warm, string why) =>
         new(seed, epochs, double.NaN, warm.Row.Seconds, double.NaN, [], warm.EpochSeconds, double.NaN, warm.FirstToLastEpochSpeed,
-            double.NaN, double.NaN, double.NaN, double.NaN, warm.Row.TestAccuracy, false, 0, 0, double.NaN, 0,
+            double.NaN, double.NaN, double.NaN, double.NaN, warm.Row.TestAccuracy, false, 0, double.NaN, warm.FitJitMethods, 0, 0, double.NaN, 0,
             $"{DefaultJitEnvironment.Describe()} and no other JIT knob", $"failed: the cold W5 child for seed {seed}: {why}");
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);

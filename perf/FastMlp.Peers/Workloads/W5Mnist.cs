@@ -105,12 +105,12 @@ internal static class W5Mnist
         var options = new FitOptions { Epochs = epochs, BatchSize = BatchSize, Seed = seed };
         TimedRegion region = TimedRegion.Start();
         FitResult fit = trainer.Fit(train, options);
-        (double seconds, long allocated) = region.Stop();
+        RegionCost cost = region.Stop();
         using Workspace workspace = network.CreateWorkspace(maxBatch: 256, maxDegreeOfParallelism: 1);
-        var row = new MnistRow(Systems.FastMlp, seed, seconds, network.Accuracy(test, workspace), allocated, "ok");
+        var row = new MnistRow(Systems.FastMlp, seed, cost.Seconds, network.Accuracy(test, workspace), cost.AllocatedBytes, "ok");
         double[] epochSeconds = [.. fit.History.Select((e, i) => (e.Elapsed - (i == 0 ? TimeSpan.Zero : fit.History[i - 1].Elapsed)).TotalSeconds)];
         return new FastMlpFit(row, epochSeconds, fit.History[0].SamplesPerSecond / fit.History[^1].SamplesPerSecond,
-            Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(network.Parameters)))[..16]);
+            Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(network.Parameters)))[..16], cost.JitMethods, cost.JitMilliseconds);
     }
 
     /// <summary>The same Network.Create(seed) weights as a torch model (untimed), then the training loop timed alone.</summary>
@@ -119,8 +119,8 @@ internal static class W5Mnist
         using Sequential model = TorchMnistLoop.CreateModel(Network.Create(s_layers, Activation.Relu, Activation.Softmax, seed));
         TimedRegion region = TimedRegion.Start();
         torch.Train(model, seed, epochs, BatchSize, LearningRate);
-        (double seconds, long allocated) = region.Stop();
-        return new MnistRow(Systems.Torch, seed, seconds, torch.Accuracy(model), allocated, "ok");
+        RegionCost cost = region.Stop();
+        return new MnistRow(Systems.Torch, seed, cost.Seconds, torch.Accuracy(model), cost.AllocatedBytes, "ok");
     }
 
     /// <summary>The peer's row, or a mismatch row without a time when its accuracy is too far from FastMlp's.</summary>
@@ -142,6 +142,7 @@ internal static class W5Mnist
 /// <summary>
 /// FastMlp's W5 row for one seed and what its cold twin is compared on: each epoch's seconds by Fit's clock
 /// (<see cref="EpochReport.Elapsed"/>: the first from the Fit call), the first epoch's samples/s over the last's, and
-/// the first 16 hex digits of the SHA-256 of the trained parameters' bytes (equal digests: bit-identical training).
+/// the first 16 hex digits of the SHA-256 of the trained parameters' bytes (equal digests: bit-identical training),
+/// and the methods this thread JIT-compiled during the fit and the milliseconds it spent on them (<see cref="RegionCost"/>).
 /// </summary>
-internal sealed record FastMlpFit(MnistRow Row, IReadOnlyList<double> EpochSeconds, double FirstToLastEpochSpeed, string ParametersHash);
+internal sealed record FastMlpFit(MnistRow Row, IReadOnlyList<double> EpochSeconds, double FirstToLastEpochSpeed, string ParametersHash, long FitJitMethods, double FitJitMilliseconds);
