@@ -20,7 +20,8 @@ namespace FastMlp.Peers;
 /// dotnet run -c Release --project perf/FastMlp.Peers -- peers
 /// </code>
 /// A run probes every peer, runs the BenchmarkDotNet cases of the chosen workloads in this process, then the
-/// W3 batch-1 latency, W3S HTTP serving and W5 MNIST harnesses, saves everything as run.json and writes the report and charts.
+/// W3 batch-1 latency, W3S HTTP serving and W5 MNIST harnesses (W5 also cold: one child process of this executable per
+/// seed, through the hidden command <c>w5-cold-child</c>, <see cref="W5Cold"/>), saves everything as run.json and writes the report and charts.
 /// A full run writes into perf/results/&lt;cpu&gt;/ (commit it); --quick and --dry into BenchmarkDotNet.Artifacts/peers/.
 /// </summary>
 internal static class PeersCommand
@@ -48,6 +49,11 @@ internal static class PeersCommand
     {
         string command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
         string[] rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        if (command == W5Cold.ChildCommand)
+        {
+            return W5Cold.RunChild(rest);
+        }
+
         var options = new Options();
         if (command is not ("run" or "report" or "peers"))
         {
@@ -111,9 +117,9 @@ internal static class PeersCommand
 
         List<LatencyRow> latency = options.Workloads.Contains("W3") ? W3Latency.Measure(options.Mode) : [];
         List<ServeRow> serve = options.Workloads.Contains("W3S") ? W3Serve.Measure(options.Mode) : [];
-        List<MnistRow> mnist = options.Workloads.Contains("W5") ? W5Mnist.Measure(options.Mode) : [];
+        (List<MnistRow> mnist, List<MnistColdRow> mnistCold) = options.Workloads.Contains("W5") ? W5Mnist.Measure(options.Mode) : ([], []);
 
-        var run = new RunRecord(machine, options.Mode.ToString(), peers, cases, latency, mnist, serve);
+        var run = new RunRecord(machine, options.Mode.ToString(), peers, cases, latency, mnist, serve, mnistCold);
         string runFile = Path.Combine(output, RunFileName);
         run.Save(runFile);
         Console.Error.WriteLine($"Wrote {runFile}");
@@ -124,7 +130,8 @@ internal static class PeersCommand
             .Select(c => $"{c.Group} {c.Case} {c.Threads}T {c.System}: {c.Status}")
             .Concat(latency.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal) || r.Status.StartsWith("failed", StringComparison.Ordinal)).Select(r => $"W3 latency {r.System}: {r.Status}"))
             .Concat(serve.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal) || r.Status.StartsWith("failed", StringComparison.Ordinal)).Select(r => $"W3S {r.System} {r.Body} {r.Clients} clients: {r.Status}"))
-            .Concat(mnist.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal)).Select(r => $"W5 {r.System}: {r.Status}"))];
+            .Concat(mnist.Where(r => r.Status.StartsWith("mismatch", StringComparison.Ordinal)).Select(r => $"W5 {r.System}: {r.Status}"))
+            .Concat(mnistCold.Where(r => r.Status != "ok").Select(r => $"W5 cold seed {r.Seed}: {r.Status}"))];
         foreach (string failure in failures)
         {
             Console.Error.WriteLine(failure);

@@ -5,7 +5,7 @@ namespace FastMlp.Peers.Infrastructure;
 
 /// <summary>
 /// Everything one run measured, as <c>run.json</c>: the machine, each peer as it loaded, every benchmark case and
-/// harness row (<see cref="Serve"/> is null in a run.json written before the serving load existed). The <c>report</c> step reads only this file, so a report can be rebuilt from a committed run.
+/// harness row (<see cref="Serve"/> and <see cref="MnistCold"/> are null in a run.json written before the serving load or the cold W5 existed). The <c>report</c> step reads only this file, so a report can be rebuilt from a committed run.
 /// </summary>
 internal sealed record RunRecord(
     MachineInfo Machine,
@@ -14,7 +14,8 @@ internal sealed record RunRecord(
     IReadOnlyList<CaseResult> Cases,
     IReadOnlyList<LatencyRow> Latency,
     IReadOnlyList<MnistRow> Mnist,
-    IReadOnlyList<ServeRow>? Serve = null)
+    IReadOnlyList<ServeRow>? Serve = null,
+    IReadOnlyList<MnistColdRow>? MnistCold = null)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -65,6 +66,53 @@ internal sealed record LatencyRow(string System, int Threads, int Calls, double 
 
 /// <summary>W5: one seed's 10-epoch training run on the bundled MNIST digits.</summary>
 internal sealed record MnistRow(string System, int Seed, double Seconds, double TestAccuracy, long AllocatedBytes, string Status);
+
+/// <summary>
+/// W5 cold: FastMlp's training of one seed in a new process with the runtime's default JIT and no warm-up, beside the
+/// warm <see cref="MnistRow"/> of the same seed from the same run (Workloads/W5Cold.cs). Times in seconds.
+/// </summary>
+/// <param name="ColdSeconds">The child's Trainer.Fit, the region the warm row times.</param>
+/// <param name="Ratio"><paramref name="ColdSeconds"/> / <paramref name="WarmSeconds"/>.</param>
+/// <param name="ColdEpochSeconds">Each epoch's seconds in the child by Fit's clock (EpochReport.Elapsed): the first from the Fit call to its end.</param>
+/// <param name="ColdFirstToLastEpochSpeed">The child's first epoch's samples/s over its last epoch's.</param>
+/// <param name="ProcessSeconds">The parent's clock from just before Process.Start to having read the child's line: runtime start-up, loading, building, the fit, the test evaluation.</param>
+/// <param name="StartupSeconds">From just before Process.Start to the child's first line of its command (runtime start-up), on the one monotonic clock.</param>
+/// <param name="LoadSeconds">The child's loading of the bundled digits.</param>
+/// <param name="SameParameters">Whether the child's trained parameters are bit-identical to the warm row's (SHA-256 of their bytes).</param>
+/// <param name="ColdFitJitMethods">Methods the child's training thread JIT-compiled during its fit (the JIT its calls waited for).</param>
+/// <param name="ColdFitJitMilliseconds">The time that thread spent compiling them.</param>
+/// <param name="WarmFitJitMethods">The same count for the warm row's fit: 0 when it was truly warm.</param>
+/// <param name="JitMethods">Methods the child's JIT compiled before its line, all threads (tier 0, tier 1, OSR and PGO-instrumented versions each count).</param>
+/// <param name="JitBackgroundMethods">Those of them compiled off the training thread: tiering's background rejits at tier 1.</param>
+/// <param name="JitMilliseconds">The child's JIT time before its line, all threads.</param>
+/// <param name="AllocatedBytes">The child's managed allocation during the fit, on its thread.</param>
+/// <param name="Process">The child's runtime settings.</param>
+/// <param name="Status">"ok", "mismatch: …" (the child trained other parameters than the warm row; the figures are kept), or "failed: …" (no figures).</param>
+internal sealed record MnistColdRow(
+    int Seed,
+    int Epochs,
+    double ColdSeconds,
+    double WarmSeconds,
+    double Ratio,
+    IReadOnlyList<double> ColdEpochSeconds,
+    IReadOnlyList<double> WarmEpochSeconds,
+    double ColdFirstToLastEpochSpeed,
+    double WarmFirstToLastEpochSpeed,
+    double ProcessSeconds,
+    double StartupSeconds,
+    double LoadSeconds,
+    double ColdTestAccuracy,
+    double WarmTestAccuracy,
+    bool SameParameters,
+    long ColdFitJitMethods,
+    double ColdFitJitMilliseconds,
+    long WarmFitJitMethods,
+    long JitMethods,
+    long JitBackgroundMethods,
+    double JitMilliseconds,
+    long AllocatedBytes,
+    string Process,
+    string Status);
 
 /// <summary>
 /// W3 served over HTTP: one server (<paramref name="System"/>: the backend behind samples/FastMlp.Serve's endpoint),

@@ -51,6 +51,7 @@ internal static class PeersReport
         AppendLatency(text, run.Latency);
         AppendServe(text, run.Serve ?? [], m.Cores);
         AppendMnist(text, run.Mnist);
+        AppendMnistCold(text, run.MnistCold ?? []);
         return text.ToString();
     }
 
@@ -281,6 +282,44 @@ internal static class PeersReport
             text.AppendLine(r.Status == "ok"
                 ? string.Create(s_c, $"| {Systems.Display(r.System)} | {r.Seed} | {r.Seconds:F3} | {r.TestAccuracy * 100:F2}% | {Bytes(r.AllocatedBytes)} | ok |")
                 : string.Create(s_c, $"| {Systems.Display(r.System)} | {r.Seed} | - | - | - | {Escape(r.Status)} |"));
+        }
+
+        text.AppendLine();
+    }
+
+    private static void AppendMnistCold(StringBuilder text, IReadOnlyList<MnistColdRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine("## W5 cold: FastMlp in a new process per seed, no warm-up, the runtime's default JIT (wall seconds, lower is better)");
+        text.AppendLine();
+        text.AppendLine(s_c, $"Right after each seed's warm rows above, the suite starts a new process of itself (`w5-cold-child`) with tiered compilation and tiered PGO on, as a user's application runs, where the suite runs with tiered compilation off ({rows[0].Process}). It loads the digits and runs the warm row's own code, timing the same region (Trainer.Fit alone, {rows[0].Epochs} epoch{(rows[0].Epochs == 1 ? "" : "s")}) with no warm-up. Cold / warm divides its time by the warm row's of the same seed from this run. First epoch: from the Fit call to the end of the first epoch; every epoch's seconds, cold and warm, follow the table. Process: from just before Process.Start to the child's answer line, as the parent's clock sees it (runtime start-up, loading the digits, building the network, the fit, the test evaluation); start-up: to the child's first line of its command. Same parameters: the SHA-256 of the trained parameters' bytes equals the warm row's. JIT in the fit: the methods the training thread compiled inside the timed region and its milliseconds compiling them, cold (the warm rows' fits compiled the number after the slash). JIT in the process: the methods the child compiled before its line (each tier's version counts), of them off the training thread (tier-1 rejits in the background), and the JIT's time on all threads.");
+        text.AppendLine();
+        text.AppendLine("| seed | cold s | warm s | cold / warm | first epoch cold s | first epoch warm s | first / last epoch speed, cold | warm | process s | start-up s | loading s | test accuracy cold | warm | same parameters | JIT in the fit: methods (warm), ms | JIT in the process: methods (background), ms | status |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (MnistColdRow r in rows.OrderBy(r => r.Seed))
+        {
+            text.AppendLine(r.Status.StartsWith("failed", StringComparison.Ordinal)
+                ? string.Create(s_c, $"| {r.Seed} | - | {r.WarmSeconds:F3} | - | - | {r.WarmEpochSeconds[0]:F3} | - | {r.WarmFirstToLastEpochSpeed:F2}× | - | - | - | - | {r.WarmTestAccuracy * 100:F2}% | - | - | - | {Escape(r.Status)} |")
+                : string.Create(s_c, $"| {r.Seed} | {r.ColdSeconds:F3} | {r.WarmSeconds:F3} | **{r.Ratio:F2}×** | {r.ColdEpochSeconds[0]:F3} | {r.WarmEpochSeconds[0]:F3} | {r.ColdFirstToLastEpochSpeed:F2}× | {r.WarmFirstToLastEpochSpeed:F2}× | {r.ProcessSeconds:F3} | {r.StartupSeconds:F3} | {r.LoadSeconds:F3} | {r.ColdTestAccuracy * 100:F2}% | {r.WarmTestAccuracy * 100:F2}% | {(r.SameParameters ? "yes" : "**no**")} | {r.ColdFitJitMethods:N0} ({r.WarmFitJitMethods:N0}), {r.ColdFitJitMilliseconds:F0} | {r.JitMethods:N0} ({r.JitBackgroundMethods:N0}), {r.JitMilliseconds:F0} | {Escape(r.Status)} |"));
+        }
+
+        List<MnistColdRow> timed = [.. rows.Where(r => !r.Status.StartsWith("failed", StringComparison.Ordinal))];
+        if (timed.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Each epoch's seconds:");
+            text.AppendLine();
+            foreach (MnistColdRow r in timed.OrderBy(r => r.Seed))
+            {
+                text.AppendLine(s_c, $"- seed {r.Seed}: cold {string.Join(", ", r.ColdEpochSeconds.Select(e => e.ToString("F3", s_c)))}; warm {string.Join(", ", r.WarmEpochSeconds.Select(e => e.ToString("F3", s_c)))}");
+            }
+
+            text.AppendLine();
+            text.AppendLine(s_c, $"**Median cold / warm over {timed.Count} seed{(timed.Count == 1 ? "" : "s")}: {Median(timed.Select(r => r.Ratio)):F2}×** (range {timed.Min(r => r.Ratio):F2}-{timed.Max(r => r.Ratio):F2}×; issue 13's target: ≤ 1.2×); median cold {Median(timed.Select(r => r.ColdSeconds)):F3} s, warm {Median(timed.Select(r => r.WarmSeconds)):F3} s; median process {Median(timed.Select(r => r.ProcessSeconds)):F3} s. Parameters bit-identical to the warm rows': {timed.Count(r => r.SameParameters)} of {timed.Count} seeds.");
         }
 
         text.AppendLine();

@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 using FastMlp.Peers.Infrastructure;
 using FastMlp.Peers.Peers;
@@ -18,7 +19,8 @@ namespace FastMlp.Peers.Workloads;
 /// alternate per seed (FastMlp 0, Torch 0, FastMlp 1, ...) so the machine's load falls on both.
 /// Full: seeds 0-4 after <see cref="WarmupEpochs"/> untimed epochs of each system (as MnistHarness), so tiered
 /// compilation has optimised both loops; Quick: seed 0 after the same warm-up; Dry: seed 0, one epoch, no warm-up
-/// (cold, still a row for each system).
+/// (cold, still a row for each system). After each seed's rows, FastMlp trains the same seed again in a new process
+/// with the runtime's default JIT and no warm-up (<see cref="W5Cold"/>), beside this row.
 /// A row's TestAccuracy is a fraction (0.935 = 93.5%); AllocatedBytes is the managed allocation of the timed part
 /// on this thread (libtorch's native allocations are not in it). A mismatch or not-loaded row has no time (NaN) and
 /// no allocation (0); a mismatch row keeps its accuracy, the evidence.
@@ -40,7 +42,8 @@ internal static class W5Mnist
 
     private static readonly int[] s_layers = [784, 128, 10];
 
-    public static List<MnistRow> Measure(RunMode mode)
+    /// <returns>Each system's row per seed, and per seed FastMlp's cold row (<see cref="W5Cold"/>) beside its warm one.</returns>
+    public static (List<MnistRow> Rows, List<MnistColdRow> Cold) Measure(RunMode mode)
     {
         (Dataset train, Dataset test) = MnistSubset.Load();
         int epochs = mode == RunMode.Dry ? 1 : Epochs;
@@ -64,14 +67,16 @@ internal static class W5Mnist
         }
 
         var rows = new List<MnistRow>();
+        var cold = new List<MnistColdRow>();
         foreach (int seed in seeds)
         {
-            Console.Error.WriteLine($"W5 seed {seed}: {epochs} epoch(s) of each system...");
-            MnistRow fastMlp = TrainFastMlp(train, test, seed, epochs);
-            rows.Add(fastMlp);
+            Console.Error.WriteLine($"W5 seed {seed}: {epochs} epoch(s) of each system, then of FastMlp in a cold process...");
+            FastMlpFit fastMlp = TrainFastMlp(train, test, seed, epochs);
+            rows.Add(fastMlp.Row);
             rows.Add(torch is null
                 ? new MnistRow(Systems.Torch, seed, double.NaN, double.NaN, 0, $"not loaded: {torchPeer.Detail}")
-                : Checked(TrainTorch(torch, seed, epochs), fastMlp));
+                : Checked(TrainTorch(torch, seed, epochs), fastMlp.Row));
+            cold.Add(W5Cold.Measure(seed, epochs, fastMlp));
         }
 
         foreach (MnistRow row in rows)
@@ -80,26 +85,42 @@ internal static class W5Mnist
                 $"W5 {Systems.Display(row.System),-10} seed {row.Seed}: {row.Seconds:F3} s, test accuracy {row.TestAccuracy * 100:F2}%, {row.AllocatedBytes / 1024.0:N1} KiB allocated, {row.Status}"));
         }
 
-        return rows;
+        foreach (MnistColdRow row in cold)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"W5 cold      seed {row.Seed}: {row.ColdSeconds:F3} s, {row.Ratio:F2}x the warm {row.WarmSeconds:F3} s; first epoch {row.ColdEpochSeconds.DefaultIfEmpty(double.NaN).First():F3} s (warm {row.WarmEpochSeconds[0]:F3}); process {row.ProcessSeconds:F3} s; test accuracy {row.ColdTestAccuracy * 100:F2}%, {row.Status}"));
+        }
+
+        return (rows, cold);
     }
 
-    /// <summary>Network.Create(seed) and its Trainer (untimed), then Trainer.Fit timed alone, as MnistHarness.</summary>
-    private static MnistRow TrainFastMlp(Dataset train, Dataset test, int seed, int epochs)
+    /// <summary>
+    /// Network.Create(seed) and its Trainer (untimed), then Trainer.Fit timed alone, as MnistHarness. The cold child
+    /// (<see cref="W5Cold"/>) runs this same method, so both rows time the same region.
+    /// </summary>
+    internal static FastMlpFit TrainFastMlp(Dataset train, Dataset test, int seed, int epochs)
     {
         Network network = Network.Create(s_layers, Activation.Relu, Activation.Softmax, seed);
         using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(LearningRate), BatchSize, maxDegreeOfParallelism: 1);
         var options = new FitOptions { Epochs = epochs, BatchSize = BatchSize, Seed = seed };
-        (double seconds, long allocated) = Timed(() => trainer.Fit(train, options));
+        TimedRegion region = TimedRegion.Start();
+        FitResult fit = trainer.Fit(train, options);
+        RegionCost cost = region.Stop();
         using Workspace workspace = network.CreateWorkspace(maxBatch: 256, maxDegreeOfParallelism: 1);
-        return new MnistRow(Systems.FastMlp, seed, seconds, network.Accuracy(test, workspace), allocated, "ok");
+        var row = new MnistRow(Systems.FastMlp, seed, cost.Seconds, network.Accuracy(test, workspace), cost.AllocatedBytes, "ok");
+        double[] epochSeconds = [.. fit.History.Select((e, i) => (e.Elapsed - (i == 0 ? TimeSpan.Zero : fit.History[i - 1].Elapsed)).TotalSeconds)];
+        return new FastMlpFit(row, epochSeconds, fit.History[0].SamplesPerSecond / fit.History[^1].SamplesPerSecond,
+            Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(network.Parameters)))[..16], cost.JitMethods, cost.JitMilliseconds);
     }
 
     /// <summary>The same Network.Create(seed) weights as a torch model (untimed), then the training loop timed alone.</summary>
     private static MnistRow TrainTorch(TorchMnistLoop torch, int seed, int epochs)
     {
         using Sequential model = TorchMnistLoop.CreateModel(Network.Create(s_layers, Activation.Relu, Activation.Softmax, seed));
-        (double seconds, long allocated) = Timed(() => torch.Train(model, seed, epochs, BatchSize, LearningRate));
-        return new MnistRow(Systems.Torch, seed, seconds, torch.Accuracy(model), allocated, "ok");
+        TimedRegion region = TimedRegion.Start();
+        torch.Train(model, seed, epochs, BatchSize, LearningRate);
+        RegionCost cost = region.Stop();
+        return new MnistRow(Systems.Torch, seed, cost.Seconds, torch.Accuracy(model), cost.AllocatedBytes, "ok");
     }
 
     /// <summary>The peer's row, or a mismatch row without a time when its accuracy is too far from FastMlp's.</summary>
@@ -116,17 +137,12 @@ internal static class W5Mnist
                     $"mismatch: {Systems.Display(peer.System)} reaches {peer.TestAccuracy * 100:F2}% test accuracy where FastMlp reaches {fastMlp.TestAccuracy * 100:F2}% for seed {fastMlp.Seed}, {gap:F2} points apart (at most {MaxGapPoints} allowed)"),
             };
     }
-
-    /// <summary>Wall seconds and this thread's managed allocation of <paramref name="train"/>, after a full collection.</summary>
-    private static (double Seconds, long AllocatedBytes) Timed<T>(Func<T> train)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        long start = Stopwatch.GetTimestamp();
-        train();
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return (seconds, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
-    }
 }
+
+/// <summary>
+/// FastMlp's W5 row for one seed and what its cold twin is compared on: each epoch's seconds by Fit's clock
+/// (<see cref="EpochReport.Elapsed"/>: the first from the Fit call), the first epoch's samples/s over the last's, and
+/// the first 16 hex digits of the SHA-256 of the trained parameters' bytes (equal digests: bit-identical training),
+/// and the methods this thread JIT-compiled during the fit and the milliseconds it spent on them (<see cref="RegionCost"/>).
+/// </summary>
+internal sealed record FastMlpFit(MnistRow Row, IReadOnlyList<double> EpochSeconds, double FirstToLastEpochSpeed, string ParametersHash, long FitJitMethods, double FitJitMilliseconds);
