@@ -187,7 +187,7 @@ internal static class GuardHarness
             _workload = workload;
             _network = Network.Create(workload.Sizes, workload.Hidden, workload.Output, seed: 0);
             IOptimizer optimizer = custom ? new UserSgd(workload.LearningRate) : new Sgd(workload.LearningRate);
-            _trainer = new Trainer(_network, workload.Loss, optimizer, maxBatch: 1, maxDegreeOfParallelism: 1) { GuardsUpdates = guarded };
+            _trainer = new Trainer(_network, workload.Loss, optimizer, maxBatch: 1, maxDegreeOfParallelism: 1) { GuardsUpdates = guarded, KeepsGradients = true };
         }
 
         public float[] Parameters => _network.Parameters.ToArray();

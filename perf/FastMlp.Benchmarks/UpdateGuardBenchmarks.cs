@@ -8,7 +8,7 @@ namespace FastMlp.Benchmarks;
 
 /// <summary>
 /// What the update guard (src/FastMlp/Training/Trainer.Update.cs) adds to a W2 step at batch 1 (784-256-128-10,
-/// plain SGD lr 0.01, one thread): <see cref="Step"/> against <see cref="StepUnguarded"/>, a twin trainer with the
+/// plain SGD lr 0.01, one thread, the gradients kept so no step fuses its update): <see cref="Step"/> against <see cref="StepUnguarded"/>, a twin trainer with the
 /// guard switched off (Trainer.GuardsUpdates, internal), and the guard's parts: <see cref="UpdateTracked"/> −
 /// <see cref="UpdateUntracked"/> (the SGD update keeping max |p|, against the same arithmetic without it (UserSgd), on the same
 /// 235,146 parameters and gradients) plus <see cref="Proof"/> (binding check, cached magnitude, the bound and its
@@ -40,7 +40,7 @@ public class UpdateGuardBenchmarks
         _targets = NetworkData.OneHotTargets(1, _network.OutputSize);
         var sgd = new Sgd(LearningRate);
         _guarded = sgd;
-        _trainer = new Trainer(_network, Loss.CrossEntropy, sgd, maxBatch: 1, maxDegreeOfParallelism: 1);
+        _trainer = new Trainer(_network, Loss.CrossEntropy, sgd, maxBatch: 1, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         _customTrainer = new Trainer(custom, Loss.CrossEntropy, new UserSgd(LearningRate), maxBatch: 1, maxDegreeOfParallelism: 1);
         _unguardedTrainer = new Trainer(unguarded, Loss.CrossEntropy, new Sgd(LearningRate), maxBatch: 1, maxDegreeOfParallelism: 1) { GuardsUpdates = false };
         _trainer.Step(_inputs, _targets);

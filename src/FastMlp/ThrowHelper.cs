@@ -13,4 +13,8 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowArgumentOutOfRange(string paramName, object? actualValue, string message) =>
         throw new ArgumentOutOfRangeException(paramName, actualValue, message);
+
+    [DoesNotReturn]
+    public static void ThrowInvalidOperation(string message) =>
+        throw new InvalidOperationException(message);
 }

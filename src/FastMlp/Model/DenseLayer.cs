@@ -44,19 +44,28 @@ internal static unsafe class DenseLayer
         int nIn = layout.In(layer), nOut = layout.Out(layer);
         float* dWeights = gradients + layout.WeightOffset(layer);   // [In, Out]
         Gemm.Multiply(new GemmOperands(x, nIn, true, dZ, nOut, false, dWeights, nOut, nIn, nOut, batch, 1f, 0f), maxDegreeOfParallelism);
+        BiasGradient(dZ, batch, nOut, new Span<float>(gradients + layout.BiasOffset(layer), nOut));
+        if (dx != null)
+        {
+            InputGradient(x, inputActivation, dZ, batch, parameters, layout, layer, dx, maxDegreeOfParallelism);
+        }
+    }
 
-        var dBias = new Span<float>(gradients + layout.BiasOffset(layer), nOut);   // [Out]
+    /// <summary>db = Σ_rows dZ [Out], the rows added in order.</summary>
+    public static void BiasGradient(float* dZ, int batch, int nOut, Span<float> dBias)
+    {
         new ReadOnlySpan<float>(dZ, nOut).CopyTo(dBias);
         for (int r = 1; r < batch; r++)
         {
             TensorPrimitives.Add(dBias, new ReadOnlySpan<float>(dZ + (r * nOut), nOut), dBias);
         }
+    }
 
-        if (dx == null)
-        {
-            return;
-        }
-
+    /// <summary>dx = (dZ·Wᵀ) ⊙ f'(x) [batch, In], reading this layer's weights.</summary>
+    public static void InputGradient(
+        float* x, Activation inputActivation, float* dZ, int batch, float* parameters, ParameterLayout layout, int layer, float* dx, int maxDegreeOfParallelism)
+    {
+        int nIn = layout.In(layer), nOut = layout.Out(layer);
         Gemm.Multiply(new GemmOperands(dZ, nOut, false, parameters + layout.WeightOffset(layer), nOut, true, dx, nIn, batch, nIn, nOut, 1f, 0f), maxDegreeOfParallelism);
         Elementwise.MultiplyDerivative(inputActivation, new ReadOnlySpan<float>(x, batch * nIn), new Span<float>(dx, batch * nIn), nIn);
     }

@@ -74,7 +74,8 @@ public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
             _velocity.Bind(parameters);
         }
 
-        Update(gradients, parameters);
+        var flat = new FlatUpdatePass(gradients, parameters);
+        Update(ref flat);
     }
 
     /// <summary>Zeroes the velocity and releases it; the next Step starts as a new optimizer's would, on any parameters.</summary>
@@ -104,25 +105,32 @@ public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
         return d < IGuardedOptimizer.Limit && maxParameter + (LearningRate * d) < IGuardedOptimizer.Limit;
     }
 
-    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) => Update(gradients, parameters);
+    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters)
+    {
+        var flat = new FlatUpdatePass(gradients, parameters);
+        return Update(ref flat);
+    }
+
+    float IGuardedOptimizer.Update<TPass>(ref TPass pass) => Update(ref pass);
 
     void IGuardedOptimizer.SaveState() => _velocity.Save();
 
     void IGuardedOptimizer.RestoreState() => _velocity.Restore();
 
-    /// <summary>The step on parameters already checked (and bound, with momentum); returns max |p| after it.</summary>
-    private float Update(ReadOnlySpan<float> gradients, Span<float> parameters)
+    /// <summary>The step on parameters already checked (and bound, with momentum), through the pass; returns max |p| after it.</summary>
+    private float Update<TPass>(ref TPass pass)
+        where TPass : struct, IUpdatePass, allows ref struct
     {
         if (Momentum == 0)
         {
             return WeightDecay != 0
-                ? UpdateDriver.Run(new SgdDecayRule(LearningRate, WeightDecay), gradients, default, default, parameters).Parameters
-                : UpdateDriver.Run(new SgdRule(LearningRate), gradients, default, default, parameters).Parameters;
+                ? pass.Run(new SgdDecayRule(LearningRate, WeightDecay), default, default).Parameters
+                : pass.Run(new SgdRule(LearningRate), default, default).Parameters;
         }
 
         UpdateMagnitudes written = Nesterov
-            ? UpdateDriver.Run(new SgdNesterovRule(LearningRate, Momentum, WeightDecay), gradients, _velocity.First, default, parameters)
-            : UpdateDriver.Run(new SgdMomentumRule(LearningRate, Momentum, WeightDecay), gradients, _velocity.First, default, parameters);
+            ? pass.Run(new SgdNesterovRule(LearningRate, Momentum, WeightDecay), _velocity.First, default)
+            : pass.Run(new SgdMomentumRule(LearningRate, Momentum, WeightDecay), _velocity.First, default);
         _velocity.Record(written);
         return written.Parameters;
     }

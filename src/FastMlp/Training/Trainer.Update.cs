@@ -51,21 +51,12 @@ public sealed partial class Trainer
             return;
         }
 
-        guarded.Bind(buffer);
-        float known = Network.LargestParameter(taken);
-        double maxParameter = float.IsNaN(known) ? MaxAbsolute.OrNaN(parameters) : known;
+        double maxParameter = BindAndBoundParameters(guarded, taken);
         float largest;
         if (guarded.Bounded(maxGradient, maxParameter))
         {
             largest = guarded.Update(_gradients.Span, parameters);
-            if (!float.IsFinite(largest) || !guarded.StateFinite)
-            {
-                Network.RecordLargestParameter(float.NaN, taken);   // the next Step reads what is there now
-                throw new InvalidOperationException(
-                    "The update made a parameter or the optimizer's state NaN or infinite although the parameters the guard knew of could not overflow: " +
-                    "Network.Parameters was written through a span taken before the last Step (or by another thread during this one). The update could not be undone. " +
-                    "Take Parameters again after each Step before writing through it.");
-            }
+            CheckProvenUpdate(guarded, largest, taken);
         }
         else
         {
@@ -81,6 +72,28 @@ public sealed partial class Trainer
         }
 
         Network.RecordLargestParameter(largest, taken);
+    }
+
+    /// <summary>Binds the optimizer's state to the network's parameters (throws before anything is written if it cannot); returns max |p| now.</summary>
+    private double BindAndBoundParameters(IGuardedOptimizer guarded, long taken)
+    {
+        PinnedFloats buffer = Network.ParameterBuffer;
+        guarded.Bind(buffer);
+        float known = Network.LargestParameter(taken);
+        return float.IsNaN(known) ? MaxAbsolute.OrNaN(buffer.Span) : known;
+    }
+
+    /// <summary>After an update the bounds proved finite: a non-finite result can only come from a write the guard did not see.</summary>
+    private void CheckProvenUpdate(IGuardedOptimizer guarded, float largest, long taken)
+    {
+        if (!float.IsFinite(largest) || !guarded.StateFinite)
+        {
+            Network.RecordLargestParameter(float.NaN, taken);   // the next Step reads what is there now
+            throw new InvalidOperationException(
+                "The update made a parameter or the optimizer's state NaN or infinite although the parameters the guard knew of could not overflow: " +
+                "Network.Parameters was written through a span taken before the last Step (or by another thread during this one). The update could not be undone. " +
+                "Take Parameters again after each Step before writing through it.");
+        }
     }
 
     /// <summary>A custom optimizer's step on a copy-protected buffer; returns max |p| after it.</summary>

@@ -10,6 +10,9 @@
 //             TrainingDivergedException with both as they were
 // Networks whose every product is tiny run forward, loss and backward as one straight-line pass instead
 // (TinyStep.cs), with the same bits; the guard and the update are the same for both.
+// Unless KeepsGradients, a step of at most FusedBatchLimit samples whose update the guard proves finite from
+// bounds known before backward runs applies the optimizer inside the weight-gradient product instead
+// (Trainer.Fused.cs, FusedBackward.cs): the same parameters, bit for bit, without writing the gradients.
 // A steady-state Step allocates nothing.
 namespace FastMlp;
 
@@ -51,6 +54,7 @@ public sealed unsafe partial class Trainer : IDisposable
         _workspace = new Workspace(network.Layout, maxBatch, maxDegreeOfParallelism, training: true);
         _gradients = new PinnedFloats(network.Layout.Count);
         _tiny = TinyStep.TryCreate(network, loss, _workspace, _gradients);
+        AllocateFusedBuffers();
     }
 
     /// <summary>The network being trained.</summary>
@@ -68,8 +72,27 @@ public sealed unsafe partial class Trainer : IDisposable
     /// <summary>Whether Steps run the straight-line pass of TinyStep.cs (tests).</summary>
     internal bool UsesTinyStep => _tiny is not null;
 
-    /// <summary>The gradients (batch means) of the last Step, in the layout of <see cref="Network.Parameters"/>.</summary>
-    public ReadOnlySpan<float> Gradients => _gradients.Span;
+    /// <summary>
+    /// Whether each Step writes its gradients where <see cref="Gradients"/> shows them. False (the default) lets a Step
+    /// apply the optimizer to the weight gradients as they are computed, without writing them (FusedBackward.cs); true
+    /// keeps the gradients at the cost of that fusion. Takes effect from the next Step; parameters are the same either way.
+    /// </summary>
+    public bool KeepsGradients { get; set; }
+
+    /// <summary>The gradients (batch means) of the last Step, in the layout of <see cref="Network.Parameters"/>; all zero before the first.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="KeepsGradients"/> is false: Steps do not keep their gradients.</exception>
+    public ReadOnlySpan<float> Gradients
+    {
+        get
+        {
+            if (!KeepsGradients)
+            {
+                ThrowHelper.ThrowInvalidOperation("This Trainer's Steps do not keep their gradients: set KeepsGradients = true before the Steps whose gradients you read (it costs the fused optimizer update).");
+            }
+
+            return _gradients.Span;
+        }
+    }
 
     /// <summary>
     /// One forward pass, backward pass and optimizer step over the batch, batch = inputs.Length / InputSize.
@@ -133,7 +156,22 @@ public sealed unsafe partial class Trainer : IDisposable
     private float Run(float* inputs, float* targets, int batch)
     {
         double maxGradient;
-        float loss = _tiny is null ? Backpropagate(inputs, targets, batch, out maxGradient) : _tiny.Backpropagate(inputs, targets, batch, out maxGradient);
+        float loss;
+        if (_tiny is not null)
+        {
+            loss = _tiny.Backpropagate(inputs, targets, batch, out maxGradient);
+        }
+        else
+        {
+            loss = ForwardAndLoss(inputs, targets, batch);
+            if (FusesUpdate(batch) && TryFusedBackward(loss, inputs, batch))
+            {
+                return loss;
+            }
+
+            maxGradient = Backward(inputs, batch);
+        }
+
         bool gradientsFinite = maxGradient < float.MaxValue;   // false for NaN
         if (!float.IsFinite(loss) || !gradientsFinite)
         {
@@ -145,19 +183,29 @@ public sealed unsafe partial class Trainer : IDisposable
     }
 
     /// <summary>Forces the general path on a trainer that would take the tiny one (tests compare the two).</summary>
-    internal void UseGeneralPath() => _tiny = null;
+    internal void UseGeneralPath()
+    {
+        _tiny = null;
+        AllocateFusedBuffers();
+    }
 
-    /// <summary>Forward, loss and backward through the layers; returns the loss and the largest gradient bound.</summary>
-    private float Backpropagate(float* inputs, float* targets, int batch, out double maxGradient)
+    /// <summary>The forward pass and the loss; dZ of the output layer in Delta(0). Returns the loss.</summary>
+    private float ForwardAndLoss(float* inputs, float* targets, int batch)
+    {
+        ParameterLayout layout = Network.Layout;
+        int last = layout.Layers - 1;
+        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last), training: true);
+        return LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), _workspace.Delta(0));
+    }
+
+    /// <summary>Backward through the layers from dZ in Delta(0), writing the gradients; returns the largest gradient bound.</summary>
+    private double Backward(float* inputs, int batch)
     {
         ParameterLayout layout = Network.Layout;
         int last = layout.Layers - 1;
         int threads = _workspace.MaxDegreeOfParallelism;
-        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last), training: true);
-
         float* dZ = _workspace.Delta(0);
-        float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), dZ);
-        maxGradient = 0;
+        double maxGradient = 0;
         for (int l = last; l >= 0; l--)
         {
             float* input = l == 0 ? inputs : _workspace.Activation(l - 1);
@@ -168,7 +216,7 @@ public sealed unsafe partial class Trainer : IDisposable
             dZ = dInput;
         }
 
-        return loss;
+        return maxGradient;
     }
 
     /// <summary>
@@ -177,11 +225,15 @@ public sealed unsafe partial class Trainer : IDisposable
     /// sums, each rounded by at most 2⁻²⁴) at most e^(batch·2⁻²³) times that: 2 up to 2²² samples. Returns that bound;
     /// NaN when x or dZ holds a NaN or infinity. Reads batch · (nIn + nOut) values instead of the whole gradient buffer.
     /// </summary>
-    internal static double GradientBound(float* x, int nIn, float* dZ, int nOut, int batch)
-    {
-        double maxX = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(x, batch * nIn));
-        double maxDz = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(dZ, batch * nOut));
-        double rounding = batch <= 1 << 22 ? 2 : Math.Exp(batch / (double)(1 << 23));
-        return batch * Math.Max(maxX, 1) * maxDz * rounding;
-    }
+    internal static double GradientBound(float* x, int nIn, float* dZ, int nOut, int batch) =>
+        GradientBound(MaxAbsolute.OrNaN(new ReadOnlySpan<float>(x, batch * nIn)), MaxAbsolute.OrNaN(new ReadOnlySpan<float>(dZ, batch * nOut)), batch);
+
+    /// <summary>The bound of <see cref="GradientBound(float*, int, float*, int, int)"/> from max|x| and max|dZ|.</summary>
+    private static double GradientBound(double maxX, double maxDz, int batch) => batch * Math.Max(maxX, 1) * maxDz * Rounding(batch);
+
+    /// <summary>
+    /// How far a sum of <paramref name="terms"/> products, each operation rounded by at most 2⁻²⁴, can exceed the real
+    /// sum of magnitudes: (1 + 2⁻²⁴)^(2·terms) ≤ e^(terms·2⁻²³), at most 2 up to 2²² terms.
+    /// </summary>
+    private static double Rounding(long terms) => terms <= 1 << 22 ? 2 : Math.Exp(terms / (double)(1 << 23));
 }

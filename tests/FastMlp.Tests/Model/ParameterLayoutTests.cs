@@ -36,7 +36,7 @@ public sealed class ParameterLayoutTests
         Network network = Network.Create([2, 3], Activation.Identity, Activation.Identity, seed: 0);
         float[] p = [1, 0, -1, 2, 1, 0, 0, 0, 0];
         p.CopyTo(network.Parameters);
-        using var trainer = new Trainer(network, Loss.SumSquaredError, new Sgd(0.25f), 1, 1);
+        using var trainer = new Trainer(network, Loss.SumSquaredError, new Sgd(0.25f), 1, 1) { KeepsGradients = true };
         float loss = trainer.Step([1, 2], [4, 1, -2]);
 
         // y = [1 + 4, 0 + 2, −1 + 0] = [5, 2, −1]; y − t = [1, 1, 1]; loss = 3.

@@ -36,7 +36,7 @@ public sealed class GradientCheckTests
             Assert.True(numeric.Max(Math.Abs) > 0.04, $"[{string.Join("-", sizes)}]: the gradient is too small for the check to mean anything.");
 
             Network network = MlpCheck.CreateNetwork(problem.Case, problem.Data);
-            using var trainer = new Trainer(network, loss, new Sgd(0.125f), Batch, maxDegreeOfParallelism: 1);
+            using var trainer = new Trainer(network, loss, new Sgd(0.125f), Batch, maxDegreeOfParallelism: 1) { KeepsGradients = true };
             trainer.Step(problem.Data.Inputs, problem.Data.Targets);
 
             for (int p = 0; p < numeric.Length; p++)

@@ -13,7 +13,7 @@ public sealed class NegativeTargetTests
     public void Step_refuses_a_negative_target_and_writes_nothing(int sample)
     {
         Network network = FitTestData.Classifier();
-        using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(0.5f), maxBatch: 3, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(0.5f), maxBatch: 3, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         float[] inputs = [.. Enumerable.Range(0, 3 * FitTestData.Features).Select(i => (i % 5) * 0.25f)];
         float[] targets = [0, 1, 0, 0.25f, 0.25f, 0.5f, 1, 0, 0];
         trainer.Step(inputs, targets);
@@ -39,7 +39,7 @@ public sealed class NegativeTargetTests
         targets[(9 * FitTestData.Classes) + 0] = -3;
         var bad = new Dataset(good.Features.ToArray(), FitTestData.Features, targets, FitTestData.Classes);
         Network network = FitTestData.Classifier();
-        using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(0.1f), 4, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(0.1f), 4, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         float[] before = network.Parameters.ToArray();
 
         var e = Assert.Throws<ArgumentException>(() => trainer.Fit(bad, new FitOptions { Epochs = 1, BatchSize = 4 }));
@@ -63,7 +63,7 @@ public sealed class NegativeTargetTests
     public void Squared_errors_accept_negative_targets(Loss loss)
     {
         Network network = Network.Create([2, 3, 2], Activation.Tanh, Activation.Identity, seed: 1);
-        using var trainer = new Trainer(network, loss, new Sgd(0.1f), maxBatch: 2, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, loss, new Sgd(0.1f), maxBatch: 2, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         var data = new Dataset([0.5f, -1, 0.25f, 1], 2, [-1, -0.5f, 0.25f, -2], 2);
 
         Assert.True(float.IsFinite(trainer.Step(data.Features, data.Targets)));

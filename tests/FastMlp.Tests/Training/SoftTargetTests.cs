@@ -104,7 +104,7 @@ public sealed unsafe class SoftTargetTests
         Assert.False(bound.NearReluKink);
 
         Network network = MlpCheck.CreateNetwork(t, problem.Data);
-        using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(t.LearningRate), t.Batch, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(t.LearningRate), t.Batch, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         trainer.Step(problem.Data.Inputs, problem.Data.Targets);
         for (int p = 0; p < numeric.Length; p++)
         {

@@ -67,7 +67,7 @@ public sealed class TinyStepProperties
     }
 
     private static Trainer Trainer(int[] sizes, Activation hidden, Activation output, int maxBatch, Loss loss = Loss.MeanSquaredError, int seed = 0) =>
-        new(Network.Create(sizes, hidden, output, seed), loss, new Sgd(0.05f, momentum: 0.9f), maxBatch, maxDegreeOfParallelism: 1);
+        new(Network.Create(sizes, hidden, output, seed), loss, new Sgd(0.05f, momentum: 0.9f), maxBatch, maxDegreeOfParallelism: 1) { KeepsGradients = true };
 
     private sealed record TinyCase(int[] Sizes, Activation Hidden, Activation Output, Loss Loss, int MaxBatch, int Batch, int Seed)
     {

@@ -24,8 +24,8 @@ public sealed class TrainerDeterminismTests
         Network a = Network.Create(sizes, hidden, output, seed: 42);
         Network b = Network.Create(sizes, hidden, output, seed: 42);
         float[] initial = a.Parameters.ToArray();
-        using var trainerA = new Trainer(a, loss, new Sgd(0.05f), maxBatch, maxDegreeOfParallelism: 1);
-        using var trainerB = new Trainer(b, loss, new Sgd(0.05f), maxBatch, maxDegreeOfParallelism: 1);
+        using var trainerA = new Trainer(a, loss, new Sgd(0.05f), maxBatch, maxDegreeOfParallelism: 1) { KeepsGradients = true };
+        using var trainerB = new Trainer(b, loss, new Sgd(0.05f), maxBatch, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         var random = new Random(3);
         for (int step = 0; step < steps; step++)
         {

@@ -93,7 +93,7 @@ public sealed class TrainerValidationTests
     [Fact]
     public void Step_after_Dispose_throws_ObjectDisposedException()
     {
-        var trainer = new Trainer(_network, Loss.CrossEntropy, new Sgd(0.1f), MaxBatch, 1);
+        var trainer = new Trainer(_network, Loss.CrossEntropy, new Sgd(0.1f), MaxBatch, 1) { KeepsGradients = true };
         trainer.Step(Inputs(6), [1, 0, 0, 1]);
         float[] parameters = _network.Parameters.ToArray(), gradients = trainer.Gradients.ToArray();
         trainer.Dispose();
@@ -113,7 +113,7 @@ public sealed class TrainerValidationTests
 
     private void AssertStepRejected(string paramName, int inputs, int targets, string[] mentions)
     {
-        using var trainer = new Trainer(_network, Loss.CrossEntropy, new Sgd(0.1f), MaxBatch, 1);
+        using var trainer = new Trainer(_network, Loss.CrossEntropy, new Sgd(0.1f), MaxBatch, 1) { KeepsGradients = true };
         trainer.Step(Inputs(6), [1, 0, 0, 1]);   // gradients of a real step, to see they survive
         float[] parameters = _network.Parameters.ToArray(), gradients = trainer.Gradients.ToArray();
         float[] x = Inputs(inputs), t = new float[targets];

@@ -55,7 +55,7 @@ public sealed class UpdateGuardTests
         Network network = Network.Create([1, 1], Activation.Identity, Activation.Identity, seed: 0);
         network.Parameters[0] = 0f;
         network.Parameters[1] = 1f;
-        using var trainer = new Trainer(network, loss, new Sgd(10f), maxBatch: 1, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, loss, new Sgd(10f), maxBatch: 1, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.Step([1e37f], [-1f]));
         Assert.Equal(4f, e.Loss);
         Assert.True(e.GradientsFinite);
@@ -90,7 +90,7 @@ public sealed class UpdateGuardTests
         // goes unseen: the overflowing update is then written (it cannot be undone) but reported, never silent.
         Network network = Network.Create([2, 1], Activation.Identity, Activation.Identity, seed: 0);
         var sgd = new Sgd(0.1f, weightDecay: 0.01f);
-        using var trainer = new Trainer(network, Loss.SumSquaredError, sgd, maxBatch: 1, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, Loss.SumSquaredError, sgd, maxBatch: 1, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         Span<float> held = network.Parameters;
         trainer.Step([0f, 1f], [0.5f]);
         held[0] = 3e38f;
@@ -109,7 +109,7 @@ public sealed class UpdateGuardTests
         Network network = Network.Create([2, 1], Activation.Identity, Activation.Identity, seed: 0);
         network.Parameters[0] = 3e38f;
         IOptimizer optimizer = OptimizerSetups.Create(setup), direct = OptimizerSetups.Create(setup);
-        using var trainer = new Trainer(network, Loss.SumSquaredError, optimizer, maxBatch: 1, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, Loss.SumSquaredError, optimizer, maxBatch: 1, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         float[] expected = network.Parameters.ToArray();
         for (int s = 0; s < 3; s++)
         {
@@ -132,7 +132,7 @@ public sealed class UpdateGuardTests
         {
             Network network = Network.Create([2, 1], Activation.Identity, Activation.Identity, seed: 0);
             network.Parameters[0] = w1;
-            using var trainer = new Trainer(network, Loss.SumSquaredError, OptimizerSetups.Create(setup), maxBatch: 1, maxDegreeOfParallelism: 1);
+            using var trainer = new Trainer(network, Loss.SumSquaredError, OptimizerSetups.Create(setup), maxBatch: 1, maxDegreeOfParallelism: 1) { KeepsGradients = true };
             float[] x = [0f, 1f], t = [0.5f];
             trainer.Step(x, t);
             trainer.Step(x, t);
@@ -145,7 +145,7 @@ public sealed class UpdateGuardTests
     public void A_custom_optimizer_that_overflows_has_its_parameters_restored()
     {
         Network network = Network.Create([3, 2], Activation.Tanh, Activation.Identity, seed: 5);
-        using var trainer = new Trainer(network, Loss.MeanSquaredError, new Overflowing(), maxBatch: 1, maxDegreeOfParallelism: 1);
+        using var trainer = new Trainer(network, Loss.MeanSquaredError, new Overflowing(), maxBatch: 1, maxDegreeOfParallelism: 1) { KeepsGradients = true };
         float[] before = network.Parameters.ToArray();
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.Step([0.5f, -0.5f, 1f], [0f, 1f]));
         Assert.False(e.UpdateFinite);

@@ -74,6 +74,8 @@ public sealed class Adam : IAdjustableOptimizer, IGuardedOptimizer
     float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) =>
         _moments.Update(gradients, LearningRate, WeightDecay, decoupledFactor: 1, parameters);
 
+    float IGuardedOptimizer.Update<TPass>(ref TPass pass) => _moments.Update(ref pass, LearningRate, WeightDecay, decoupledFactor: 1);
+
     void IGuardedOptimizer.SaveState() => _moments.Save();
 
     void IGuardedOptimizer.RestoreState() => _moments.Restore();

@@ -21,7 +21,8 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
     {
         OptimizerArguments.Validate(gradients, parameters);
         _state.Bind(parameters);
-        Update(gradients, learningRate, coupledDecay, decoupledFactor, parameters);
+        var flat = new FlatUpdatePass(gradients, parameters);
+        Update(ref flat, learningRate, coupledDecay, decoupledFactor);
     }
 
     /// <summary>Binds m and v to the network's parameter buffer.</summary>
@@ -43,10 +44,18 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
         return g < limit && m < limit && v < limit && q < limit && scaled < limit && p < limit;
     }
 
-    /// <summary>The step on parameters already checked and bound; returns max |p| after it.</summary>
+    /// <summary>The step on parameters already checked and bound, over a flat gradient buffer; returns max |p| after it.</summary>
     public float Update(ReadOnlySpan<float> gradients, float learningRate, float coupledDecay, float decoupledFactor, Span<float> parameters)
     {
-        UpdateMagnitudes written = UpdateDriver.Run(Rule(learningRate, coupledDecay, decoupledFactor), gradients, _state.First, _state.Second, parameters);
+        var flat = new FlatUpdatePass(gradients, parameters);
+        return Update(ref flat, learningRate, coupledDecay, decoupledFactor);
+    }
+
+    /// <summary>The step on parameters already checked and bound, through the pass; returns max |p| after it.</summary>
+    public float Update<TPass>(ref TPass pass, float learningRate, float coupledDecay, float decoupledFactor)
+        where TPass : struct, IUpdatePass, allows ref struct
+    {
+        UpdateMagnitudes written = pass.Run(Rule(learningRate, coupledDecay, decoupledFactor), _state.First, _state.Second);
         _state.Record(written);
         Steps++;
         return written.Parameters;

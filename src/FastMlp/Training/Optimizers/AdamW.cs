@@ -79,6 +79,8 @@ public sealed class AdamW : IAdjustableOptimizer, IGuardedOptimizer
     float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) =>
         _moments.Update(gradients, LearningRate, coupledDecay: 0, DecoupledFactor, parameters);
 
+    float IGuardedOptimizer.Update<TPass>(ref TPass pass) => _moments.Update(ref pass, LearningRate, coupledDecay: 0, DecoupledFactor);
+
     void IGuardedOptimizer.SaveState() => _moments.Save();
 
     void IGuardedOptimizer.RestoreState() => _moments.Restore();

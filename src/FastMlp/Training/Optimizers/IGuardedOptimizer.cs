@@ -30,6 +30,14 @@ internal interface IGuardedOptimizer : IOptimizer
     /// <summary>The Step, on the buffer Bind was given, without argument checks; returns max |p| after it (+∞ or NaN if one is not finite).</summary>
     float Update(ReadOnlySpan<float> gradients, Span<float> parameters);
 
+    /// <summary>
+    /// The Step through <paramref name="pass"/> (the fused backward pass, FusedBackward.cs): the pass runs once with
+    /// this step's rule and the state buffers bound to the network's parameters, and the optimizer records what it
+    /// wrote, as after <see cref="Update(ReadOnlySpan{float}, Span{float})"/>. Returns max |p| after it.
+    /// </summary>
+    float Update<TPass>(ref TPass pass)
+        where TPass : struct, IUpdatePass, allows ref struct;
+
     /// <summary>Copies the state aside (allocating the copy the first time).</summary>
     void SaveState();
 

@@ -60,7 +60,8 @@ public sealed class RmsProp : IAdjustableOptimizer, IGuardedOptimizer
     {
         OptimizerArguments.Validate(gradients, parameters);
         _state.Bind(parameters);
-        Update(gradients, parameters);
+        var flat = new FlatUpdatePass(gradients, parameters);
+        Update(ref flat);
     }
 
     /// <summary>Zeroes v (and b) and releases them; the next Step starts as a new optimizer's would, on any parameters.</summary>
@@ -83,18 +84,25 @@ public sealed class RmsProp : IAdjustableOptimizer, IGuardedOptimizer
         return g < limit && v < limit && d < limit && maxParameter + (LearningRate * d) < limit;   // d ≥ |g'| / ε
     }
 
-    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters) => Update(gradients, parameters);
+    float IGuardedOptimizer.Update(ReadOnlySpan<float> gradients, Span<float> parameters)
+    {
+        var flat = new FlatUpdatePass(gradients, parameters);
+        return Update(ref flat);
+    }
+
+    float IGuardedOptimizer.Update<TPass>(ref TPass pass) => Update(ref pass);
 
     void IGuardedOptimizer.SaveState() => _state.Save();
 
     void IGuardedOptimizer.RestoreState() => _state.Restore();
 
-    private float Update(ReadOnlySpan<float> gradients, Span<float> parameters)
+    private float Update<TPass>(ref TPass pass)
+        where TPass : struct, IUpdatePass, allows ref struct
     {
         float oneMinusAlpha = (float)(1.0 - Alpha);
         UpdateMagnitudes written = Momentum == 0
-            ? UpdateDriver.Run(new RmsPropRule(LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay), gradients, _state.First, default, parameters)
-            : UpdateDriver.Run(new RmsPropMomentumRule(LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, Momentum), gradients, _state.First, _state.Second, parameters);
+            ? pass.Run(new RmsPropRule(LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay), _state.First, default)
+            : pass.Run(new RmsPropMomentumRule(LearningRate, Alpha, oneMinusAlpha, Epsilon, WeightDecay, Momentum), _state.First, _state.Second);
         _state.Record(written);
         return written.Parameters;
     }

@@ -19,5 +19,7 @@ internal struct MagnitudeBits
         _second = Math.Max(_second, second);
     }
 
+    public void Add(UpdateMagnitudes written) => Add(Magnitude.Bits(written.Parameters), Magnitude.Bits(written.First), Magnitude.Bits(written.Second));
+
     public readonly UpdateMagnitudes Values() => new(Magnitude.Value(_parameters), Magnitude.Value(_first), Magnitude.Value(_second));
 }

@@ -111,7 +111,7 @@ public sealed class OptimizerBindingTests
     private static Network Create(int seed) => Network.Create([4, 3], Activation.Tanh, Activation.Identity, seed);
 
     private static Trainer Train(Network network, IOptimizer optimizer) =>
-        new(network, Loss.MeanSquaredError, optimizer, maxBatch: 2, maxDegreeOfParallelism: 1);
+        new(network, Loss.MeanSquaredError, optimizer, maxBatch: 2, maxDegreeOfParallelism: 1) { KeepsGradients = true };
 
     private static void Step(Trainer trainer, int seed) =>
         trainer.Step(OptimizerSetups.Values(8, seed), OptimizerSetups.Values(6, seed + 50));

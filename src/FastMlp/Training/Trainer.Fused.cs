@@ -1,0 +1,114 @@
+// The fused step (FusedBackward.cs): the optimizer applied inside the weight-gradient product, so a step of a
+// few samples reads and writes each weight once in its update instead of writing a gradient, reading it back
+// and reading the weight. The update guard must decide before the first weight is written, that is before the
+// gradients exist, so it proves the update finite from bounds known after the loss (PriorGradientBound):
+//   |dW_l|, |db_l| ≤ batch · max|A_{l−1}| · max|dZ_l| · 2         as GradientBound, with max|dZ_l| bounded by
+//   |dZ_{l−1}|     ≤ Out_l · max|p| · max|dZ_l| · 2 · max|f'|      (dZ_l·W_lᵀ ⊙ f', |W| ≤ max|p|, max|f'| ≤ 1)
+// from the exact max|dZ_L| and the activations of the forward pass. When that proof fails (values near
+// float.MaxValue, a NaN) or the loss is not finite, the step runs backward unfused and its guard exactly as
+// a step that never fused would, so its exception, and what it leaves unchanged, are the same.
+// A step fuses when: the Trainer does not keep gradients (KeepsGradients), the optimizer is a built-in one
+// (IGuardedOptimizer), the guard is on, the batch is at most FusedBatchLimit (beyond it the GEMM's packed
+// tile path is faster than the in-place tile walk and the update is a small part of the step), the
+// network is not on the tiny path, and the machine runs the SIMD micro-kernel (AVX2 + FMA3 at least).
+namespace FastMlp;
+
+public sealed unsafe partial class Trainer
+{
+    /// <summary>
+    /// The largest batch a step fuses its update at. At most the GEMM's depth block, so dW's depth is one block and its
+    /// sums are the GEMM's, bit for bit.
+    /// </summary>
+    internal const int FusedBatchLimit = 64;
+
+    // The copy of dZ padded to whole register pairs for layers whose width is not a multiple of one, and the block of
+    // weight gradients between product and update (FusedBackward); null when this trainer never fuses.
+    private PinnedFloats? _panel, _block;
+
+    /// <summary>How many Steps took the fused backward pass (tests prove with it which path ran).</summary>
+    internal long FusedSteps { get; private set; }
+
+    /// <summary>Whether a Step of <paramref name="batch"/> samples tries the fused update (it still falls back when the guard cannot prove it).</summary>
+    internal bool FusesUpdate(int batch) => _panel is not null && !KeepsGradients && GuardsUpdates && batch <= FusedBatchLimit;
+
+    /// <summary>Allocates the fused step's buffers when this trainer can fuse (a built-in optimizer, the SIMD micro-kernel), else clears them.</summary>
+    private void AllocateFusedBuffers()
+    {
+        if (_tiny is not null || Optimizer is not IGuardedOptimizer || !GemmLanes256.IsSupported)
+        {
+            (_panel, _block) = (null, null);
+            return;
+        }
+
+        ParameterLayout layout = Network.Layout;
+        int widest = 0;
+        for (int l = 0; l < layout.Layers; l++)
+        {
+            widest = Math.Max(widest, layout.Out(l));
+        }
+
+        _panel = new PinnedFloats(checked(Math.Min(MaxBatch, FusedBatchLimit) * (int)GemmBlocking.RoundUp(widest, FusedBackward.MaxPanelColumns)));
+        _block = new PinnedFloats(checked(FusedBackward.RowBlock * widest));
+    }
+
+    /// <summary>
+    /// After the forward pass and the loss: when the loss is finite and the guard can prove the update finite now, runs
+    /// the fused backward pass and update and returns true. Otherwise returns false having written nothing, and the
+    /// caller runs the unfused backward pass and update.
+    /// </summary>
+    private bool TryFusedBackward(float loss, float* inputs, int batch)
+    {
+        if (!float.IsFinite(loss))
+        {
+            return false;
+        }
+
+        var guarded = (IGuardedOptimizer)Optimizer;
+        long taken = Network.ParametersTaken;
+        double maxParameter = BindAndBoundParameters(guarded, taken);
+        if (!guarded.Bounded(PriorGradientBound(inputs, batch, maxParameter), maxParameter))
+        {
+            return false;
+        }
+
+        var pass = new FusedBackward(Network, _workspace, inputs, batch, _gradients.Pointer, _panel!.Pointer, _block!.Pointer, _workspace.MaxDegreeOfParallelism);
+        float largest = guarded.Update(ref pass);
+        CheckProvenUpdate(guarded, largest, taken);
+        Network.RecordLargestParameter(largest, taken);
+        FusedSteps++;
+        return true;
+    }
+
+    /// <summary>
+    /// A bound on every gradient of this step from what the forward pass and the loss left, before backward runs (the
+    /// file header derives it); NaN or +∞ when it cannot be had.
+    /// </summary>
+    private double PriorGradientBound(float* inputs, int batch, double maxParameter)
+    {
+        ParameterLayout layout = Network.Layout;
+        int last = layout.Layers - 1;
+        double maxDz = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(_workspace.Delta(0), batch * layout.Out(last)));
+        double bound = 0;
+        for (int l = last; l >= 0; l--)
+        {
+            float* x = l == 0 ? inputs : _workspace.Activation(l - 1);
+            double maxX = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(x, batch * layout.In(l)));
+            bound = Math.Max(bound, GradientBound(maxX, maxDz, batch));
+            if (l > 0)
+            {
+                maxDz = layout.Out(l) * maxParameter * maxDz * Rounding(layout.Out(l) + 1) * MaxDerivative(Network.ActivationOf(l - 1));
+            }
+        }
+
+        return bound;
+    }
+
+    /// <summary>max |f'(x)| as computed through y = f(x) (IActivationOperator.Derivative) for a hidden layer's activation.</summary>
+    private static double MaxDerivative(Activation activation) => activation switch
+    {
+        Activation.Identity or Activation.Relu => 1,   // exactly 1 or 0
+        Activation.Tanh => 1,                           // 1 − y², y² ≥ 0
+        Activation.Sigmoid => 1,                        // y·(1 − y) ≤ 0.25 + rounding
+        _ => double.PositiveInfinity,                   // Softmax is output-only; an activation without a bound never fuses
+    };
+}
