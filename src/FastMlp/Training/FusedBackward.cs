@@ -15,6 +15,7 @@
 // registers: the JIT then would not inline the rule into the 6-row tile (its inlining budget), and each tile
 // called it per register, 2-5× slower than the unfused step; one call per block of rows costs little.
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace FastMlp;
@@ -29,6 +30,7 @@ internal unsafe struct FusedBackward(Network network, Workspace workspace, float
     /// network's 256) stay in L1 between the product and the update.
     /// </summary>
     public const int RowBlock = 12;
+
 
     public readonly UpdateMagnitudes Run<TRule>(TRule rule, Span<float> first, Span<float> second)
         where TRule : struct, IUpdateRule =>
@@ -76,6 +78,12 @@ internal unsafe struct FusedBackward(Network network, Workspace workspace, float
         where TLanes : struct, IGemmLanes<TVector>
         where TVector : struct
     {
+        if (batch <= OuterProductGradients.MaxBatch)
+        {
+            largest.Add(UpdateDriver.Run(rule, new OuterProductGradients(x, nIn, dZ, nOut, batch), Pointer(first), Pointer(second), w, nIn, nOut));
+            return;
+        }
+
         int nr = 2 * TLanes.Count, mr = GemmKernelSimd<TLanes, TVector>.MR;
         float* b = dZ;
         nint ldb = nOut;
@@ -106,6 +114,9 @@ internal unsafe struct FusedBackward(Network network, Workspace workspace, float
             largest.Add(UpdateDriver.Run(rule, new ReadOnlySpan<float>(block, length), Slice(first, start, length), Slice(second, start, length), new Span<float>(w + start, length)));
         }
     }
+
+    /// <summary>The first element of a pinned state buffer (OptimizerState); null for one the rule does not have.</summary>
+    private static float* Pointer(Span<float> state) => state.IsEmpty ? null : (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(state));
 
     /// <summary>The state values of one slice of the parameters; empty for a buffer the rule does not have.</summary>
     private static Span<float> Slice(Span<float> state, int start, int length) => state.IsEmpty ? state : state.Slice(start, length);
