@@ -20,14 +20,15 @@ using System.Runtime.Intrinsics;
 
 namespace FastMlp;
 
-internal unsafe struct FusedBackward(Network network, Workspace workspace, float* inputs, int batch, float* gradients, float* panel, float* block, int threads) : IUpdatePass
+internal unsafe struct FusedBackward(
+    Network network, Workspace workspace, float* inputs, int batch, float* gradients, float* panel, float* blocks, uint* magnitudes, int threads) : IUpdatePass
 {
     /// <summary>The widest register pair of columns a tile takes (Vector512: 2 × 16), which sizes the padded copy of dZ.</summary>
     public const int MaxPanelColumns = 32;
 
     /// <summary>
-    /// Rows of W per block: two micro-kernel row tiles, so the block's gradients (12 rows × Out: 12 KiB for the W2
-    /// network's 256) stay in L1 between the product and the update.
+    /// Rows of W per block (FusedWeights): two micro-kernel row tiles, so the block's gradients (12 rows × Out: 12 KiB
+    /// for the W2 network's 256) stay in L1 between the product and the update.
     /// </summary>
     public const int RowBlock = 12;
 
@@ -63,60 +64,51 @@ internal unsafe struct FusedBackward(Network network, Workspace workspace, float
             DenseLayer.BiasGradient(dZ, batch, nOut, dBias);
             largest.Add(UpdateDriver.Run(rule, dBias, Slice(first, bias, nOut), Slice(second, bias, nOut), new Span<float>(p + bias, nOut)));
             int weights = layout.WeightOffset(l);
-            Weights<TRule, TLanes, TVector>(rule, input, nIn, dZ, nOut, Slice(first, weights, nIn * nOut), Slice(second, weights, nIn * nOut), p + weights, ref largest);
+            Weights<TRule, TLanes, TVector>(rule, input, nIn, dZ, nOut, Offset(first, weights), Offset(second, weights), p + weights, ref largest);
             dZ = dInput;
         }
 
         return largest.Values();
     }
 
-    /// <summary>W ← rule(xᵀ·dZ, W) for x [batch, nIn] and dZ [batch, nOut], W [nIn, nOut] row-major, its state alongside.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private readonly void Weights<TRule, TLanes, TVector>(
-        TRule rule, float* x, int nIn, float* dZ, int nOut, Span<float> first, Span<float> second, float* w, ref MagnitudeBits largest)
+    /// <summary>
+    /// W ← rule(xᵀ·dZ, W) for x [batch, nIn] and dZ [batch, nOut], W [nIn, nOut] row-major, its state at s1 and s2
+    /// alongside (null past TRule.States); its rows shared by the threads the training split rule gives the layer.
+    /// </summary>
+    private readonly void Weights<TRule, TLanes, TVector>(TRule rule, float* x, int nIn, float* dZ, int nOut, float* s1, float* s2, float* w, ref MagnitudeBits largest)
         where TRule : struct, IUpdateRule
         where TLanes : struct, IGemmLanes<TVector>
         where TVector : struct
     {
-        if (batch <= OuterProductGradients.MaxBatch)
-        {
-            largest.Add(UpdateDriver.Run(rule, new OuterProductGradients(x, nIn, dZ, nOut, batch), Pointer(first), Pointer(second), w, nIn, nOut));
-            return;
-        }
-
-        int nr = 2 * TLanes.Count, mr = GemmKernelSimd<TLanes, TVector>.MR;
         float* b = dZ;
-        nint ldb = nOut;
-        if (nOut % nr != 0)
+        int ldb = nOut, nr = 2 * TLanes.Count;
+        if (batch > OuterProductGradients.MaxBatch && nOut % nr != 0)
         {
-            ldb = (nint)GemmBlocking.RoundUp(nOut, nr);
+            ldb = (int)GemmBlocking.RoundUp(nOut, nr);
             for (int r = 0; r < batch; r++)
             {
                 new ReadOnlySpan<float>(dZ + (r * nOut), nOut).CopyTo(new Span<float>(panel + (r * ldb), nOut));
-                new Span<float>(panel + (r * ldb) + nOut, (int)ldb - nOut).Clear();
+                new Span<float>(panel + (r * ldb) + nOut, ldb - nOut).Clear();
             }
 
             b = panel;
         }
 
-        for (int i0 = 0; i0 < nIn; i0 += RowBlock)
+        int workers = Workers(DenseLayer.TrainingThreads(batch, nIn, nOut, threads));
+        new Span<uint>(magnitudes, 3 * workers).Clear();
+        WorkerPool.Run(new FusedWeights<TRule, TLanes, TVector>(rule, x, nIn, b, ldb, nOut, batch, s1, s2, w, blocks, magnitudes), workers);
+        for (int worker = 0; worker < workers; worker++)
         {
-            int rows = Math.Min(RowBlock, nIn - i0);
-            for (int i = i0; i < i0 + rows; i += mr)
-            {
-                for (int j = 0; j < nOut; j += nr)
-                {
-                    GemmKernelSimd<TLanes, TVector>.Run(batch, x + i, 1, nIn, b + j, ldb, block + ((nint)(i - i0) * nOut) + j, nOut, Math.Min(mr, i0 + rows - i), Math.Min(nr, nOut - j), 1f, 0f);
-                }
-            }
-
-            int start = i0 * nOut, length = rows * nOut;
-            largest.Add(UpdateDriver.Run(rule, new ReadOnlySpan<float>(block, length), Slice(first, start, length), Slice(second, start, length), new Span<float>(w + start, length)));
+            largest.Add(magnitudes[3 * worker], magnitudes[(3 * worker) + 1], magnitudes[(3 * worker) + 2]);
         }
     }
 
-    /// <summary>The first element of a pinned state buffer (OptimizerState); null for one the rule does not have.</summary>
-    private static float* Pointer(Span<float> state) => state.IsEmpty ? null : (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(state));
+    /// <summary>The workers a job of <paramref name="maxDegreeOfParallelism"/> gets (−1: all of the pool's).</summary>
+    public static int Workers(int maxDegreeOfParallelism) =>
+        maxDegreeOfParallelism == -1 ? WorkerPool.MaxWorkers : Math.Min(maxDegreeOfParallelism, WorkerPool.MaxWorkers);
+
+    /// <summary>Element <paramref name="start"/> of a pinned state buffer (OptimizerState); null for one the rule does not have.</summary>
+    private static float* Offset(Span<float> state, int start) => state.IsEmpty ? null : (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(state)) + start;
 
     /// <summary>The state values of one slice of the parameters; empty for a buffer the rule does not have.</summary>
     private static Span<float> Slice(Span<float> state, int start, int length) => state.IsEmpty ? state : state.Slice(start, length);

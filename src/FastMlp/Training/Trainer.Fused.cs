@@ -21,9 +21,11 @@ public sealed unsafe partial class Trainer
     /// </summary>
     internal const int FusedBatchLimit = 64;
 
-    // The copy of dZ padded to whole register pairs for layers whose width is not a multiple of one, and the block of
-    // weight gradients between product and update (FusedBackward); null when this trainer never fuses.
-    private PinnedFloats? _panel, _block;
+    // The copy of dZ padded to whole register pairs for layers whose width is not a multiple of one, each worker's block
+    // of weight gradients between product and update, and each worker's three magnitudes (FusedBackward, FusedWeights);
+    // null when this trainer never fuses.
+    private PinnedFloats? _panel, _blocks;
+    private uint[]? _magnitudes;
 
     /// <summary>How many Steps took the fused backward pass (tests prove with it which path ran).</summary>
     internal long FusedSteps { get; private set; }
@@ -36,7 +38,7 @@ public sealed unsafe partial class Trainer
     {
         if (_tiny is not null || Optimizer is not IGuardedOptimizer || !GemmLanes256.IsSupported)
         {
-            (_panel, _block) = (null, null);
+            (_panel, _blocks, _magnitudes) = (null, null, null);
             return;
         }
 
@@ -48,7 +50,9 @@ public sealed unsafe partial class Trainer
         }
 
         _panel = new PinnedFloats(checked(Math.Min(MaxBatch, FusedBatchLimit) * (int)GemmBlocking.RoundUp(widest, FusedBackward.MaxPanelColumns)));
-        _block = new PinnedFloats(checked(FusedBackward.RowBlock * widest));
+        int workers = FusedBackward.Workers(_workspace.MaxDegreeOfParallelism);
+        _blocks = new PinnedFloats(checked(workers * FusedBackward.RowBlock * widest));
+        _magnitudes = GC.AllocateArray<uint>(3 * workers, pinned: true);
     }
 
     /// <summary>
@@ -71,8 +75,13 @@ public sealed unsafe partial class Trainer
             return false;
         }
 
-        var pass = new FusedBackward(Network, _workspace, inputs, batch, _gradients.Pointer, _panel!.Pointer, _block!.Pointer, _workspace.MaxDegreeOfParallelism);
-        float largest = guarded.Update(ref pass);
+        float largest;
+        fixed (uint* magnitudes = _magnitudes)
+        {
+            var pass = new FusedBackward(Network, _workspace, inputs, batch, _gradients.Pointer, _panel!.Pointer, _blocks!.Pointer, magnitudes, _workspace.MaxDegreeOfParallelism);
+            largest = guarded.Update(ref pass);
+        }
+
         CheckProvenUpdate(guarded, largest, taken);
         Network.RecordLargestParameter(largest, taken);
         FusedSteps++;

@@ -21,5 +21,8 @@ internal struct MagnitudeBits
 
     public void Add(UpdateMagnitudes written) => Add(Magnitude.Bits(written.Parameters), Magnitude.Bits(written.First), Magnitude.Bits(written.Second));
 
+    /// <summary>The three as Magnitude bits.</summary>
+    public readonly (uint Parameters, uint First, uint Second) Bits => (_parameters, _first, _second);
+
     public readonly UpdateMagnitudes Values() => new(Magnitude.Value(_parameters), Magnitude.Value(_first), Magnitude.Value(_second));
 }
