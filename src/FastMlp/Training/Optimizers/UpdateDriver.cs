@@ -35,12 +35,14 @@ internal static unsafe class UpdateDriver
         where TRule : struct, IUpdateRule
         where TSource : struct, IGradientSource<TSource>
     {
-        if (GemmLanes512.IsSupported)
+        // Rows narrower than two registers go one float at a time from the start (the XOR network's 9 parameters): the
+        // vector loop would only set up and reduce its accumulators around a call to the scalar one.
+        if (GemmLanes512.IsSupported && columns >= 2 * GemmLanes512.Count)
         {
             return Loop<TRule, TSource, GemmLanes512, Vector512<float>>(rule, source, s1, s2, p, rows, columns, 0);
         }
 
-        return GemmLanes256.IsSupported
+        return GemmLanes256.IsSupported && columns >= 2 * GemmLanes256.Count
             ? Loop<TRule, TSource, GemmLanes256, Vector256<float>>(rule, source, s1, s2, p, rows, columns, 0)
             : Loop<TRule, TSource, GemmLanesScalar, float>(rule, source, s1, s2, p, rows, columns, 0);
     }

@@ -2,6 +2,8 @@
 // parameters and max |s| over each state buffer after the step (Magnitude: +∞ or NaN as soon as one
 // value is not finite; 0 for a buffer the optimizer does not have). MagnitudeBits gathers them over the
 // pieces of one update (the vector body and the tail, or the tiles of a fused store).
+using System.Runtime.CompilerServices;
+
 namespace FastMlp;
 
 /// <summary>max |p| and max |s| of the first and second state buffers, after one update.</summary>
@@ -12,6 +14,7 @@ internal struct MagnitudeBits
 {
     private uint _parameters, _first, _second;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(uint parameters, uint first, uint second)
     {
         _parameters = Math.Max(_parameters, parameters);
@@ -24,5 +27,6 @@ internal struct MagnitudeBits
     /// <summary>The three as Magnitude bits.</summary>
     public readonly (uint Parameters, uint First, uint Second) Bits => (_parameters, _first, _second);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly UpdateMagnitudes Values() => new(Magnitude.Value(_parameters), Magnitude.Value(_first), Magnitude.Value(_second));
 }
