@@ -82,7 +82,7 @@ internal unsafe struct FusedBackward(
     {
         float* b = dZ;
         int ldb = nOut, nr = 2 * TLanes.Count;
-        if (batch > OuterProductGradients.MaxBatch && nOut % nr != 0)
+        if (!FusedWeights<TRule, TLanes, TVector>.RowByRow(batch, nOut) && nOut % nr != 0)
         {
             ldb = (int)GemmBlocking.RoundUp(nOut, nr);
             for (int r = 0; r < batch; r++)
