@@ -10,8 +10,9 @@
 // A step fuses when: the Trainer does not keep gradients (KeepsGradients), the optimizer is a built-in one
 // (IGuardedOptimizer), the guard is on, the batch is at most FusedBatchLimit, the network is not on the tiny
 // path, and the machine runs the SIMD micro-kernel (AVX2 + FMA3 at least). The limit is where fusing stopped
-// paying: a W2 step on one thread fused / unfused took 29.9 / 57.9 µs at batch 1, 323 / 333 at 32, and within
-// the noise of each other at 48 and 64 (488 / 486-489, 647-677 / 628-670; a loop of steps, alternating), the
+// paying: a W2 step on one thread fused / with KeepsGradients took 32.9 / 55.2 µs at batch 1, 60.8 / 76.2 at 4,
+// 325.9 / 328.6 at 32, and within the noise of each other at 48 and 64 (488.6-488.7 / 485.7-489.1, 647-677 /
+// 628-670; a loop of steps, the two alternating), the
 // update being a small part of the step there and the GEMM's own tile path packing what the fused walk reads in place.
 namespace FastMlp;
 
