@@ -29,7 +29,9 @@ public sealed class FitOptions
 
     /// <summary>
     /// Changes the learning rate before every epoch; needs an <see cref="IAdjustableOptimizer"/>. The optimizer keeps
-    /// the last epoch's rate after the fit (a later fit starts its schedule from that rate).
+    /// the last epoch's rate after the fit. A later scheduled fit on the same Trainer (a warm start: it continues from
+    /// the current weights) starts its schedule again from the rate the earlier one started from, so decay does not
+    /// compound across fits; if the optimizer's rate was set in between, from that rate.
     /// </summary>
     public ILearningRateSchedule? LearningRateSchedule { get; init; }
 

@@ -13,6 +13,11 @@ namespace FastMlp;
 
 public sealed unsafe partial class Trainer
 {
+    // Warm start (a second Fit on the same trainer): the rate a scheduled fit started from and the rate it left on the
+    // optimizer. A later scheduled fit that finds that rate still there starts its schedule again from the first one, so
+    // decay does not compound across fits; a rate the caller set in between is taken as the new starting rate.
+    private float _configuredRate = float.NaN, _rateLeftByFit = float.NaN;
+
     /// <summary>Trains on <paramref name="training"/> as <paramref name="options"/> say and returns the per-epoch history.</summary>
     /// <remarks>
     /// Allocates, per call, a fixed amount that depends on neither the epochs run nor the steps (the shuffle order,
@@ -38,6 +43,11 @@ public sealed unsafe partial class Trainer
 
         var adjustable = Optimizer as IAdjustableOptimizer;
         float initialRate = adjustable?.LearningRate ?? float.NaN;
+        if (options.LearningRateSchedule is not null && initialRate == _rateLeftByFit)
+        {
+            initialRate = _configuredRate;   // warm start: the schedule restarts from the rate before the last scheduled fit
+        }
+
         var order = new int[training.Count];
         for (int i = 0; i < order.Length; i++)
         {
@@ -58,6 +68,7 @@ public sealed unsafe partial class Trainer
             if (options.LearningRateSchedule is { } schedule)
             {
                 adjustable!.LearningRate = schedule.RateFor(epoch, initialRate, monitored);
+                (_configuredRate, _rateLeftByFit) = (initialRate, adjustable.LearningRate);   // also when the fit ends by an exception
             }
 
             if (options.Shuffle)

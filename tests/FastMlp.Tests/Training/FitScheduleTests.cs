@@ -9,6 +9,8 @@
 //     formulas' rates epoch by epoch; ReduceOnPlateau, under a validation loss that rises every epoch,
 //     reports the rates a fresh instance gives for the reported losses, and does cut the rate.
 //   - Without a schedule the rate stays, and a report of an optimizer without a settable rate says NaN.
+//   - Warm start: a second scheduled fit on the same trainer starts its schedule from the first fit's starting
+//     rate (the decay does not compound), or from a rate set on the optimizer between the fits.
 namespace FastMlp.Tests.Training;
 
 public sealed class FitScheduleTests
@@ -43,6 +45,25 @@ public sealed class FitScheduleTests
 
         Assert.Equal([0.2f, 0.1f, 0.2f / 3, 0.05f], result.History.Select(r => r.LearningRate));
         Assert.Equal(0.05f, sgd.LearningRate);
+    }
+
+    [Fact]
+    public void A_second_scheduled_fit_restarts_the_schedule_from_the_configured_rate()
+    {
+        Dataset data = FitTestData.Blobs(30, seed: 2);
+        var sgd = new Sgd(0.2f);
+        using var trainer = new Trainer(FitTestData.Classifier(), Loss.CrossEntropy, sgd, 10, maxDegreeOfParallelism: 1);
+        var options = new FitOptions { Epochs = 3, BatchSize = 10, LearningRateSchedule = new ExponentialDecay(0.5f) };
+
+        FitResult first = trainer.Fit(data, options);
+        FitResult second = trainer.Fit(data, options);
+        Assert.Equal([0.2f, 0.1f, 0.05f], first.History.Select(r => r.LearningRate));
+        Assert.Equal([0.2f, 0.1f, 0.05f], second.History.Select(r => r.LearningRate));
+        Assert.Equal(0.05f, sgd.LearningRate);
+
+        sgd.LearningRate = 0.8f;
+        FitResult third = trainer.Fit(data, options);
+        Assert.Equal([0.8f, 0.4f, 0.2f], third.History.Select(r => r.LearningRate));
     }
 
     [Fact]
