@@ -35,6 +35,12 @@ public sealed class FitOptions
     /// </summary>
     public ILearningRateSchedule? LearningRateSchedule { get; init; }
 
+    /// <summary>For this fit, the Trainer's <see cref="Trainer.ClipGradientValue"/> (null: the Trainer's own setting); positive and finite.</summary>
+    public float? ClipGradientValue { get; init; }
+
+    /// <summary>For this fit, the Trainer's <see cref="Trainer.ClipGradientNorm"/> (null: the Trainer's own setting); positive and finite.</summary>
+    public float? ClipGradientNorm { get; init; }
+
     /// <summary>
     /// Stop after this many epochs in a row without a lower monitored loss (the validation loss, or the
     /// training loss without validation); 0 (the default) never stops early.

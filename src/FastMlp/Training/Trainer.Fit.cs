@@ -33,6 +33,23 @@ public sealed unsafe partial class Trainer
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(options);
         ValidateFitOptions(training, options);
+
+        // The fit's clipping options stand in for the trainer's own for its duration.
+        (float? value, float? norm) = (ClipGradientValue, ClipGradientNorm);
+        (ClipGradientValue, ClipGradientNorm) = (options.ClipGradientValue ?? value, options.ClipGradientNorm ?? norm);
+        try
+        {
+            return FitValidated(training, options, cancellationToken);
+        }
+        finally
+        {
+            (ClipGradientValue, ClipGradientNorm) = (value, norm);
+        }
+    }
+
+    /// <summary>Fit on arguments already checked.</summary>
+    private FitResult FitValidated(Dataset training, FitOptions options, CancellationToken cancellationToken)
+    {
         Dataset? validation = options.Validation;
         if (options.ValidationSplit > 0)
         {
@@ -239,6 +256,8 @@ public sealed unsafe partial class Trainer
             ThrowHelper.ThrowArgument(nameof(options), $"A LearningRateSchedule needs an IAdjustableOptimizer; {Optimizer.GetType().Name} is not one.");
         }
 
+        ValidClip(options.ClipGradientValue, nameof(options.ClipGradientValue));
+        ValidClip(options.ClipGradientNorm, nameof(options.ClipGradientNorm));
         if (options.EarlyStoppingPatience < 0)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.EarlyStoppingPatience, $"EarlyStoppingPatience is {options.EarlyStoppingPatience}; at least 0 (0 never stops early).");

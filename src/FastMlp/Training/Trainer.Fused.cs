@@ -7,7 +7,7 @@
 // from the exact max|dZ_L| and the activations of the forward pass. When that proof fails (values near
 // float.MaxValue, a NaN) or the loss is not finite, the step runs backward unfused and its guard exactly as
 // a step that never fused would, so its exception, and what it leaves unchanged, are the same.
-// A step fuses when: the Trainer does not keep gradients (KeepsGradients), the optimizer is a built-in one
+// A step fuses when: the Trainer does not keep gradients (KeepsGradients) nor clip them, the optimizer is a built-in one
 // (IGuardedOptimizer), the guard is on, the batch is at most FusedBatchLimit, the network is not on the tiny
 // path, and the machine runs the SIMD micro-kernel (AVX2 + FMA3 at least). The limit is where fusing stopped
 // paying: a W2 step on one thread fused / with KeepsGradients took 32.9 / 55.2 µs at batch 1, 60.8 / 76.2 at 4,
@@ -34,7 +34,7 @@ public sealed unsafe partial class Trainer
     internal long FusedSteps { get; private set; }
 
     /// <summary>Whether a Step of <paramref name="batch"/> samples tries the fused update (it still falls back when the guard cannot prove it).</summary>
-    internal bool FusesUpdate(int batch) => _panel is not null && !KeepsGradients && GuardsUpdates && batch <= FusedBatchLimit;
+    internal bool FusesUpdate(int batch) => _panel is not null && !KeepsGradients && !Clips && GuardsUpdates && batch <= FusedBatchLimit;
 
     /// <summary>Allocates the fused step's buffers when this trainer can fuse (a built-in optimizer, the SIMD micro-kernel), else clears them.</summary>
     private void AllocateFusedBuffers()

@@ -172,6 +172,11 @@ public sealed unsafe partial class Trainer : IDisposable
             maxGradient = Backward(inputs, batch);
         }
 
+        if (Clips)
+        {
+            maxGradient = ClipGradients();
+        }
+
         bool gradientsFinite = maxGradient < float.MaxValue;   // false for NaN
         if (!float.IsFinite(loss) || !gradientsFinite)
         {
