@@ -13,4 +13,7 @@ public enum NaiveLoss
 
     /// <summary>−(1 / B) Σ_b Σ_j t_bj · ln y_bj (terms with t_bj = 0 count 0).</summary>
     CrossEntropy,
+
+    /// <summary>−(1 / (B·n)) Σ_b Σ_j [t_bj · ln y_bj + (1 − t_bj) · ln(1 − y_bj)], each ln at no less than −100 (PyTorch BCELoss).</summary>
+    BinaryCrossEntropy,
 }

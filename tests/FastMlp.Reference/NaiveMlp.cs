@@ -8,9 +8,10 @@
 //   f: identity z; sigmoid 1 / (1 + e^−z); tanh; relu max(z, 0); softmax e^(z_j − m) / Σ_k e^(z_k − m), m = max_k z_k.
 // Loss over B samples of n outputs y = a_L against targets t:
 //   MeanSquaredError (1 / (B·n)) Σ (y − t)²; SumSquaredError (1 / B) Σ_b ‖y_b − t_b‖²;
-//   CrossEntropy −(1 / B) Σ t · ln y (a term with t = 0 is 0).
+//   CrossEntropy −(1 / B) Σ t · ln y (a term with t = 0 is 0);
+//   BinaryCrossEntropy −(1 / (B·n)) Σ [t · ln y + (1 − t) · ln(1 − y)], each ln at no less than −100.
 // Backward:
-//   g = ∂L/∂y: 2 (y − t) / (B·n), 2 (y − t) / B, or −t / (B·y);
+//   g = ∂L/∂y: 2 (y − t) / (B·n), 2 (y − t) / B, −t / (B·y), or (−t / y + (1 − t) / (1 − y)) / (B·n);
 //   δ_L = ∂L/∂z_L: g ⊙ f'(z_L) for an elementwise f; for softmax, through the full Jacobian
 //         ∂y_k/∂z_j = y_k (1[k = j] − y_j), δ_j = Σ_k g_k · y_k (1[k = j] − y_j); with cross-entropy the
 //         products g_k · y_k are −t_k / B exactly, which gives δ_j = (y_j · Σ_k t_k − t_j) / B, i.e.
@@ -115,13 +116,16 @@ public sealed class NaiveMlp
             for (int j = 0; j < n; j++)
             {
                 double y = outputs[b, j], t = targets[(b * n) + j];
-                sum += loss == NaiveLoss.CrossEntropy
-                    ? (t == 0 ? 0 : -t * Math.Log(y))
-                    : (y - t) * (y - t);
+                sum += loss switch
+                {
+                    NaiveLoss.CrossEntropy => t == 0 ? 0 : -t * Math.Log(y),
+                    NaiveLoss.BinaryCrossEntropy => -((t * Math.Max(Math.Log(y), -100)) + ((1 - t) * Math.Max(Math.Log(1 - y), -100))),
+                    _ => (y - t) * (y - t),
+                };
             }
         }
 
-        return loss == NaiveLoss.MeanSquaredError ? sum / ((double)batch * n) : sum / batch;
+        return loss is NaiveLoss.MeanSquaredError or NaiveLoss.BinaryCrossEntropy ? sum / ((double)batch * n) : sum / batch;
     }
 
     /// <summary>The loss of the network with parameters θ on the batch: Loss(Forward(θ, x).Output, t).</summary>
@@ -262,6 +266,7 @@ public sealed class NaiveMlp
                 {
                     NaiveLoss.MeanSquaredError => 2 * (y[b, j] - t) / ((double)batch * n),
                     NaiveLoss.SumSquaredError => 2 * (y[b, j] - t) / batch,
+                    NaiveLoss.BinaryCrossEntropy => ((-t / y[b, j]) + ((1 - t) / (1 - y[b, j]))) / ((double)batch * n),
                     _ => t == 0 ? 0 : -t / (batch * y[b, j]),
                 };
             }

@@ -17,4 +17,13 @@ public enum Loss
     /// prediction gives a large finite loss instead of infinity.
     /// </summary>
     CrossEntropy,
+
+    /// <summary>
+    /// −(1 / (B · n)) Σ [t · ln y + (1 − t) · ln(1 − y)] with a Sigmoid output, for targets in [0, 1] (multi-label;
+    /// PyTorch BCELoss(), the mean over every element). Each log is taken at no less than −100, as PyTorch clamps it,
+    /// so a saturated wrong prediction gives a large finite loss. The gradient is fused from the logits,
+    /// (Y − T) / (B · n), with no division by y(1 − y), so it stays exact for saturated logits. A target outside
+    /// [0, 1] throws ArgumentException.
+    /// </summary>
+    BinaryCrossEntropy,
 }

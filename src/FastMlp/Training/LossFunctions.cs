@@ -2,11 +2,12 @@
 // output layer (with respect to the output layer's pre-activation Z).
 //   CrossEntropy + Softmax:  dZ = (P · Σt − T) / B per row, any non-negative targets (the fused form;
 //                            (P − T) / B, bit for bit, for rows that sum to exactly 1, such as one-hot rows)
+//   BinaryCrossEntropy + Sigmoid:  dZ = (Y − T) / (B · n), targets in [0, 1] (the fused form: σ' cancels)
 //   squared errors:          dY = 2 (Y − T) / s,  s = B · n (mean) or B (sum)
 //                            dZ = dY ⊙ f'(Y), or through the softmax Jacobian for a Softmax output
 // Scalar loops over each row: outputs are few (10 classes, 1 regression target), so a vectorized call per
 // row would cost more than it saves. Sums are accumulated in double.
-// CrossEntropy refuses a negative target (ArgumentException naming "targets", the sample and the value): the
+// CrossEntropy refuses a negative target, BinaryCrossEntropy one outside [0, 1], (ArgumentException naming "targets", the sample and the value): the
 // check rides on the pass that sums the row (a compare per non-zero target); dZ is scratch, and Trainer.Step
 // evaluates the loss before its backward pass and update, so a refused step leaves the parameters and
 // Gradients as they were.
@@ -27,6 +28,12 @@ internal static unsafe class LossFunctions
         if (loss == Loss.CrossEntropy)
         {
             return (float)(CrossEntropy(y, t, batch, n, dZ, 1f / batch) / batch);
+        }
+
+        if (loss == Loss.BinaryCrossEntropy)
+        {
+            long count = (long)batch * n;
+            return (float)(BinaryCrossEntropy(y, t, n, count, dZ, (float)(1.0 / count)) / count);
         }
 
         float result = output switch
@@ -110,6 +117,35 @@ internal static unsafe class LossFunctions
 
         return total;
     }
+
+    /// <summary>
+    /// Σ −[t · max(ln y, −100) + (1 − t) · max(ln(1 − y), −100)] over the length elements of y and t (n per sample);
+    /// dZ = (y − t) · scale. With y = σ(z), ∂/∂z of −[t ln y + (1 − t) ln(1 − y)] is y − t: the sigmoid's derivative
+    /// cancels, so no y(1 − y) is divided by. As in CrossEntropy, the floor only bounds the reported loss.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double BinaryCrossEntropy(float* y, float* t, int n, long length, float* dZ, float scale)
+    {
+        double total = 0;
+        for (long i = 0; i < length; i++)
+        {
+            float ti = t[i], yi = y[i];
+            if (!(ti >= 0 && ti <= 1))
+            {
+                ThrowTargetOutsideUnit(i / n, i % n, ti);
+            }
+
+            total -= (ti * Math.Max(MathF.Log(yi), -100f)) + ((1 - ti) * Math.Max(MathF.Log(1 - yi), -100f));
+            dZ[i] = (yi - ti) * scale;
+        }
+
+        return total;
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTargetOutsideUnit(long sample, long index, float value) =>
+        ThrowHelper.ThrowArgument("targets", string.Create(CultureInfo.InvariantCulture, $"Sample {sample} has a target that is {value} (value {index}); BinaryCrossEntropy needs targets in [0, 1]."));
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

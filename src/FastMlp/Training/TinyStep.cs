@@ -21,13 +21,13 @@ internal unsafe interface ITinyStep
 
 internal static class TinyStep
 {
-    /// <summary>The tiny step for this trainer's network, or null when a layer or a product is too large for it (or the output is Softmax).</summary>
+    /// <summary>The tiny step for this trainer's network, or null when a layer or a product is too large for it (or the output is Softmax, or the loss not a squared error).</summary>
     public static ITinyStep? TryCreate(Network network, Loss loss, Workspace workspace, PinnedFloats gradients)
     {
         ParameterLayout layout = network.Layout;
-        if (network.OutputActivation == Activation.Softmax)
+        if (network.OutputActivation == Activation.Softmax || loss is not (Loss.MeanSquaredError or Loss.SumSquaredError))
         {
-            return null;
+            return null;   // the straight-line pass has the squared errors only
         }
 
         for (int l = 0; l < layout.Layers; l++)

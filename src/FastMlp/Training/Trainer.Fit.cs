@@ -272,6 +272,10 @@ public sealed unsafe partial class Trainer
         {
             RequireNonNegative(data.Targets, data.TargetCount, name);
         }
+        else if (Loss == Loss.BinaryCrossEntropy)
+        {
+            RequireUnit(data.Targets, data.TargetCount, name);
+        }
 
         if (data.FeatureCount != Network.InputSize || data.TargetCount != Network.OutputSize)
         {
@@ -311,5 +315,17 @@ public sealed unsafe partial class Trainer
 
         int i = targets.IndexOfAnyInRange(float.NegativeInfinity, -float.Epsilon);
         ThrowHelper.ThrowArgument(name, $"Sample {i / perSample} has a target that is {targets[i]} (value {i % perSample}); CrossEntropy needs non-negative targets.");
+    }
+
+    /// <summary>BinaryCrossEntropy's targets: every one in [0, 1] (the targets are finite already).</summary>
+    private static void RequireUnit(ReadOnlySpan<float> targets, int perSample, string name)
+    {
+        if (targets.IsEmpty || (TensorPrimitives.Min(targets) >= 0 && TensorPrimitives.Max(targets) <= 1))
+        {
+            return;
+        }
+
+        int i = targets.IndexOfAnyExceptInRange(0f, 1f);
+        ThrowHelper.ThrowArgument(name, $"Sample {i / perSample} has a target that is {targets[i]} (value {i % perSample}); BinaryCrossEntropy needs targets in [0, 1].");
     }
 }

@@ -26,7 +26,7 @@ public sealed unsafe partial class Trainer : IDisposable
     private ITinyStep? _tiny;
 
     /// <param name="network">The network to train; its parameters are updated in place.</param>
-    /// <param name="loss">What to minimize; CrossEntropy needs a Softmax output layer.</param>
+    /// <param name="loss">What to minimize; CrossEntropy needs a Softmax output layer, BinaryCrossEntropy a Sigmoid one.</param>
     /// <param name="optimizer">
     /// How parameters move along their gradients. A built-in optimizer's state binds to this network's parameters at the
     /// first Step; another network's Trainer cannot share it until its Reset.
@@ -45,6 +45,11 @@ public sealed unsafe partial class Trainer : IDisposable
         if (loss == Loss.CrossEntropy && network.OutputActivation != Activation.Softmax)
         {
             ThrowHelper.ThrowArgument(nameof(loss), $"CrossEntropy needs a Softmax output layer; this network's output is {network.OutputActivation}.");
+        }
+
+        if (loss == Loss.BinaryCrossEntropy && network.OutputActivation != Activation.Sigmoid)
+        {
+            ThrowHelper.ThrowArgument(nameof(loss), $"BinaryCrossEntropy needs a Sigmoid output layer; this network's output is {network.OutputActivation}.");
         }
 
         Network.ValidateWorkspaceArguments(maxBatch, maxDegreeOfParallelism);

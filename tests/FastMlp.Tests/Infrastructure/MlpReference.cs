@@ -26,6 +26,7 @@ internal static class MlpReference
         Loss.MeanSquaredError => NaiveLoss.MeanSquaredError,
         Loss.SumSquaredError => NaiveLoss.SumSquaredError,
         Loss.CrossEntropy => NaiveLoss.CrossEntropy,
+        Loss.BinaryCrossEntropy => NaiveLoss.BinaryCrossEntropy,
         _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, null),
     };
 
