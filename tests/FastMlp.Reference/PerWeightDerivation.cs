@@ -1,7 +1,8 @@
 // PerWeightDerivation: the derivation this project started from, kept as a second oracle (issue 14):
 // ∂E/∂w for one weight (or bias) at a time, in double, forward mode, by a recursion over cases. It shares
-// no code with NaiveMlp (its δ-recursion is the derivation it is checked against): it runs its own
-// forward pass and never forms a δ. Slow by design: O(|θ|) work per parameter, O(|θ|²·B) per gradient.
+// no code with NaiveMlp, whose δ-recursion is the derivation it is checked against, beyond the
+// NaiveActivation enum: it runs its own forward pass and never forms a δ. Slow by design: O(B·|θ|) work
+// per parameter (times n_L through a softmax output), O(B·|θ|²) per gradient.
 //
 // Units: o_{l,m} for layer l = 0..L (o_0 = x) and m = 0..n_l − 1; every layer l < L also has a bias
 // neuron o_{l,n_l} = 1. A weight w_{l;i→j} joins unit i of layer k = l − 1 (i = n_{l−1}: the bias neuron,
