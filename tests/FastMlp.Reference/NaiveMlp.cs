@@ -34,17 +34,26 @@ public sealed class NaiveMlp
     /// <param name="hidden">f_l for l = 1..L − 1.</param>
     /// <param name="output">f_L.</param>
     public NaiveMlp(IReadOnlyList<int> layerSizes, NaiveActivation hidden, NaiveActivation output)
+        : this(layerSizes, [.. Enumerable.Range(1, (layerSizes ?? throw new ArgumentNullException(nameof(layerSizes))).Count - 1).Select(l => l == layerSizes.Count - 1 ? output : hidden)])
+    {
+    }
+
+    /// <param name="layerSizes">n_0 (inputs), hidden sizes, n_L (outputs).</param>
+    /// <param name="activations">f_l for l = 1..L, one per layer.</param>
+    public NaiveMlp(IReadOnlyList<int> layerSizes, IReadOnlyList<NaiveActivation> activations)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
+        ArgumentNullException.ThrowIfNull(activations);
         ArgumentOutOfRangeException.ThrowIfLessThan(layerSizes.Count, 2);
         _sizes = [.. layerSizes];
         int layers = _sizes.Length - 1;
+        ArgumentOutOfRangeException.ThrowIfNotEqual(activations.Count, layers);
         _f = new NaiveActivation[layers + 1];
         _offset = new int[layers + 1];
         int count = 0;
         for (int l = 1; l <= layers; l++)
         {
-            _f[l] = l == layers ? output : hidden;
+            _f[l] = activations[l - 1];
             _offset[l] = count;
             count += (_sizes[l - 1] * _sizes[l]) + _sizes[l];
         }

@@ -68,7 +68,10 @@ public sealed partial class Network
     }
 
     /// <summary>A network of these (validated) sizes with zero parameters, for the loader to fill.</summary>
-    internal static Network CreateUninitialized(int[] sizes, Activation hidden, Activation output) => new(sizes, hidden, output);
+    internal static Network CreateUninitialized(int[] sizes, Activation[] activations, Activation? hidden) => new(sizes, activations, hidden);
+
+    /// <summary>The hidden layers' one activation, or null when they differ (what a version-1 file stores, and whether one can).</summary>
+    internal Activation? CommonHiddenActivation => _hidden;
 
     private static void TryDelete(string path)
     {

@@ -6,24 +6,32 @@ using System.Numerics.Tensors;
 
 namespace FastMlp;
 
-/// <summary>A multi-layer perceptron: dense layers with one activation for the hidden layers and one for the output layer.</summary>
+/// <summary>A multi-layer perceptron: dense layers, each with its own activation (Softmax on the output layer only).</summary>
 public sealed unsafe partial class Network
 {
     private readonly int[] _sizes;
     private readonly Activation[] _activations;
     private readonly PinnedFloats _parameters;
 
-    private Network(int[] sizes, Activation hidden, Activation output)
+    // The hidden layers' one activation; null when they differ (a network created per layer).
+    private readonly Activation? _hidden;
+
+    /// <summary>One activation per layer, <paramref name="activations"/>[^1] the output's; <paramref name="hidden"/> their common hidden one, or null.</summary>
+    private Network(int[] sizes, Activation[] activations, Activation? hidden)
     {
         _sizes = sizes;
         LayerSizes = Array.AsReadOnly(sizes);
-        HiddenActivation = hidden;
-        OutputActivation = output;
+        _activations = activations;
+        Activations = Array.AsReadOnly(activations);
+        _hidden = hidden;
+        OutputActivation = activations[^1];
         Layout = new ParameterLayout(sizes);
-        _activations = new Activation[Layout.Layers];
-        Array.Fill(_activations, hidden);
-        _activations[^1] = output;
         _parameters = new PinnedFloats(Layout.Count);
+    }
+
+    private Network(int[] sizes, Activation hidden, Activation output)
+        : this(sizes, Uniform(sizes.Length - 1, hidden, output), hidden)
+    {
     }
 
     /// <summary>[inputs, hidden..., outputs].</summary>
@@ -35,8 +43,30 @@ public sealed unsafe partial class Network
     /// <summary>Values per output sample.</summary>
     public int OutputSize => _sizes[^1];
 
-    /// <summary>The activation of every layer but the last.</summary>
-    public Activation HiddenActivation { get; }
+    /// <summary>
+    /// The activation of every layer but the last, when they share one (every network the two-activation Create builds;
+    /// a per-layer network whose hidden layers agree; Identity for a per-layer network without hidden layers).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The hidden layers have different activations: read <see cref="Activations"/>.</exception>
+    public Activation HiddenActivation
+    {
+        get
+        {
+            if (_hidden is not { } hidden)
+            {
+                ThrowHelper.ThrowInvalidOperation($"This network's hidden layers have different activations ({string.Join(", ", _activations[..^1])}); read Activations.");
+                return default;
+            }
+
+            return hidden;
+        }
+    }
+
+    /// <summary>One activation per layer, the output layer's last (Count = LayerSizes.Count − 1).</summary>
+    public IReadOnlyList<Activation> Activations { get; }
+
+    /// <summary>Whether the hidden layers share one activation (<see cref="HiddenActivation"/> does not throw).</summary>
+    internal bool HasUniformHidden => _hidden is not null;
 
     /// <summary>The activation of the last layer.</summary>
     public Activation OutputActivation { get; }
@@ -75,6 +105,61 @@ public sealed unsafe partial class Network
     public static Network Create(IReadOnlyList<int> layerSizes, Activation hidden, Activation output, int seed) =>
         Create(layerSizes, hidden, output, seed, WeightInitialization.Default);
 
+    /// <summary>
+    /// Creates a network with one activation per layer (<paramref name="activations"/>[l] for the layer from
+    /// layerSizes[l] to layerSizes[l + 1]) and seeded initial weights as <see cref="WeightInitialization.Default"/>.
+    /// </summary>
+    /// <param name="layerSizes">[inputs, hidden..., outputs]: at least two sizes, each at least 1.</param>
+    /// <param name="activations">layerSizes.Count − 1 activations; Softmax only last.</param>
+    /// <param name="seed">Seed of the weight initialization.</param>
+    /// <exception cref="ArgumentException">The counts do not match, or Softmax is on a hidden layer.</exception>
+    public static Network Create(IReadOnlyList<int> layerSizes, IReadOnlyList<Activation> activations, int seed) =>
+        Create(layerSizes, activations, seed, WeightInitialization.Default);
+
+    /// <summary>Creates a network with one activation per layer whose initial weights are drawn by <paramref name="initialization"/>.</summary>
+    /// <param name="layerSizes">[inputs, hidden..., outputs]: at least two sizes, each at least 1.</param>
+    /// <param name="activations">layerSizes.Count − 1 activations; Softmax only last.</param>
+    /// <param name="seed">Seed of the weight initialization.</param>
+    /// <param name="initialization">The distribution of the initial weights.</param>
+    /// <exception cref="ArgumentException">The counts do not match, or Softmax is on a hidden layer.</exception>
+    public static Network Create(IReadOnlyList<int> layerSizes, IReadOnlyList<Activation> activations, int seed, WeightInitialization initialization)
+    {
+        ArgumentNullException.ThrowIfNull(activations);
+        int[] sizes = ValidSizes(layerSizes);
+        if (activations.Count != sizes.Length - 1)
+        {
+            ThrowHelper.ThrowArgument(nameof(activations), $"{sizes.Length} layer sizes make {sizes.Length - 1} layers, which need as many activations; got {activations.Count}.");
+        }
+
+        Activation[] perLayer = [.. activations];
+        for (int l = 0; l < perLayer.Length; l++)
+        {
+            ValidateActivation(perLayer[l], nameof(activations));
+            if (perLayer[l] == Activation.Softmax && l < perLayer.Length - 1)
+            {
+                ThrowHelper.ThrowArgument(nameof(activations), $"Activation {l} is Softmax; Softmax is only supported on the output layer.");
+            }
+        }
+
+        ValidateInitialization(initialization);
+        return Initialized(new Network(sizes, perLayer, CommonHidden(perLayer)), initialization, seed);
+    }
+
+    /// <summary>The hidden layers' one activation (Identity without hidden layers), or null when they differ.</summary>
+    internal static Activation? CommonHidden(Activation[] activations)
+    {
+        Activation first = activations.Length > 1 ? activations[0] : Activation.Identity;
+        for (int l = 1; l < activations.Length - 1; l++)
+        {
+            if (activations[l] != first)
+            {
+                return null;
+            }
+        }
+
+        return first;
+    }
+
     /// <summary>Creates a network whose initial weights are drawn by <paramref name="initialization"/> from <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="layerSizes">[inputs, hidden..., outputs]: at least two sizes, each at least 1.</param>
     /// <param name="hidden">Activation of the hidden layers; not Softmax.</param>
@@ -83,42 +168,22 @@ public sealed unsafe partial class Network
     /// <param name="initialization">The distribution of the initial weights.</param>
     public static Network Create(IReadOnlyList<int> layerSizes, Activation hidden, Activation output, int seed, WeightInitialization initialization)
     {
-        ArgumentNullException.ThrowIfNull(layerSizes);
-        if (layerSizes.Count < 2)
-        {
-            ThrowHelper.ThrowArgument(nameof(layerSizes), $"A network needs at least two layer sizes (inputs and outputs); got {layerSizes.Count}.");
-        }
-
-        int[] sizes = [.. layerSizes];
-        for (int l = 0; l < sizes.Length; l++)
-        {
-            if (sizes[l] < 1)
-            {
-                ThrowHelper.ThrowArgumentOutOfRange(nameof(layerSizes), sizes[l], $"Layer size {l} is {sizes[l]}; every layer needs at least 1 unit.");
-            }
-        }
-
+        int[] sizes = ValidSizes(layerSizes);
         ValidateActivation(hidden, nameof(hidden));
         ValidateActivation(output, nameof(output));
-        if (!Enum.IsDefined(initialization))
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(initialization), initialization, $"{initialization} is not a WeightInitialization.");
-        }
-
+        ValidateInitialization(initialization);
         if (hidden == Activation.Softmax && sizes.Length > 2)
         {
             ThrowHelper.ThrowArgument(nameof(hidden), "Softmax is only supported on the output layer.");
         }
 
-        var network = new Network(sizes, hidden, output);
-        Initialization.Initialize(network.Parameters, network.Layout, network._activations, initialization, seed);
-        return network;
+        return Initialized(new Network(sizes, hidden, output), initialization, seed);
     }
 
     /// <summary>A copy with the same architecture and a copy of the parameters, sharing nothing with this network (a Predictor's snapshot).</summary>
     internal Network Snapshot()
     {
-        var copy = new Network(_sizes, HiddenActivation, OutputActivation);
+        var copy = new Network(_sizes, [.. _activations], _hidden);
         _parameters.Span.CopyTo(copy._parameters.Span);
         return copy;
     }
@@ -244,6 +309,50 @@ public sealed unsafe partial class Network
 
     /// <summary>The activation of layer <paramref name="layer"/> (0-based).</summary>
     internal Activation ActivationOf(int layer) => _activations[layer];
+
+    /// <summary>Every layer <paramref name="hidden"/> but the last, <paramref name="output"/>.</summary>
+    private static Activation[] Uniform(int layers, Activation hidden, Activation output)
+    {
+        var activations = new Activation[layers];
+        Array.Fill(activations, hidden);
+        activations[^1] = output;
+        return activations;
+    }
+
+    /// <summary>The sizes, checked: at least two, each at least 1.</summary>
+    private static int[] ValidSizes(IReadOnlyList<int> layerSizes)
+    {
+        ArgumentNullException.ThrowIfNull(layerSizes);
+        if (layerSizes.Count < 2)
+        {
+            ThrowHelper.ThrowArgument(nameof(layerSizes), $"A network needs at least two layer sizes (inputs and outputs); got {layerSizes.Count}.");
+        }
+
+        int[] sizes = [.. layerSizes];
+        for (int l = 0; l < sizes.Length; l++)
+        {
+            if (sizes[l] < 1)
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(nameof(layerSizes), sizes[l], $"Layer size {l} is {sizes[l]}; every layer needs at least 1 unit.");
+            }
+        }
+
+        return sizes;
+    }
+
+    private static void ValidateInitialization(WeightInitialization initialization)
+    {
+        if (!Enum.IsDefined(initialization))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(initialization), initialization, $"{initialization} is not a WeightInitialization.");
+        }
+    }
+
+    private static Network Initialized(Network network, WeightInitialization initialization, int seed)
+    {
+        Initialization.Initialize(network.Parameters, network.Layout, network._activations, initialization, seed);
+        return network;
+    }
 
     /// <summary>Checks that the inputs are a whole batch of at most workspace.MaxBatch samples for this architecture; returns the batch.</summary>
     internal int ValidateBatch(ReadOnlySpan<float> inputs, Workspace workspace)

@@ -34,7 +34,8 @@ internal static class SafetensorsReader
     /// <summary>Root object → tensor object → shape array; one more level is malformed.</summary>
     private const int MaxDepth = 3;
 
-    private static readonly string[] s_metadataKeys = ["format", "format_version", "layer_sizes", "hidden_activation", "output_activation"];
+    // Every key a version may hold; which ones a version must hold (and may hold) is VersionKeys.
+    private static readonly string[] s_metadataKeys = ["format", "format_version", "layer_sizes", "hidden_activation", "output_activation", "activations"];
 
     /// <summary>The longest header a model with <paramref name="dataBytes"/> bytes of tensor data may have.</summary>
     public static long MaxHeaderLength(long dataBytes) => Math.Min(Array.MaxLength, HeaderBase + (HeaderBytesPerDataByte * dataBytes));
@@ -103,7 +104,7 @@ internal static class SafetensorsReader
             throw Fail(ModelFormatError.ModelTooLarge, $"The tensors need {dataBytes} bytes; from a stream of unknown length FastMlp reads at most {NonSeekableCap}.");
         }
 
-        Network network = Network.CreateUninitialized(architecture.Sizes, architecture.Hidden, architecture.Output);
+        Network network = Network.CreateUninitialized(architecture.Sizes, architecture.Activations, architecture.Hidden);
         Span<float> parameters = network.Parameters;
         foreach (Slot slot in slots)
         {
@@ -430,15 +431,11 @@ internal static class SafetensorsReader
             throw Fail(ModelFormatError.WrongFormat, $"__metadata__.format is \"{format}\", not \"{SafetensorsWriter.FormatName}\".");
         }
 
-        foreach (string key in s_metadataKeys)
+        if (!metadata.TryGetValue("format_version", out string? version))
         {
-            if (!metadata.ContainsKey(key))
-            {
-                throw Fail(ModelFormatError.MissingKey, $"__metadata__ has no \"{key}\".");
-            }
+            throw Fail(ModelFormatError.MissingKey, "__metadata__ has no \"format_version\".");
         }
 
-        string version = metadata["format_version"];
         if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1)
         {
             // Digits too many for an int are still a (much) newer version.
@@ -453,6 +450,23 @@ internal static class SafetensorsReader
         if (v > SafetensorsWriter.FormatVersion)
         {
             throw Fail(ModelFormatError.NewerVersion, $"__metadata__.format_version is {v}: written by a newer FastMlp (this one reads version {SafetensorsWriter.FormatVersion}).");
+        }
+
+        string[] keys = VersionKeys(v);
+        foreach (string key in keys)
+        {
+            if (!metadata.ContainsKey(key))
+            {
+                throw Fail(ModelFormatError.MissingKey, $"__metadata__ has no \"{key}\".");
+            }
+        }
+
+        foreach (string key in metadata.Keys)
+        {
+            if (Array.IndexOf(keys, key) < 0)
+            {
+                throw Fail(ModelFormatError.UnknownKey, $"__metadata__ has key \"{key}\", which format_version {v} does not have.");
+            }
         }
 
         string[] parts = metadata["layer_sizes"].Split(',');
@@ -475,11 +489,41 @@ internal static class SafetensorsReader
             throw Fail(ModelFormatError.InvalidArchitecture, $"__metadata__.layer_sizes has {sizes.Length} size; a network needs at least 2 (inputs and outputs).");
         }
 
-        Activation hidden = ParseActivation(metadata["hidden_activation"], "hidden_activation");
-        Activation output = ParseActivation(metadata["output_activation"], "output_activation");
-        if (hidden == Activation.Softmax && sizes.Length > 2)
+        Activation[] activations;
+        Activation? hidden;
+        if (v == 1)
         {
-            throw Fail(ModelFormatError.InvalidArchitecture, "__metadata__.hidden_activation is Softmax; Softmax is only supported on the output layer.");
+            Activation common = ParseActivation(metadata["hidden_activation"], "hidden_activation");
+            Activation output = ParseActivation(metadata["output_activation"], "output_activation");
+            if (common == Activation.Softmax && sizes.Length > 2)
+            {
+                throw Fail(ModelFormatError.InvalidArchitecture, "__metadata__.hidden_activation is Softmax; Softmax is only supported on the output layer.");
+            }
+
+            activations = new Activation[sizes.Length - 1];
+            Array.Fill(activations, common);
+            activations[^1] = output;
+            hidden = common;
+        }
+        else
+        {
+            string[] names = metadata["activations"].Split(',');
+            if (names.Length != sizes.Length - 1)
+            {
+                throw Fail(ModelFormatError.InvalidArchitecture, $"__metadata__.activations has {names.Length} entries; {sizes.Length} layer sizes make {sizes.Length - 1} layers, which need one each.");
+            }
+
+            activations = new Activation[names.Length];
+            for (int l = 0; l < names.Length; l++)
+            {
+                activations[l] = ParseActivation(names[l], "activations");
+                if (activations[l] == Activation.Softmax && l < names.Length - 1)
+                {
+                    throw Fail(ModelFormatError.InvalidArchitecture, $"__metadata__.activations entry {l} is Softmax; Softmax is only supported on the output layer.");
+                }
+            }
+
+            hidden = Network.CommonHidden(activations);
         }
 
         // Same bound as ParameterLayout, checked here so the constructor cannot throw.
@@ -493,8 +537,13 @@ internal static class SafetensorsReader
             }
         }
 
-        return new Architecture(sizes, hidden, output, count);
+        return new Architecture(sizes, activations, hidden, count);
     }
+
+    /// <summary>The metadata keys a file of format_version <paramref name="version"/> holds, all of them and no others.</summary>
+    private static string[] VersionKeys(int version) => version == 1
+        ? ["format", "format_version", "layer_sizes", "hidden_activation", "output_activation"]
+        : ["format", "format_version", "layer_sizes", "activations"];
 
     private static Activation ParseActivation(string name, string field)
     {
@@ -622,5 +671,5 @@ internal static class SafetensorsReader
         public ulong[]? Offsets { get; set; }
     }
 
-    private sealed record Architecture(int[] Sizes, Activation Hidden, Activation Output, long ParameterCount);
+    private sealed record Architecture(int[] Sizes, Activation[] Activations, Activation? Hidden, long ParameterCount);
 }

@@ -13,8 +13,12 @@ namespace FastMlp;
 
 internal static class SafetensorsWriter
 {
-    /// <summary>The format_version this library writes and the newest it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The newest format_version this library reads and writes. Version 1 stores hidden_activation and
+    /// output_activation; version 2 (issue 14) one activation per layer in "activations". A network whose hidden
+    /// layers share one activation is written as version 1, byte for byte as before, so older readers still load it.
+    /// </summary>
+    public const int FormatVersion = 2;
 
     public const string FormatName = "fastmlp";
 
@@ -25,7 +29,7 @@ internal static class SafetensorsWriter
     public static readonly int MaxLayers = (Array.MaxLength - SafetensorsReader.HeaderBase) / 202;
 
     /// <summary>The header bytes (JSON plus space padding) for a network of these sizes and activations.</summary>
-    public static byte[] Header(ParameterLayout layout, IReadOnlyList<int> sizes, Activation hidden, Activation output)
+    public static byte[] Header(ParameterLayout layout, IReadOnlyList<int> sizes, IReadOnlyList<Activation> activations, Activation? hidden)
     {
         if (layout.Layers > MaxLayers)
         {
@@ -38,10 +42,17 @@ internal static class SafetensorsWriter
             json.WriteStartObject();
             json.WriteStartObject("__metadata__");
             json.WriteString("format", FormatName);
-            json.WriteString("format_version", FormatVersion.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("format_version", hidden is null ? "2" : "1");
             json.WriteString("layer_sizes", string.Join(',', sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))));
-            json.WriteString("hidden_activation", hidden.ToString());
-            json.WriteString("output_activation", output.ToString());
+            if (hidden is { } common)
+            {
+                json.WriteString("hidden_activation", common.ToString());
+                json.WriteString("output_activation", activations[^1].ToString());
+            }
+            else
+            {
+                json.WriteString("activations", string.Join(',', activations));
+            }
             json.WriteEndObject();
             for (int l = 0; l < layout.Layers; l++)
             {
@@ -66,7 +77,7 @@ internal static class SafetensorsWriter
     /// <summary>Writes the whole file for <paramref name="network"/> to <paramref name="stream"/>.</summary>
     public static void Write(Network network, Stream stream)
     {
-        byte[] header = Header(network.Layout, network.LayerSizes, network.HiddenActivation, network.OutputActivation);
+        byte[] header = Header(network.Layout, network.LayerSizes, network.Activations, network.CommonHiddenActivation);
         Span<byte> length = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
         stream.Write(length);

@@ -21,13 +21,13 @@ internal unsafe interface ITinyStep
 
 internal static class TinyStep
 {
-    /// <summary>The tiny step for this trainer's network, or null when a layer or a product is too large for it (or the output is Softmax, or the loss not a squared error).</summary>
+    /// <summary>The tiny step for this trainer's network, or null when a layer or a product is too large for it (or the output is Softmax, the loss not a squared error, or the hidden layers' activations differ).</summary>
     public static ITinyStep? TryCreate(Network network, Loss loss, Workspace workspace, PinnedFloats gradients)
     {
         ParameterLayout layout = network.Layout;
-        if (network.OutputActivation == Activation.Softmax || loss is not (Loss.MeanSquaredError or Loss.SumSquaredError))
+        if (network.OutputActivation == Activation.Softmax || loss is not (Loss.MeanSquaredError or Loss.SumSquaredError) || !network.HasUniformHidden)
         {
-            return null;   // the straight-line pass has the squared errors only
+            return null;   // the straight-line pass has the squared errors only, and one hidden activation
         }
 
         for (int l = 0; l < layout.Layers; l++)
