@@ -20,8 +20,12 @@ internal sealed record Options
                              (default: the bundled 8,000 training and 2,000 test digits, data/mnist-subset)
           --layers SIZES     layer sizes, comma-separated: the 784 pixels first, the 10 classes last,
                              hidden layers between (default 784,128,10)
-          --activation NAME  activation of the hidden layers: relu, sigmoid or tanh (default relu);
-                             the output layer is always softmax, the loss cross-entropy
+          --activation NAME  activation of the hidden layers: relu, sigmoid or tanh (default relu)
+          --activations LIST one activation per hidden layer instead, comma-separated, like relu,tanh
+                             for --layers 784,256,64,10
+          --loss NAME        cross-entropy (softmax output, the default) or bce (binary cross-entropy
+                             on sigmoid outputs, one per class)
+          --clip-norm C      clip the gradients of each step to an L2 norm of at most C, > 0 (default: none)
           --optimizer NAME   sgd; momentum or nesterov (SGD with momentum 0.9, plain or Nesterov);
                              adam; adamw (decoupled weight decay 0.01); rmsprop (default sgd)
           --lr RATE          learning rate, > 0 (default 0.1 for sgd, 0.01 for momentum and nesterov,
@@ -45,6 +49,15 @@ internal sealed record Options
     public IReadOnlyList<int> Layers { get; init; } = [784, 128, 10];
 
     public Activation Activation { get; init; } = Activation.Relu;
+
+    /// <summary>The --activations list, one per hidden layer; null to give every hidden layer <see cref="Activation"/>.</summary>
+    public IReadOnlyList<Activation>? HiddenActivations { get; init; }
+
+    /// <summary>Loss.CrossEntropy (softmax output) or Loss.BinaryCrossEntropy (sigmoid outputs).</summary>
+    public Loss Loss { get; init; } = Loss.CrossEntropy;
+
+    /// <summary>The --clip-norm value; null for no clipping.</summary>
+    public float? ClipNorm { get; init; }
 
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
@@ -82,7 +95,7 @@ internal sealed record Options
                 continue;
             }
 
-            if (name is not ("--data" or "--layers" or "--activation" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
+            if (name is not ("--data" or "--layers" or "--activation" or "--activations" or "--loss" or "--clip-norm" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
             {
                 error = name.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{name}'";
                 break;
@@ -138,15 +151,34 @@ internal sealed record Options
 
                 return options with { Layers = sizes };
             case "--activation":
-                Activation? activation = value.ToUpperInvariant() switch
-                {
-                    "RELU" => Activation.Relu,
-                    "SIGMOID" => Activation.Sigmoid,
-                    "TANH" => Activation.Tanh,
-                    _ => null,
-                };
+                Activation? activation = HiddenActivation(value);
                 error = activation is null ? $"--activation takes relu, sigmoid or tanh; got '{value}'" : null;
                 return options with { Activation = activation ?? options.Activation };
+            case "--activations":
+                Activation?[] list = [.. value.Split(',').Select(HiddenActivation)];
+                if (list.Any(a => a is null))
+                {
+                    error = $"--activations takes comma-separated relu, sigmoid or tanh, one per hidden layer; got '{value}'";
+                    return options;
+                }
+
+                return options with { HiddenActivations = [.. list.Select(a => a!.Value)] };
+            case "--loss":
+                Loss? loss = value.ToUpperInvariant() switch
+                {
+                    "CROSS-ENTROPY" => Loss.CrossEntropy,
+                    "BCE" => Loss.BinaryCrossEntropy,
+                    _ => null,
+                };
+                error = loss is null ? $"--loss takes cross-entropy or bce; got '{value}'" : null;
+                return options with { Loss = loss ?? options.Loss };
+            case "--clip-norm":
+                if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float clip) || !(clip > 0) || !float.IsFinite(clip))
+                {
+                    error = $"--clip-norm takes a norm > 0, like 1; got '{value}'";
+                }
+
+                return options with { ClipNorm = clip };
             case "--optimizer":
                 OptimizerKind? kind = OptimizerChoice.Parse(value);
                 error = kind is null ? $"--optimizer takes {OptimizerChoice.Names}; got '{value}'" : null;
@@ -169,6 +201,14 @@ internal sealed record Options
                 return name == "--batch" ? options with { BatchSize = count } : options with { Epochs = count };
         }
     }
+
+    private static Activation? HiddenActivation(string name) => name.ToUpperInvariant() switch
+    {
+        "RELU" => Activation.Relu,
+        "SIGMOID" => Activation.Sigmoid,
+        "TANH" => Activation.Tanh,
+        _ => null,
+    };
 
     private static bool TryInt(string text, out int value) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);

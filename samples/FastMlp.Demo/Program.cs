@@ -50,13 +50,24 @@ if (options.Layers[0] != train.FeatureCount || options.Layers[^1] != train.Targe
     return 2;
 }
 
-Network network = Network.Create(options.Layers, options.Activation, Activation.Softmax, options.Seed);
+IReadOnlyList<Activation> hidden = options.HiddenActivations ?? [.. Enumerable.Repeat(options.Activation, options.Layers.Count - 2)];
+if (hidden.Count != options.Layers.Count - 2)
+{
+    Console.Error.WriteLine($"error: --activations has {hidden.Count} entries; --layers {string.Join(',', options.Layers)} has {options.Layers.Count - 2} hidden layers (see --help)");
+    return 2;
+}
+
+Activation output = options.Loss == Loss.BinaryCrossEntropy ? Activation.Sigmoid : Activation.Softmax;
+Network network = Network.Create(options.Layers, [.. hidden, output], options.Seed);
 float learningRate = options.LearningRate ?? OptimizerChoice.DefaultLearningRate(options.Optimizer);
 int batchSize = Math.Min(options.BatchSize, train.Count);
 int threads = options.Threads == -1 ? Environment.ProcessorCount : options.Threads;
-Console.WriteLine($"Model: {string.Join('-', options.Layers)} {(options.Activation == Activation.Relu ? "ReLU" : options.Activation.ToString().ToLowerInvariant())}/softmax, cross-entropy, {OptimizerChoice.Describe(options.Optimizer, learningRate)}, batch {batchSize}, {options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}, seed {options.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
+string activations = string.Join('/', network.Activations.Select(a => a == Activation.Relu ? "ReLU" : a.ToString().ToLowerInvariant()));
+string lossName = options.Loss == Loss.BinaryCrossEntropy ? "binary cross-entropy" : "cross-entropy";
+string clipping = options.ClipNorm is { } c ? $", gradients clipped to norm {c.ToString(CultureInfo.InvariantCulture)}" : "";
+Console.WriteLine($"Model: {string.Join('-', options.Layers)} {activations}, {lossName}{clipping}, {OptimizerChoice.Describe(options.Optimizer, learningRate)}, batch {batchSize}, {options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}, seed {options.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
 
-using var trainer = new Trainer(network, Loss.CrossEntropy, OptimizerChoice.Create(options.Optimizer, learningRate), batchSize, options.Threads);
+using var trainer = new Trainer(network, options.Loss, OptimizerChoice.Create(options.Optimizer, learningRate), batchSize, options.Threads);
 var progress = new ProgressLine(Console.Out, inPlace: !Console.IsOutputRedirected);
 using var interrupt = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -69,7 +80,7 @@ FitResult result;
 long fitStart = Stopwatch.GetTimestamp();
 try
 {
-    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress }, interrupt.Token);
+    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress, ClipGradientNorm = options.ClipNorm }, interrupt.Token);
 }
 catch (OperationCanceledException)
 {
