@@ -20,4 +20,7 @@ public enum NaiveActivation
 
     /// <summary>f(z)_j = e^(z_j − max z) / Σ_k e^(z_k − max z), over a sample's row.</summary>
     Softmax,
+
+    /// <summary>f(z) = z for z &gt; 0, else 0.01·z, with f'(0) = 0.01.</summary>
+    LeakyRelu,
 }

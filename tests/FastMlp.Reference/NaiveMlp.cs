@@ -5,7 +5,7 @@
 //   W_l [n_{l−1}, n_l] row-major (W_l[i, j] is the weight from input i to unit j), then b_l [n_l].
 // Forward, per sample b (a_0 = x):
 //   z_l[b, j] = Σ_i a_{l−1}[b, i] · W_l[i, j] + b_l[j],   a_l = f_l(z_l)
-//   f: identity z; sigmoid 1 / (1 + e^−z); tanh; relu max(z, 0); softmax e^(z_j − m) / Σ_k e^(z_k − m), m = max_k z_k.
+//   f: identity z; sigmoid 1 / (1 + e^−z); tanh; relu max(z, 0); leaky relu z > 0 ? z : 0.01·z; softmax e^(z_j − m) / Σ_k e^(z_k − m), m = max_k z_k.
 // Loss over B samples of n outputs y = a_L against targets t:
 //   MeanSquaredError (1 / (B·n)) Σ (y − t)²; SumSquaredError (1 / B) Σ_b ‖y_b − t_b‖²;
 //   CrossEntropy −(1 / B) Σ t · ln y (a term with t = 0 is 0);
@@ -220,6 +220,7 @@ public sealed class NaiveMlp
         NaiveActivation.Sigmoid => 1 / (1 + Math.Exp(-z)),
         NaiveActivation.Tanh => Math.Tanh(z),
         NaiveActivation.Relu => Math.Max(z, 0),
+        NaiveActivation.LeakyRelu => z > 0 ? z : 0.01 * z,
         _ => throw new ArgumentOutOfRangeException(nameof(f), f, "Softmax is not elementwise."),
     };
 
@@ -238,6 +239,8 @@ public sealed class NaiveMlp
                 return 1 - (t * t);
             case NaiveActivation.Relu:
                 return z > 0 ? 1 : 0;
+            case NaiveActivation.LeakyRelu:
+                return z > 0 ? 1 : 0.01;
             default:
                 throw new ArgumentOutOfRangeException(nameof(f), f, "Softmax is not elementwise.");
         }

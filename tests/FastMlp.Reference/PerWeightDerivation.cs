@@ -193,6 +193,7 @@ public sealed class PerWeightDerivation
         NaiveActivation.Sigmoid => o * (1 - o),
         NaiveActivation.Tanh => 1 - (o * o),
         NaiveActivation.Relu => h > 0 ? 1 : 0,
+        NaiveActivation.LeakyRelu => h > 0 ? 1 : 0.01,
         _ => throw new ArgumentOutOfRangeException(nameof(g), g, null),
     };
 
@@ -276,6 +277,7 @@ public sealed class PerWeightDerivation
                 NaiveActivation.Sigmoid => 1 / (1 + Math.Exp(-h[b, j])),
                 NaiveActivation.Tanh => Math.Tanh(h[b, j]),
                 NaiveActivation.Relu => h[b, j] > 0 ? h[b, j] : 0,
+                NaiveActivation.LeakyRelu => h[b, j] > 0 ? h[b, j] : 0.01 * h[b, j],
                 _ => throw new ArgumentOutOfRangeException(nameof(g), g, null),
             };
         }

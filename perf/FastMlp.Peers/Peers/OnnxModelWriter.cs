@@ -86,6 +86,7 @@ internal static class OnnxModelWriter
     {
         Activation.Identity => null,
         Activation.Relu => "Relu",
+        Activation.LeakyRelu => "LeakyRelu",   // ONNX's default alpha is 0.01, FastMlp's slope
         Activation.Sigmoid => "Sigmoid",
         Activation.Tanh => "Tanh",
         Activation.Softmax => "Softmax",

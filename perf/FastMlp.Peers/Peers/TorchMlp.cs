@@ -78,6 +78,7 @@ internal static class TorchMlp
     {
         Activation.Identity => null,
         Activation.Relu => nn.ReLU(),
+        Activation.LeakyRelu => nn.LeakyReLU(0.01),
         Activation.Sigmoid => nn.Sigmoid(),
         Activation.Tanh => nn.Tanh(),
         Activation.Softmax => nn.Softmax(1),

@@ -30,6 +30,9 @@ internal static class Elementwise
             case Activation.Relu:
                 Forward<ReluOperator>(bias, z, rows);
                 break;
+            case Activation.LeakyRelu:
+                Forward<LeakyReluOperator>(bias, z, rows);
+                break;
             default:
                 Softmax.Forward(bias, z, rows);
                 break;
@@ -49,6 +52,9 @@ internal static class Elementwise
                 break;
             case Activation.Relu:
                 MultiplyDerivative<ReluOperator>(y, dy);
+                break;
+            case Activation.LeakyRelu:
+                MultiplyDerivative<LeakyReluOperator>(y, dy);
                 break;
             case Activation.Softmax:
                 for (int r = 0; r < dy.Length; r += rowLength)

@@ -17,4 +17,7 @@ public enum Activation
 
     /// <summary>f(z)_j = exp(z_j − max z) / Σ_i exp(z_i − max z); output layer only.</summary>
     Softmax,
+
+    /// <summary>f(z) = z for z &gt; 0, else 0.01·z (PyTorch's default negative slope); f'(0) is taken as 0.01.</summary>
+    LeakyRelu,
 }

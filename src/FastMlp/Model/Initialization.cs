@@ -16,7 +16,7 @@ internal static class Initialization
         {
             int fanIn = layout.In(l), fanOut = layout.Out(l);
             WeightInitialization layerScheme = scheme != WeightInitialization.Default ? scheme
-                : activations[l] == Activation.Relu ? WeightInitialization.HeUniform : WeightInitialization.GlorotUniform;
+                : activations[l] is Activation.Relu or Activation.LeakyRelu ? WeightInitialization.HeUniform : WeightInitialization.GlorotUniform;
             double fans = layerScheme is WeightInitialization.HeUniform or WeightInitialization.HeNormal ? fanIn : fanIn + fanOut;
             bool normal = layerScheme is WeightInitialization.GlorotNormal or WeightInitialization.HeNormal;
             double limit = Math.Sqrt(6 / fans), deviation = Math.Sqrt(2 / fans);   // U(±a) has variance a² / 3

@@ -95,7 +95,7 @@ public sealed unsafe partial class Network
     internal float* ParametersPointer => _parameters.Pointer;
 
     /// <summary>
-    /// Creates a network with seeded initial weights: He uniform for ReLU layers, Glorot uniform for the
+    /// Creates a network with seeded initial weights: He uniform for ReLU and LeakyReLU layers, Glorot uniform for the
     /// others, zero biases (<see cref="WeightInitialization.Default"/>). The same seed gives bit-identical parameters.
     /// </summary>
     /// <param name="layerSizes">[inputs, hidden..., outputs]: at least two sizes, each at least 1.</param>

@@ -7,7 +7,7 @@ namespace FastMlp;
 /// </summary>
 public enum WeightInitialization
 {
-    /// <summary>He uniform for ReLU layers, Glorot uniform for every other layer.</summary>
+    /// <summary>He uniform for ReLU and LeakyReLU layers, Glorot uniform for every other layer.</summary>
     Default,
 
     /// <summary>U(−√(6 / (in + out)), +√(6 / (in + out))) (Glorot &amp; Bengio 2010).</summary>

@@ -41,6 +41,7 @@ internal static unsafe class LossFunctions
             Activation.Sigmoid => SquaredError<SigmoidOperator>(loss, y, t, batch, n, dZ),
             Activation.Tanh => SquaredError<TanhOperator>(loss, y, t, batch, n, dZ),
             Activation.Relu => SquaredError<ReluOperator>(loss, y, t, batch, n, dZ),
+            Activation.LeakyRelu => SquaredError<LeakyReluOperator>(loss, y, t, batch, n, dZ),
             _ => SquaredError<IdentityOperator>(loss, y, t, batch, n, dZ),
         };
 

@@ -50,6 +50,7 @@ internal static class TinyStep
             Activation.Sigmoid => Create<TKernel, SigmoidOperator>(network, loss, workspace, gradients),
             Activation.Tanh => Create<TKernel, TanhOperator>(network, loss, workspace, gradients),
             Activation.Relu => Create<TKernel, ReluOperator>(network, loss, workspace, gradients),
+            Activation.LeakyRelu => Create<TKernel, LeakyReluOperator>(network, loss, workspace, gradients),
             _ => Create<TKernel, IdentityOperator>(network, loss, workspace, gradients),
         };
 
@@ -60,6 +61,7 @@ internal static class TinyStep
             Activation.Sigmoid => new TinyStep<TKernel, THidden, SigmoidOperator>(network, loss, workspace, gradients),
             Activation.Tanh => new TinyStep<TKernel, THidden, TanhOperator>(network, loss, workspace, gradients),
             Activation.Relu => new TinyStep<TKernel, THidden, ReluOperator>(network, loss, workspace, gradients),
+            Activation.LeakyRelu => new TinyStep<TKernel, THidden, LeakyReluOperator>(network, loss, workspace, gradients),
             _ => new TinyStep<TKernel, THidden, IdentityOperator>(network, loss, workspace, gradients),
         };
 }

@@ -119,6 +119,7 @@ public sealed unsafe partial class Trainer
     private static double MaxDerivative(Activation activation) => activation switch
     {
         Activation.Identity or Activation.Relu => 1,   // exactly 1 or 0
+        Activation.LeakyRelu => 1,                      // 1 or 0.01
         Activation.Tanh => 1,                           // 1 − y², y² ≥ 0
         Activation.Sigmoid => 1,                        // y·(1 − y) ≤ 0.25 + rounding
         _ => double.PositiveInfinity,                   // Softmax is output-only; an activation without a bound never fuses

@@ -143,6 +143,11 @@ internal sealed class MlpErrorBound
                         kink |= ez[b, j] > 0 && Math.Abs(z[b, j]) <= Safety * ez[b, j];
                         ea[b, j] = z[b, j] < -ez[b, j] ? 0 : ez[b, j];
                         break;
+                    case NaiveActivation.LeakyRelu:
+                        // Past the kink y = z or the product 0.01·z, rounded once; near it the case is discarded, as for ReLU.
+                        kink |= ez[b, j] > 0 && Math.Abs(z[b, j]) <= Safety * ez[b, j];
+                        ea[b, j] = z[b, j] > 0 ? ez[b, j] : (0.01 * ez[b, j]) + (U * 0.01 * (Math.Abs(z[b, j]) + ez[b, j])) + Tiny;
+                        break;
                     case NaiveActivation.Sigmoid:
                         ea[b, j] = (yj * (1 - yj) * ez[b, j]) + (8 * U * yj) + Tiny;
                         break;
@@ -279,6 +284,8 @@ internal sealed class MlpErrorBound
         {
             case NaiveActivation.Relu:
                 return z > 0 ? eg : 0;   // on the kink's far side δ is exactly 0 in both; near it the case is discarded
+            case NaiveActivation.LeakyRelu:
+                return z > 0 ? eg : (0.01 * eg) + (U * 0.01 * (Math.Abs(g) + eg)) + Tiny;   // g · 0.01, one rounding
             case NaiveActivation.Sigmoid:
                 fPrime = y * (1 - y);
                 eFPrime = (Math.Abs(1 - (2 * y)) * ey) + (2 * U * fPrime);

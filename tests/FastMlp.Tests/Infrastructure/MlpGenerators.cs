@@ -18,12 +18,12 @@ internal static class MlpGenerators
 
     private static readonly int[] s_edges = [1, 2, 3, 5, 6, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 63, 64, 65];
 
-    private static readonly Activation[] s_hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu];
+    private static readonly Activation[] s_hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
 
     /// <summary>Every kind of target CrossEntropy accepts.</summary>
     public static MlpTargets[] NonNegativeTargets { get; } = [MlpTargets.OneHot, MlpTargets.Distribution, MlpTargets.Unit, MlpTargets.Counts];
 
-    /// <summary>Every legal (hidden, output, loss): 4 hidden × (5 outputs × 2 squared losses + Softmax × CrossEntropy) = 44.</summary>
+    /// <summary>Every legal (hidden, output, loss): 5 hidden × (6 outputs × 2 squared losses + Softmax × CrossEntropy) = 65.</summary>
     public static IEnumerable<(Activation Hidden, Activation Output, Loss Loss)> LegalCombinations()
     {
         foreach (Activation hidden in s_hidden)

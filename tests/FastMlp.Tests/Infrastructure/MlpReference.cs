@@ -17,6 +17,7 @@ internal static class MlpReference
         Activation.Sigmoid => NaiveActivation.Sigmoid,
         Activation.Tanh => NaiveActivation.Tanh,
         Activation.Relu => NaiveActivation.Relu,
+        Activation.LeakyRelu => NaiveActivation.LeakyRelu,
         Activation.Softmax => NaiveActivation.Softmax,
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
     };

@@ -42,7 +42,7 @@ internal sealed record SmoothMlpProblem(MlpTestCase Case, MlpTestData Data)
         double distance = double.PositiveInfinity;
         for (int l = 1; l <= mlp.Layers; l++)
         {
-            if (mlp.Activation(l) == NaiveActivation.Relu)
+            if (mlp.Activation(l) is NaiveActivation.Relu or NaiveActivation.LeakyRelu)
             {
                 foreach (double z in forward.Z(l))
                 {

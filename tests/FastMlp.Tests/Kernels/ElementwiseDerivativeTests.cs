@@ -32,6 +32,10 @@ public sealed class ElementwiseDerivativeTests
     public void Relu_is_dy_where_y_is_positive_else_zero() =>
         AssertMatchesScalar<ReluOperator>(Activation.Relu, (y, dy) => y > 0f ? dy : 0f);
 
+    [Fact]
+    public void LeakyRelu_is_dy_where_y_is_positive_else_a_hundredth_of_it() =>
+        AssertMatchesScalar<LeakyReluOperator>(Activation.LeakyRelu, (y, dy) => y > 0f ? dy : dy * 0.01f);
+
     private static void AssertMatchesScalar<TOp>(Activation activation, Func<float, float, float> formula)
         where TOp : struct, IActivationOperator
     {

@@ -1,7 +1,7 @@
 // ElementwiseForwardTests: each activation's fused forward operator, z ← f(z + b) row by row through
 // Elementwise.Forward<TOp>(bias, z, rows), for every row length 0..256 (all vector tails), 1 and 3 rows,
 // starting at element 0 and 1, in place, with a sentinel after the end that must survive. The bias
-// add is one float addition, so identity and relu must equal the scalar float formula exactly; sigmoid
+// add is one float addition, so identity, relu and leaky relu must equal the scalar float formula exactly; sigmoid
 // and tanh (System.Numerics.Tensors kernels) are compared with the double function of the same float
 // z + b within their accuracy, measured at ≤ 3.7u relative (sigmoid) and ≤ 2.5u absolute (tanh) and
 // allowed 8u and 4u·(1 + |y|) (u = 2^-24). The dispatching overload must give the same bits.
@@ -22,6 +22,31 @@ public sealed class ElementwiseForwardTests
     [Fact]
     public void Relu_is_max_of_z_plus_b_and_zero() =>
         AssertMatches<ReluOperator>(Activation.Relu, (s, got) => got == MathF.Max(s, 0f));
+
+    [Fact]
+    public void LeakyRelu_is_z_plus_b_or_a_hundredth_of_it() =>
+        AssertMatches<LeakyReluOperator>(Activation.LeakyRelu, (s, got) => got == (s > 0f ? s : s * 0.01f));
+
+    [Fact]
+    public void LeakyRelu_keeps_nan_infinities_and_the_sign_of_zero_and_is_within_a_rounding_of_the_double_function()
+    {
+        // Within one rounding, or one subnormal step where 0.01·x underflows.
+        float[] specials = [float.NaN, -0f, 0f, float.PositiveInfinity, float.NegativeInfinity, -1e-45f, 3f, -3e38f, -7.25f];
+        for (int n = 1; n <= 40; n++)
+        {
+            float[] z = [.. Enumerable.Range(0, n).Select(i => specials[i % specials.Length])];
+            float[] bias = new float[n];
+            float[] source = (float[])z.Clone();
+            LeakyReluOperator.Forward(bias, z);
+            for (int i = 0; i < n; i++)
+            {
+                double x = source[i] + bias[i], want = x > 0 ? x : 0.01 * x;   // −0 + 0 is +0
+                string where = string.Create(CultureInfo.InvariantCulture, $"n {n}, element {i}: f({x:R}) = {z[i]:R}, double {want:R}");
+                Assert.True(double.IsNaN(want) ? float.IsNaN(z[i]) : (z[i] == want || Math.Abs(z[i] - want) <= (2 * U * Math.Abs(want)) + float.Epsilon), where);
+                Assert.True(float.IsNaN(z[i]) || float.IsNegative(z[i]) == (double.IsNegative(want) || (x < 0 && z[i] == 0)), where);
+            }
+        }
+    }
 
     [Fact]
     public void Relu_keeps_nan_and_infinities_and_signs_zero_as_max_does()

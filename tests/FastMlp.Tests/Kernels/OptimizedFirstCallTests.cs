@@ -21,6 +21,7 @@ public sealed class OptimizedFirstCallTests
         { "FastMlp.Elementwise", "Forward" },
         { "FastMlp.Elementwise", "MultiplyDerivative" },
         { "FastMlp.ReluOperator", "Forward" },
+        { "FastMlp.LeakyReluOperator", "Forward" },
         { "FastMlp.Softmax", "InSpans" },
         { "FastMlp.Softmax", "InRegister" },
         { "FastMlp.Softmax", "Backward" },

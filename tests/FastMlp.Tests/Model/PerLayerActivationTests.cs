@@ -21,7 +21,7 @@ namespace FastMlp.Tests.Model;
 
 public sealed class PerLayerActivationTests
 {
-    private static readonly Activation[] Any = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu];
+    private static readonly Activation[] Any = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
 
     private static Gen<MixedCase> Cases { get; } =
         from sizes in Gen.Choose(2, 5).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 12), n))
@@ -125,7 +125,7 @@ public sealed class PerLayerActivationTests
     {
         for (int l = 0; l < activations.Length; l++)
         {
-            if (activations[l] == Activation.Relu && MlpReference.Flatten(forward.Z(l + 1)).Any(z => Math.Abs(z) < 1e-4))
+            if (activations[l] is Activation.Relu or Activation.LeakyRelu && MlpReference.Flatten(forward.Z(l + 1)).Any(z => Math.Abs(z) < 1e-4))
             {
                 return true;
             }

@@ -2,7 +2,7 @@
 //   - FsCheck over random architectures, hidden activations, batches and targets in [0, 1] (multi-label, soft):
 //     the loss Trainer.Step returns and its gradients against NaiveMlp in double, which differentiates the loss
 //     through ∂L/∂y and the sigmoid's derivative (not the fused (Y − T)/(B·n)); and the naive gradient against
-//     central differences of the naive loss, so the reference itself is checked (not through ReLU: a difference
+//     central differences of the naive loss, so the reference itself is checked (not through ReLU or LeakyReLU: a difference
 //     across its kink at 0 measures neither side's slope).
 //   - Saturated logits: an output pushed to y = 1 against a target 0 gives a large finite loss (the logs are floored
 //     at −100) and the fused gradient (1 − 0)/(B·n), not a NaN.
@@ -19,7 +19,7 @@ namespace FastMlp.Tests.Training;
 
 public sealed class BinaryCrossEntropyTests
 {
-    private static readonly Activation[] Hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu];
+    private static readonly Activation[] Hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
 
     private static Gen<BceCase> Cases { get; } =
         from sizes in Gen.Choose(2, 4).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 12), n))
@@ -82,12 +82,12 @@ public sealed class BinaryCrossEntropyTests
         Assert.True(Math.Abs(loss - want) <= 1e-5 * Math.Max(1, Math.Abs(want)), $"{t}: loss {loss}, naive {want}");
 
         ReadOnlySpan<double> naive = mlp.Backward(theta, forward, NaiveLoss.BinaryCrossEntropy, y).Gradients;
-        double[] numeric = t.Hidden == Activation.Relu ? new double[theta.Length] : FiniteDifference.LossGradient(mlp, NaiveLoss.BinaryCrossEntropy, theta, x, y, t.Batch);
+        double[] numeric = t.Hidden is Activation.Relu or Activation.LeakyRelu ? new double[theta.Length] : FiniteDifference.LossGradient(mlp, NaiveLoss.BinaryCrossEntropy, theta, x, y, t.Batch);
         double scale = Math.Max(1e-3, naive.ToArray().Max(Math.Abs));
         ReadOnlySpan<float> got = trainer.Gradients;
         for (int p = 0; p < theta.Length; p++)
         {
-            Assert.True(t.Hidden == Activation.Relu || Math.Abs(naive[p] - numeric[p]) <= 1e-6 * scale, $"{t}: parameter {p}, naive {naive[p]}, central difference {numeric[p]}");
+            Assert.True(t.Hidden is Activation.Relu or Activation.LeakyRelu || Math.Abs(naive[p] - numeric[p]) <= 1e-6 * scale, $"{t}: parameter {p}, naive {naive[p]}, central difference {numeric[p]}");
             Assert.True(Math.Abs(got[p] - naive[p]) <= 2e-5 * scale, $"{t}: parameter {p}, Trainer {got[p]}, naive {naive[p]}");
         }
     }

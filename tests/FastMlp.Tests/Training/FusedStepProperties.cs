@@ -24,7 +24,7 @@ public sealed class FusedStepProperties
     /// <summary>Whether this machine (and the JIT's ISA settings) runs the micro-kernel the fused pass needs.</summary>
     private static readonly bool Fuses = GemmLanes256.IsSupported;
 
-    private static readonly Activation[] Hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu];
+    private static readonly Activation[] Hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
 
     private static readonly (Activation Output, Loss Loss)[] Outputs =
     [

@@ -13,7 +13,7 @@ namespace FastMlp.Tests.Training;
 
 public sealed class TinyStepProperties
 {
-    private static readonly Activation[] Activations = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu];
+    private static readonly Activation[] Activations = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
 
     private static Gen<TinyCase> Cases { get; } =
         from sizes in Gen.Choose(2, 4).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 7), n))
