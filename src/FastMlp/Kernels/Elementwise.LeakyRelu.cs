@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace FastMlp;
@@ -9,41 +7,17 @@ namespace FastMlp;
 /// PyTorch's backward does. Through y: y &gt; 0 exactly when x &gt; 0 (0.01·x keeps the sign, or rounds to −0), so the
 /// derivative needs no pre-activation.
 /// </summary>
-internal readonly struct LeakyReluOperator : IActivationOperator
+internal readonly struct LeakyReluOperator : IActivationOperator, IRectifier
 {
     /// <summary>The slope for x ≤ 0.</summary>
     public const float Slope = 0.01f;
 
-    /// <summary>f(z + b) in one pass, the widest vectors first, each lane the bits of <see cref="Activate"/> (NaN stays NaN).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(ReadOnlySpan<float> bias, Span<float> z)
-    {
-        ref float rb = ref MemoryMarshal.GetReference(bias);
-        ref float rz = ref MemoryMarshal.GetReference(z);
-        nuint n = (uint)z.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                Vector512<float> x = Vector512.LoadUnsafe(ref rz, i) + Vector512.LoadUnsafe(ref rb, i);
-                Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, x * Slope).StoreUnsafe(ref rz, i);
-            }
-        }
+    /// <summary>f(z + b) in one pass (Rectifier), each lane the bits of <see cref="Activate"/> (NaN stays NaN).</summary>
+    public static void Forward(ReadOnlySpan<float> bias, Span<float> z) => Rectifier.Forward<LeakyReluOperator>(bias, z);
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector256<float> x = Vector256.LoadUnsafe(ref rz, i) + Vector256.LoadUnsafe(ref rb, i);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * Slope).StoreUnsafe(ref rz, i);
-            }
-        }
+    public static Vector512<float> Rectify(Vector512<float> x) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, x * Slope);
 
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref rz, i) = Activate(Unsafe.Add(ref rz, i) + Unsafe.Add(ref rb, i));
-        }
-    }
+    public static Vector256<float> Rectify(Vector256<float> x) => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * Slope);
 
     /// <summary>z for z &gt; 0, else 0.01·z</summary>
     public static float Activate(float z) => z > 0f ? z : z * Slope;

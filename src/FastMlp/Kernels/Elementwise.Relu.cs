@@ -1,43 +1,16 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace FastMlp;
 
 /// <summary>f(x) = max(x, 0); f'(x) is taken as [x &gt; 0], i.e. 0 at the kink.</summary>
-internal readonly struct ReluOperator : IActivationOperator
+internal readonly struct ReluOperator : IActivationOperator, IRectifier
 {
-    /// <summary>
-    /// max(z + b, 0) in one pass, the widest vectors first: the bits of TensorPrimitives.Add then Max (NaN stays NaN),
-    /// without two calls per row and a second sweep (a W3 batch-64 prediction makes 128 such row calls).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(ReadOnlySpan<float> bias, Span<float> z)
-    {
-        ref float rb = ref MemoryMarshal.GetReference(bias);
-        ref float rz = ref MemoryMarshal.GetReference(z);
-        nuint n = (uint)z.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                Vector512.Max(Vector512.LoadUnsafe(ref rz, i) + Vector512.LoadUnsafe(ref rb, i), Vector512<float>.Zero).StoreUnsafe(ref rz, i);
-            }
-        }
+    /// <summary>max(z + b, 0) in one pass (Rectifier): the bits of TensorPrimitives.Add then Max (NaN stays NaN).</summary>
+    public static void Forward(ReadOnlySpan<float> bias, Span<float> z) => Rectifier.Forward<ReluOperator>(bias, z);
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector256.Max(Vector256.LoadUnsafe(ref rz, i) + Vector256.LoadUnsafe(ref rb, i), Vector256<float>.Zero).StoreUnsafe(ref rz, i);
-            }
-        }
+    public static Vector512<float> Rectify(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
 
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref rz, i) = Activate(Unsafe.Add(ref rz, i) + Unsafe.Add(ref rb, i));
-        }
-    }
+    public static Vector256<float> Rectify(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
 
     /// <summary>max(z, 0)</summary>
     public static float Activate(float z) => MathF.Max(z, 0f);
