@@ -62,6 +62,10 @@ internal sealed class WorkerPool
     /// <summary>The most workers a job can get: the pool threads plus the caller.</summary>
     public static int MaxWorkers => Environment.ProcessorCount;
 
+    /// <summary>The most workers a caller's <paramref name="maxDegreeOfParallelism"/> allows: −1 for all of <see cref="MaxWorkers"/>.</summary>
+    public static int Cap(int maxDegreeOfParallelism) =>
+        maxDegreeOfParallelism == -1 ? MaxWorkers : Math.Min(maxDegreeOfParallelism, MaxWorkers);
+
     /// <summary>Jobs handed to the pool so far, each run by more than one worker.</summary>
     public static long SplitJobs => Interlocked.Read(ref s_splitJobs);
 

@@ -2,9 +2,10 @@
 // update the guard has proven finite beforehand (Trainer.Fused.cs), each layer l = L..1
 //   dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ f'(A_{l−1})    first, while W_l still holds this step's weights
 //   db_l     = Σ_rows dZ_l, then the rule on the biases (UpdateDriver)
-//   dW_l     = A_{l−1}ᵀ·dZ_l a block of RowBlock rows of W at a time, by the GEMM's own SIMD micro-kernel
-//              into a block-sized buffer that stays in L1, then the rule from it into those rows of W and
-//              their state (UpdateDriver): the gradients never go to memory as a whole buffer
+//   dW_l     = A_{l−1}ᵀ·dZ_l as the update needs it (FusedWeights.cs): at batch 1-4 row by row inside the
+//              update loop, otherwise RowBlock rows at a time by the GEMM's own SIMD micro-kernel into a
+//              buffer that stays in L1, then the rule into those rows of W and their state (UpdateDriver):
+//              the gradients never go to memory as a whole buffer
 // so at batch 1 the W2 step reads and writes each weight once in its update instead of writing a gradient,
 // reading it back and reading the weight (1.8 MB less traffic of about 4.6 MB).
 // Bits: every dW element is the sum the GEMM forms (the same micro-kernel on the same operands, the depth in
@@ -31,7 +32,6 @@ internal unsafe struct FusedBackward(
     /// for the W2 network's 256) stay in L1 between the product and the update.
     /// </summary>
     public const int RowBlock = 12;
-
 
     public readonly UpdateMagnitudes Run<TRule>(TRule rule, Span<float> first, Span<float> second)
         where TRule : struct, IUpdateRule =>
@@ -60,9 +60,8 @@ internal unsafe struct FusedBackward(
                 DenseLayer.InputGradient(input, network.ActivationOf(l - 1), dZ, batch, p, layout, l, dInput, DenseLayer.TrainingThreads(batch, nIn, nOut, threads));
             }
 
-            var dBias = new Span<float>(gradients + bias, nOut);
-            DenseLayer.BiasGradient(dZ, batch, nOut, dBias);
-            largest.Add(UpdateDriver.Run(rule, dBias, Slice(first, bias, nOut), Slice(second, bias, nOut), new Span<float>(p + bias, nOut)));
+            DenseLayer.BiasGradient(dZ, batch, nOut, new Span<float>(gradients + bias, nOut));
+            largest.Add(UpdateDriver.Run(rule, new StoredGradients(gradients + bias, nOut), Offset(first, bias), Offset(second, bias), p + bias, 1, nOut));
             int weights = layout.WeightOffset(l);
             Weights<TRule, TLanes, TVector>(rule, input, nIn, dZ, nOut, Offset(first, weights), Offset(second, weights), p + weights, ref largest);
             dZ = dInput;
@@ -94,7 +93,7 @@ internal unsafe struct FusedBackward(
             b = panel;
         }
 
-        int workers = Workers(DenseLayer.TrainingThreads(batch, nIn, nOut, threads));
+        int workers = WorkerPool.Cap(DenseLayer.TrainingThreads(batch, nIn, nOut, threads));
         new Span<uint>(magnitudes, 3 * workers).Clear();
         WorkerPool.Run(new FusedWeights<TRule, TLanes, TVector>(rule, x, nIn, b, ldb, nOut, batch, s1, s2, w, blocks, magnitudes), workers);
         for (int worker = 0; worker < workers; worker++)
@@ -103,13 +102,6 @@ internal unsafe struct FusedBackward(
         }
     }
 
-    /// <summary>The workers a job of <paramref name="maxDegreeOfParallelism"/> gets (−1: all of the pool's).</summary>
-    public static int Workers(int maxDegreeOfParallelism) =>
-        maxDegreeOfParallelism == -1 ? WorkerPool.MaxWorkers : Math.Min(maxDegreeOfParallelism, WorkerPool.MaxWorkers);
-
     /// <summary>Element <paramref name="start"/> of a pinned state buffer (OptimizerState); null for one the rule does not have.</summary>
     private static float* Offset(Span<float> state, int start) => state.IsEmpty ? null : (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(state)) + start;
-
-    /// <summary>The state values of one slice of the parameters; empty for a buffer the rule does not have.</summary>
-    private static Span<float> Slice(Span<float> state, int start, int length) => state.IsEmpty ? state : state.Slice(start, length);
 }

@@ -53,7 +53,7 @@ public sealed unsafe partial class Trainer
         }
 
         _panel = new PinnedFloats(checked(Math.Min(MaxBatch, FusedBatchLimit) * (int)GemmBlocking.RoundUp(widest, FusedBackward.MaxPanelColumns)));
-        int workers = FusedBackward.Workers(_workspace.MaxDegreeOfParallelism);
+        int workers = WorkerPool.Cap(_workspace.MaxDegreeOfParallelism);
         _blocks = new PinnedFloats(checked(workers * FusedBackward.RowBlock * widest));
         _magnitudes = GC.AllocateArray<uint>(3 * workers, pinned: true);
     }
@@ -118,10 +118,8 @@ public sealed unsafe partial class Trainer
     /// <summary>max |f'(x)| as computed through y = f(x) (IActivationOperator.Derivative) for a hidden layer's activation.</summary>
     private static double MaxDerivative(Activation activation) => activation switch
     {
-        Activation.Identity or Activation.Relu => 1,   // exactly 1 or 0
-        Activation.LeakyRelu => 1,                      // 1 or 0.01
-        Activation.Tanh => 1,                           // 1 − y², y² ≥ 0
-        Activation.Sigmoid => 1,                        // y·(1 − y) ≤ 0.25 + rounding
-        _ => double.PositiveInfinity,                   // Softmax is output-only; an activation without a bound never fuses
+        // Identity and ReLU: exactly 1 or 0; LeakyReLU: 1 or 0.01; tanh: 1 − y², y² ≥ 0; sigmoid: y·(1 − y) ≤ 0.25 + rounding.
+        Activation.Identity or Activation.Relu or Activation.LeakyRelu or Activation.Tanh or Activation.Sigmoid => 1,
+        _ => double.PositiveInfinity,   // Softmax is output-only; an activation without a bound never fuses
     };
 }

@@ -18,7 +18,8 @@ internal static class MlpGenerators
 
     private static readonly int[] s_edges = [1, 2, 3, 5, 6, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 63, 64, 65];
 
-    private static readonly Activation[] s_hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
+    /// <summary>Every activation a hidden layer takes (all but Softmax): the property tests draw from this one list.</summary>
+    public static Activation[] HiddenActivations { get; } = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
 
     /// <summary>Every kind of target CrossEntropy accepts.</summary>
     public static MlpTargets[] NonNegativeTargets { get; } = [MlpTargets.OneHot, MlpTargets.Distribution, MlpTargets.Unit, MlpTargets.Counts];
@@ -26,7 +27,7 @@ internal static class MlpGenerators
     /// <summary>Every legal (hidden, output, loss): 5 hidden × (6 outputs × 2 squared losses + Softmax × CrossEntropy) = 65.</summary>
     public static IEnumerable<(Activation Hidden, Activation Output, Loss Loss)> LegalCombinations()
     {
-        foreach (Activation hidden in s_hidden)
+        foreach (Activation hidden in HiddenActivations)
         {
             foreach (Activation output in Enum.GetValues<Activation>())
             {

@@ -21,12 +21,10 @@ namespace FastMlp.Tests.Model;
 
 public sealed class PerLayerActivationTests
 {
-    private static readonly Activation[] Any = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
-
     private static Gen<MixedCase> Cases { get; } =
         from sizes in Gen.Choose(2, 5).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 12), n))
-        from hidden in Gen.ArrayOf(Gen.Elements(Any), sizes.Length - 2)
-        from output in Gen.Elements([.. Any, Activation.Softmax])
+        from hidden in Gen.ArrayOf(Gen.Elements(MlpGenerators.HiddenActivations), sizes.Length - 2)
+        from output in Gen.Elements([.. MlpGenerators.HiddenActivations, Activation.Softmax])
         from batch in Gen.Choose(1, 5)
         from seed in Gen.Choose(0, 10_000)
         select new MixedCase(sizes, [.. hidden, output], batch, seed);

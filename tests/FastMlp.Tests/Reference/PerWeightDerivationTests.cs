@@ -33,7 +33,7 @@ public sealed class PerWeightDerivationTests
     public static TheoryData<Activation, Activation> Combinations()
     {
         var rows = new TheoryData<Activation, Activation>();
-        foreach (Activation hidden in new[] { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu })
+        foreach (Activation hidden in MlpGenerators.HiddenActivations)
         {
             foreach (Activation output in Enum.GetValues<Activation>())
             {

@@ -19,11 +19,9 @@ namespace FastMlp.Tests.Training;
 
 public sealed class BinaryCrossEntropyTests
 {
-    private static readonly Activation[] Hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
-
     private static Gen<BceCase> Cases { get; } =
         from sizes in Gen.Choose(2, 4).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 12), n))
-        from hidden in Gen.Elements(Hidden)
+        from hidden in Gen.Elements(MlpGenerators.HiddenActivations)
         from batch in Gen.Choose(1, 6)
         from seed in Gen.Choose(0, 10_000)
         select new BceCase(sizes, hidden, batch, seed);

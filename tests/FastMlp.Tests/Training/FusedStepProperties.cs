@@ -24,8 +24,6 @@ public sealed class FusedStepProperties
     /// <summary>Whether this machine (and the JIT's ISA settings) runs the micro-kernel the fused pass needs.</summary>
     private static readonly bool Fuses = GemmLanes256.IsSupported;
 
-    private static readonly Activation[] Hidden = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
-
     private static readonly (Activation Output, Loss Loss)[] Outputs =
     [
         (Activation.Softmax, Loss.CrossEntropy), (Activation.Softmax, Loss.MeanSquaredError), (Activation.Identity, Loss.MeanSquaredError),
@@ -34,7 +32,7 @@ public sealed class FusedStepProperties
 
     private static Gen<FusedCase> Cases { get; } =
         from sizes in Gen.Choose(2, 4).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 70), n))
-        from hidden in Gen.Elements(Hidden)
+        from hidden in Gen.Elements(MlpGenerators.HiddenActivations)
         from output in Gen.Elements(Outputs)
         from optimizer in Gen.Choose(0, 7)
         from batch in Gen.Choose(1, Trainer.FusedBatchLimit)

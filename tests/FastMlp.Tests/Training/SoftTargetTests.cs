@@ -24,7 +24,7 @@ public sealed unsafe class SoftTargetTests
 
     private static readonly MlpTargets[] s_softTargets = [MlpTargets.Distribution, MlpTargets.Unit, MlpTargets.Counts];
 
-    public static TheoryData<Activation> HiddenActivations() => [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
+    public static TheoryData<Activation> HiddenActivations() => [.. MlpGenerators.HiddenActivations];
 
     [Theory]
     [MemberData(nameof(HiddenActivations))]

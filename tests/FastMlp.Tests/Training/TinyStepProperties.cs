@@ -5,6 +5,8 @@
 // and every parameter must have the same bits. Each case also proves the first trainer really took the tiny path,
 // so the property cannot pass by comparing the general path with itself. Where the tiny path must not be chosen
 // (a layer as wide as a vector, a product past the tiny threshold, a Softmax output), it is not.
+using FastMlp.Tests.Infrastructure;
+
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -13,12 +15,10 @@ namespace FastMlp.Tests.Training;
 
 public sealed class TinyStepProperties
 {
-    private static readonly Activation[] Activations = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
-
     private static Gen<TinyCase> Cases { get; } =
         from sizes in Gen.Choose(2, 4).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 7), n))
-        from hidden in Gen.Elements(Activations)
-        from output in Gen.Elements(Activations)
+        from hidden in Gen.Elements(MlpGenerators.HiddenActivations)
+        from output in Gen.Elements(MlpGenerators.HiddenActivations)
         from loss in Gen.Elements(Loss.MeanSquaredError, Loss.SumSquaredError)
         from batchSeed in Gen.Choose(1, 1000)
         from seed in Gen.Choose(0, 10_000)

@@ -235,9 +235,8 @@ public static partial class Gemm
     /// <summary>How many workers a product of <paramref name="multiplyAdds"/> gets: one per <see cref="GemmBlocking.MinMultiplyAddsPerWorker"/>, capped by the caller and by the panels to share.</summary>
     private static int Workers(int maxDegreeOfParallelism, long multiplyAdds, int panels)
     {
-        int cap = maxDegreeOfParallelism == -1 ? WorkerPool.MaxWorkers : Math.Min(maxDegreeOfParallelism, WorkerPool.MaxWorkers);
         long byWork = Math.Max(1, multiplyAdds / GemmBlocking.MinMultiplyAddsPerWorker);
-        return (int)Math.Min(Math.Min(cap, byWork), panels);
+        return (int)Math.Min(Math.Min(WorkerPool.Cap(maxDegreeOfParallelism), byWork), panels);
     }
 
     /// <summary>C = beta · C on the m×n region; beta == 0 writes zeros without reading.</summary>
