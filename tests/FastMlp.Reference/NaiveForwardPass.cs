@@ -9,12 +9,19 @@ public sealed class NaiveForwardPass
     private readonly double[][,] _z;
     private readonly double[][,] _a;
 
-    internal NaiveForwardPass(int batch, double[][,] z, double[][,] a)
+    private readonly double[,]?[] _activated;
+
+    internal NaiveForwardPass(int batch, double[][,] z, double[][,] a, double[,]?[] activated, double[]?[]? masks)
     {
         Batch = batch;
         _z = z;
         _a = a;
+        _activated = activated;
+        Masks = masks;
     }
+
+    /// <summary>The dropout masks of the hidden layers (NaiveMlp.Forward), or null.</summary>
+    public IReadOnlyList<double[]?>? Masks { get; }
 
     /// <summary>B, the number of samples.</summary>
     public int Batch { get; }
@@ -28,6 +35,9 @@ public sealed class NaiveForwardPass
     /// <summary>z_l [B, n_l] for l = 1..L.</summary>
     public double[,] Z(int layer) => _z[layer];
 
-    /// <summary>a_l [B, n_l] for l = 0..L (a_0 = x).</summary>
+    /// <summary>a_l [B, n_l] for l = 0..L (a_0 = x), after dropout where the layer has it.</summary>
     public double[,] A(int layer) => _a[layer];
+
+    /// <summary>f_l(z_l) [B, n_l] before dropout (a_l itself for a layer without it).</summary>
+    public double[,] Activated(int layer) => _activated[layer] ?? _a[layer];
 }

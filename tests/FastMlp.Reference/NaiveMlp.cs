@@ -16,7 +16,8 @@
 //         ∂y_k/∂z_j = y_k (1[k = j] − y_j), δ_j = Σ_k g_k · y_k (1[k = j] − y_j); with cross-entropy the
 //         products g_k · y_k are −t_k / B exactly, which gives δ_j = (y_j · Σ_k t_k − t_j) / B, i.e.
 //         (p − t) / B for one-hot targets, with no division by a small y;
-//   δ_l = (δ_{l+1} · W_{l+1}ᵀ) ⊙ f'(z_l) for l = L − 1..1, f' taken at the pre-activation
+//   δ_l = (δ_{l+1} · W_{l+1}ᵀ) ⊙ m_l ⊙ f'(z_l) for l = L − 1..1, f' taken at the pre-activation, m_l the layer's
+//         dropout mask (a_l = f(z_l) ⊙ m_l; all ones without dropout)
 //         (sigmoid σ(1 − σ), tanh 1 − tanh², relu 1[z > 0], identity 1);
 //   ∂L/∂W_l = a_{l−1}ᵀ · δ_l, ∂L/∂b_l = Σ_b δ_l[b, ·] (the 1 / B of the batch mean is already in g).
 // SGD: θ ← θ − lr · ∂L/∂θ.
@@ -80,13 +81,20 @@ public sealed class NaiveMlp
     public int BiasIndex(int layer, int j) => _offset[layer] + (_sizes[layer - 1] * _sizes[layer]) + j;
 
     /// <summary>Runs the batch x [B, n_0] (row-major) through every layer.</summary>
-    public NaiveForwardPass Forward(double[] parameters, double[] inputs, int batch)
+    public NaiveForwardPass Forward(double[] parameters, double[] inputs, int batch) => Forward(parameters, inputs, batch, null);
+
+    /// <summary>
+    /// Runs the batch through every layer with dropout: a_l = f_l(z_l) ⊙ m_l for each hidden layer l whose mask
+    /// <paramref name="masks"/>[l − 1] is not null ([B · n_l] row-major: 0 for a dropped unit, 1/(1 − p) for a kept one).
+    /// </summary>
+    public NaiveForwardPass Forward(double[] parameters, double[] inputs, int batch, double[]?[]? masks)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(inputs);
         int layers = Layers;
         var z = new double[layers + 1][,];
         var a = new double[layers + 1][,];
+        var activated = new double[,]?[layers + 1];   // f(z_l) before dropout, where a layer has it
         a[0] = ToMatrix(inputs, batch, _sizes[0]);
         for (int l = 1; l <= layers; l++)
         {
@@ -108,9 +116,18 @@ public sealed class NaiveMlp
 
                 Activate(_f[l], z[l], a[l], b);
             }
+
+            if (Mask(masks, l) is { } mask)
+            {
+                activated[l] = (double[,])a[l].Clone();
+                for (int i = 0; i < mask.Length; i++)
+                {
+                    a[l][i / nOut, i % nOut] *= mask[i];
+                }
+            }
         }
 
-        return new NaiveForwardPass(batch, z, a);
+        return new NaiveForwardPass(batch, z, a, activated, masks);
     }
 
     /// <summary>The loss of outputs y [B, n] against targets t (row-major, B·n values).</summary>
@@ -165,7 +182,8 @@ public sealed class NaiveMlp
                         sum += delta[l + 1][b, j] * parameters[WeightIndex(l + 1, i, j)];
                     }
 
-                    delta[l][b, i] = sum * Derivative(_f[l], forward.Z(l)[b, i]);
+                    double[]? mask = Mask(forward.Masks, l);
+                    delta[l][b, i] = sum * (mask is null ? 1 : mask[(b * n) + i]) * Derivative(_f[l], forward.Z(l)[b, i]);
                 }
             }
         }
@@ -212,6 +230,9 @@ public sealed class NaiveMlp
 
         return next;
     }
+
+    /// <summary>The dropout mask of hidden layer l (masks[l − 1]); null for none.</summary>
+    private double[]? Mask(IReadOnlyList<double[]?>? masks, int layer) => masks is not null && layer < Layers ? masks[layer - 1] : null;
 
     /// <summary>f(z) for an elementwise activation.</summary>
     public static double Apply(NaiveActivation f, double z) => f switch

@@ -39,6 +39,22 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>
+    /// Whether f' is not a function of f's output, so a training step keeps f's input for backward and
+    /// MultiplyDerivative reads that input instead of y.
+    /// </summary>
+    public static bool DerivesFromInput(Activation activation) => false;
+
+    /// <summary>input ← z + bias, z ← f(input) on each of <paramref name="rows"/> rows (an activation that DerivesFromInput).</summary>
+    public static void ForwardSavingInput(Activation activation, ReadOnlySpan<float> bias, Span<float> z, Span<float> input, int rows)
+    {
+        switch (activation)
+        {
+            default:
+                throw new System.Diagnostics.UnreachableException($"{activation} takes its derivative from its output.");
+        }
+    }
+
     /// <summary>dy ← dy · f'(x) through y = f(x), rows of <paramref name="rowLength"/> values (Softmax: its Jacobian per row).</summary>
     public static void MultiplyDerivative(Activation activation, ReadOnlySpan<float> y, Span<float> dy, int rowLength)
     {

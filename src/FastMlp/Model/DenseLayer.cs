@@ -23,23 +23,31 @@ internal static unsafe class DenseLayer
     public static int TrainingThreads(int batch, int nIn, int nOut, int maxDegreeOfParallelism) =>
         (long)batch * nIn * nOut >= TrainingSplitMultiplyAdds ? maxDegreeOfParallelism : 1;
 
-    /// <summary>y = f(x·W + b): x [batch, In], y [batch, Out].</summary>
-    public static void Forward(float* x, int batch, float* parameters, ParameterLayout layout, int layer, Activation activation, float* y, int maxDegreeOfParallelism)
+    /// <summary>
+    /// y = f(x·W + b): x [batch, In], y [batch, Out]; when <paramref name="input"/> is not null it also receives x·W + b,
+    /// the input of an activation whose derivative needs it (Elementwise.DerivesFromInput).
+    /// </summary>
+    public static void Forward(float* x, int batch, float* parameters, ParameterLayout layout, int layer, Activation activation, float* y, int maxDegreeOfParallelism, float* input = null)
     {
         int nIn = layout.In(layer), nOut = layout.Out(layer);
         Gemm.Multiply(new GemmOperands(x, nIn, false, parameters + layout.WeightOffset(layer), nOut, false, y, nOut, batch, nOut, nIn, 1f, 0f), maxDegreeOfParallelism);
         var bias = new ReadOnlySpan<float>(parameters + layout.BiasOffset(layer), nOut);
-        Elementwise.Forward(activation, bias, new Span<float>(y, batch * nOut), batch);
+        if (input == null)
+        {
+            Elementwise.Forward(activation, bias, new Span<float>(y, batch * nOut), batch);
+        }
+        else
+        {
+            Elementwise.ForwardSavingInput(activation, bias, new Span<float>(y, batch * nOut), new Span<float>(input, batch * nOut), batch);
+        }
     }
 
     /// <summary>
     /// From dZ [batch, Out] of this layer: dW = xᵀ·dZ [In, Out] and db = Σ_rows dZ [Out] into
-    /// <paramref name="gradients"/>; when <paramref name="dx"/> is not null, dx = (dZ·Wᵀ) ⊙ f'(x) [batch, In],
-    /// f being <paramref name="inputActivation"/>, the activation that produced x.
+    /// <paramref name="gradients"/>; when <paramref name="dx"/> is not null, the gradient of the layer below
+    /// (<see cref="InputGradient"/>).
     /// </summary>
-    public static void Backward(
-        float* x, Activation inputActivation, float* dZ, int batch, float* parameters, float* gradients,
-        ParameterLayout layout, int layer, float* dx, int maxDegreeOfParallelism)
+    public static void Backward(float* x, in LayerInput below, float* dZ, int batch, float* parameters, float* gradients, ParameterLayout layout, int layer, float* dx, int maxDegreeOfParallelism)
     {
         int nIn = layout.In(layer), nOut = layout.Out(layer);
         float* dWeights = gradients + layout.WeightOffset(layer);   // [In, Out]
@@ -47,7 +55,7 @@ internal static unsafe class DenseLayer
         BiasGradient(dZ, batch, nOut, new Span<float>(gradients + layout.BiasOffset(layer), nOut));
         if (dx != null)
         {
-            InputGradient(x, inputActivation, dZ, batch, parameters, layout, layer, dx, maxDegreeOfParallelism);
+            InputGradient(below, dZ, batch, parameters, layout, layer, dx, maxDegreeOfParallelism);
         }
     }
 
@@ -61,12 +69,26 @@ internal static unsafe class DenseLayer
         }
     }
 
-    /// <summary>dx = (dZ·Wᵀ) ⊙ f'(x) [batch, In], reading this layer's weights.</summary>
-    public static void InputGradient(
-        float* x, Activation inputActivation, float* dZ, int batch, float* parameters, ParameterLayout layout, int layer, float* dx, int maxDegreeOfParallelism)
+    /// <summary>
+    /// dZ of the layer below, [batch, In]: (dZ·Wᵀ) ⊙ mask ⊙ f'(S), reading this layer's weights, the mask being the
+    /// dropout of the layer below in this step (if any) and S what its derivative reads (TrainingLayers).
+    /// </summary>
+    public static void InputGradient(in LayerInput below, float* dZ, int batch, float* parameters, ParameterLayout layout, int layer, float* dx, int maxDegreeOfParallelism)
     {
         int nIn = layout.In(layer), nOut = layout.Out(layer);
         Gemm.Multiply(new GemmOperands(dZ, nOut, false, parameters + layout.WeightOffset(layer), nOut, true, dx, nIn, batch, nIn, nOut, 1f, 0f), maxDegreeOfParallelism);
-        Elementwise.MultiplyDerivative(inputActivation, new ReadOnlySpan<float>(x, batch * nIn), new Span<float>(dx, batch * nIn), nIn);
+        var gradient = new Span<float>(dx, batch * nIn);
+        below.Dropout?.Apply(gradient, gradient);
+        Elementwise.MultiplyDerivative(below.Activation, new ReadOnlySpan<float>(below.Saved, batch * nIn), gradient, nIn);
     }
+}
+
+/// <summary>What backward needs of the layer that produced a layer's input: its activation, what its derivative reads (S), its dropout.</summary>
+internal readonly unsafe struct LayerInput(Activation activation, float* saved, Dropout? dropout)
+{
+    public Activation Activation => activation;
+
+    public float* Saved => saved;
+
+    public Dropout? Dropout => dropout;
 }

@@ -42,6 +42,12 @@ public sealed class FitOptions
     public float? ClipGradientNorm { get; init; }
 
     /// <summary>
+    /// For this fit, the Trainer's <see cref="Trainer.DropoutRates"/> (null: the Trainer's own; empty: none): one rate in
+    /// [0, 1) per hidden layer. Either way the fit's masks come from <see cref="Seed"/>, so a fit is reproducible.
+    /// </summary>
+    public IReadOnlyList<float>? DropoutRates { get; init; }
+
+    /// <summary>
     /// Stop after this many epochs in a row without a lower monitored loss (the validation loss, or the
     /// training loss without validation); 0 (the default) never stops early.
     /// </summary>

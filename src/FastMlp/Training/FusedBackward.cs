@@ -1,6 +1,6 @@
 // The backward pass with the optimizer fused into the weight-gradient product (issue 13): for a step whose
 // update the guard has proven finite beforehand (Trainer.Fused.cs), each layer l = L..1
-//   dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ f'(A_{l−1})    first, while W_l still holds this step's weights
+//   dZ_{l−1} = (dZ_l·W_lᵀ) ⊙ mask ⊙ f'(S_{l−1})    first, while W_l still holds this step's weights
 //   db_l     = Σ_rows dZ_l, then the rule on the biases (UpdateDriver)
 //   dW_l     = A_{l−1}ᵀ·dZ_l as the update needs it (FusedWeights.cs): at batch 1-4 row by row inside the
 //              update loop, otherwise RowBlock rows at a time by the GEMM's own SIMD micro-kernel into a
@@ -22,7 +22,7 @@ using System.Runtime.Intrinsics;
 namespace FastMlp;
 
 internal unsafe struct FusedBackward(
-    Network network, Workspace workspace, float* inputs, int batch, float* gradients, float* panel, float* blocks, uint* magnitudes, int threads) : IUpdatePass
+    Network network, Workspace workspace, TrainingLayers layers, float* inputs, int batch, float* gradients, float* panel, float* blocks, uint* magnitudes, int threads) : IUpdatePass
 {
     /// <summary>The widest register pair of columns a tile takes (Vector512: 2 × 16), which sizes the padded copy of dZ.</summary>
     public const int MaxPanelColumns = 32;
@@ -57,7 +57,7 @@ internal unsafe struct FusedBackward(
             if (l > 0)
             {
                 dInput = workspace.Delta((last - l + 1) & 1);
-                DenseLayer.InputGradient(input, network.ActivationOf(l - 1), dZ, batch, p, layout, l, dInput, DenseLayer.TrainingThreads(batch, nIn, nOut, threads));
+                DenseLayer.InputGradient(layers.Input(l - 1, network, workspace), dZ, batch, p, layout, l, dInput, DenseLayer.TrainingThreads(batch, nIn, nOut, threads));
             }
 
             DenseLayer.BiasGradient(dZ, batch, nOut, new Span<float>(gradients + bias, nOut));

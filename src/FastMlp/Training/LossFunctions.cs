@@ -4,7 +4,7 @@
 //                            (P − T) / B, bit for bit, for rows that sum to exactly 1, such as one-hot rows)
 //   BinaryCrossEntropy + Sigmoid:  dZ = (Y − T) / (B · n), targets in [0, 1] (the fused form: σ' cancels)
 //   squared errors:          dY = 2 (Y − T) / s,  s = B · n (mean) or B (sum)
-//                            dZ = dY ⊙ f'(Y), or through the softmax Jacobian for a Softmax output
+//                            dZ = dY ⊙ f'(Y), f'(Z) for GELU and SiLU, or through the softmax Jacobian for a Softmax output
 // Scalar loops over each row: outputs are few (10 classes, 1 regression target), so a vectorized call per
 // row would cost more than it saves. Sums are accumulated in double.
 // CrossEntropy refuses a negative target, BinaryCrossEntropy one outside [0, 1], (ArgumentException naming "targets", the sample and the value): the
@@ -22,8 +22,12 @@ internal static unsafe class LossFunctions
     /// <summary>ln of the smallest normal float: the floor of a log-probability in the cross-entropy.</summary>
     private static readonly float MinLogProbability = MathF.Log(BitConverter.Int32BitsToSingle(0x00800000));
 
-    /// <summary>Returns the loss of outputs y against targets t (both [batch, n]) and writes dZ [batch, n].</summary>
-    public static float Evaluate(Loss loss, Activation output, float* y, float* t, int batch, int n, float* dZ)
+    /// <summary>
+    /// Returns the loss of outputs y against targets t (both [batch, n]) and writes dZ [batch, n]. An output activation
+    /// whose derivative needs its input (GELU, SiLU) reads it from <paramref name="input"/>; without one (an evaluation,
+    /// which only wants the loss) dZ is left as dY.
+    /// </summary>
+    public static float Evaluate(Loss loss, Activation output, float* y, float* t, int batch, int n, float* dZ, float* input = null)
     {
         if (loss == Loss.CrossEntropy)
         {
@@ -49,6 +53,11 @@ internal static unsafe class LossFunctions
         {
             // SquaredError<Identity> left dY; the softmax Jacobian turns it into dZ row by row.
             Elementwise.MultiplyDerivative(output, new ReadOnlySpan<float>(y, batch * n), new Span<float>(dZ, batch * n), n);
+        }
+        else if (input != null && Elementwise.DerivesFromInput(output))
+        {
+            // Likewise dY, and f' from the layer's input.
+            Elementwise.MultiplyDerivative(output, new ReadOnlySpan<float>(input, batch * n), new Span<float>(dZ, batch * n), n);
         }
 
         return result;

@@ -34,9 +34,12 @@ public sealed unsafe partial class Trainer
         ArgumentNullException.ThrowIfNull(options);
         ValidateFitOptions(training, options);
 
-        // The fit's clipping options stand in for the trainer's own for its duration.
+        // The fit's clipping and dropout options stand in for the trainer's own for its duration; its dropout masks come
+        // from its own stream, seeded by FitOptions.Seed, and the trainer's stream goes on afterwards where it was.
         (float? value, float? norm) = (ClipGradientValue, ClipGradientNorm);
+        (float[] rates, int seed, long step) = (_dropoutRates, _layers.Seed, _layers.Step);
         (ClipGradientValue, ClipGradientNorm) = (options.ClipGradientValue ?? value, options.ClipGradientNorm ?? norm);
+        Reconfigure(options.DropoutRates is null ? rates : ValidDropoutRates(options.DropoutRates, nameof(options)), options.Seed, 0);
         try
         {
             return FitValidated(training, options, cancellationToken);
@@ -44,6 +47,7 @@ public sealed unsafe partial class Trainer
         finally
         {
             (ClipGradientValue, ClipGradientNorm) = (value, norm);
+            Reconfigure(rates, seed, step);
         }
     }
 

@@ -3,7 +3,8 @@
 // and reading the weight. The update guard must decide before the first weight is written, that is before the
 // gradients exist, so it proves the update finite from bounds known after the loss (PriorGradientBound):
 //   |dW_l|, |db_l| ≤ batch · max|A_{l−1}| · max|dZ_l| · 2         as GradientBound, with max|dZ_l| bounded by
-//   |dZ_{l−1}|     ≤ Out_l · max|p| · max|dZ_l| · 2 · max|f'|      (dZ_l·W_lᵀ ⊙ f', |W| ≤ max|p|, max|f'| ≤ 1)
+//   |dZ_{l−1}|     ≤ Out_l · max|p| · max|dZ_l| · 2 · max|f'| · s   (dZ_l·W_lᵀ ⊙ mask ⊙ f', |W| ≤ max|p|, MaxDerivative,
+//                                                                   s the dropout scale of layer l−1, 1 without)
 // from the exact max|dZ_L| and the activations of the forward pass. When that proof fails (values near
 // float.MaxValue, a NaN) or the loss is not finite, the step runs backward unfused and its guard exactly as
 // a step that never fused would, so its exception, and what it leaves unchanged, are the same.
@@ -81,7 +82,7 @@ public sealed unsafe partial class Trainer
         float largest;
         fixed (uint* magnitudes = _magnitudes)
         {
-            var pass = new FusedBackward(Network, _workspace, inputs, batch, _gradients.Pointer, _panel!.Pointer, _blocks!.Pointer, magnitudes, _workspace.MaxDegreeOfParallelism);
+            var pass = new FusedBackward(Network, _workspace, _layers, inputs, batch, _gradients.Pointer, _panel!.Pointer, _blocks!.Pointer, magnitudes, _workspace.MaxDegreeOfParallelism);
             largest = guarded.Update(ref pass);
         }
 
@@ -108,7 +109,7 @@ public sealed unsafe partial class Trainer
             bound = Math.Max(bound, GradientBound(maxX, maxDz, batch));
             if (l > 0)
             {
-                maxDz = layout.Out(l) * maxParameter * maxDz * Rounding(layout.Out(l) + 1) * MaxDerivative(Network.ActivationOf(l - 1));
+                maxDz = layout.Out(l) * maxParameter * maxDz * Rounding(layout.Out(l) + 2) * MaxDerivative(Network.ActivationOf(l - 1)) * _layers.Scale(l - 1);
             }
         }
 

@@ -58,8 +58,7 @@ public sealed unsafe partial class Trainer : IDisposable
         Optimizer = optimizer;
         _workspace = new Workspace(network.Layout, maxBatch, maxDegreeOfParallelism, training: true);
         _gradients = new PinnedFloats(network.Layout.Count);
-        _tiny = TinyStep.TryCreate(network, loss, _workspace, _gradients);
-        AllocateFusedBuffers();
+        ConfigureLayers([], 0, 0);
     }
 
     /// <summary>The network being trained.</summary>
@@ -154,7 +153,14 @@ public sealed unsafe partial class Trainer : IDisposable
     {
         fixed (float* x = inputs, t = targets)
         {
-            return Run(x, t, batch);
+            try
+            {
+                return Run(x, t, batch);
+            }
+            finally
+            {
+                _layers.Step++;
+            }
         }
     }
 
@@ -195,8 +201,8 @@ public sealed unsafe partial class Trainer : IDisposable
     /// <summary>Forces the general path on a trainer that would take the tiny one (tests compare the two).</summary>
     internal void UseGeneralPath()
     {
-        _tiny = null;
-        AllocateFusedBuffers();
+        _generalPathOnly = true;
+        ConfigureLayers(_dropoutRates, _layers.Seed, _layers.Step);
     }
 
     /// <summary>The forward pass and the loss; dZ of the output layer in Delta(0). Returns the loss.</summary>
@@ -204,8 +210,8 @@ public sealed unsafe partial class Trainer : IDisposable
     {
         ParameterLayout layout = Network.Layout;
         int last = layout.Layers - 1;
-        Network.Forward(inputs, batch, _workspace, _workspace.Activation(last), training: true);
-        return LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), _workspace.Delta(0));
+        TrainingForward(inputs, batch);
+        return LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), _workspace.Delta(0), _layers.Saved(last, _workspace));
     }
 
     /// <summary>Backward through the layers from dZ in Delta(0), writing the gradients; returns the largest gradient bound.</summary>
@@ -220,9 +226,9 @@ public sealed unsafe partial class Trainer : IDisposable
         {
             float* input = l == 0 ? inputs : _workspace.Activation(l - 1);
             float* dInput = l == 0 ? null : _workspace.Delta((last - l + 1) & 1);
-            Activation inputActivation = l == 0 ? Activation.Identity : Network.ActivationOf(l - 1);
+            LayerInput below = l == 0 ? default : _layers.Input(l - 1, Network, _workspace);
             maxGradient = Math.Max(maxGradient, GradientBound(input, layout.In(l), dZ, layout.Out(l), batch));
-            DenseLayer.Backward(input, inputActivation, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, DenseLayer.TrainingThreads(batch, layout.In(l), layout.Out(l), threads));
+            DenseLayer.Backward(input, below, dZ, batch, Network.ParametersPointer, _gradients.Pointer, layout, l, dInput, DenseLayer.TrainingThreads(batch, layout.In(l), layout.Out(l), threads));
             dZ = dInput;
         }
 

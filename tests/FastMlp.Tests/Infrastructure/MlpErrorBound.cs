@@ -23,6 +23,8 @@
 //       term only when s ≠ 1: e_δ = (e_p·(1 + |s − 1|) + 3u·|p − t| + 4u·p·|s − 1|)/B + u·|δ| (the first term
 //       rounds three times: −t, 1/B, ·(1/B); the second four: s − 1, 1/B, two products; then the sum).
 //   Hidden deltas h = δ_{l+1}·W_{l+1}ᵀ (k = n_{l+1}), then δ_l = h·f'(y_l) as above.
+//   Dropout (a = f(z)·m, the mask's float values exact in both): e_a = m·e_f + u·|a|; in backward h·m first,
+//     e = m·e_h + u·|h·m|; f' is taken at the output before dropout.
 //   Gradients: dW = a_{l−1}ᵀ·δ_l and db = Σ_b δ_l (k = B), with the input and delta errors propagated.
 //   SGD θ − lr·g (two roundings at most): lr·e_g + γ(2)·(|θ| + lr·|g|).
 //   Loss (summed in double, rounded to float once): squared (1/s)·Σ 2|y − t|·(e_y + u·|y − t|) + u·|L|;
@@ -77,13 +79,15 @@ internal sealed class MlpErrorBound
         NaiveMlp mlp, double[] theta, NaiveForwardPass forward, NaiveBackwardPass backward, NaiveLoss loss, double[] targets, double learningRate)
     {
         int layers = mlp.Layers, batch = forward.Batch;
-        var ea = new double[layers + 1][,];   // e_a per layer; inputs are exact
+        var ea = new double[layers + 1][,];   // e_a per layer (after dropout); inputs are exact
+        var ef = new double[layers + 1][,];   // e of f(z) before dropout
         var ez = new double[layers + 1][,];
         ea[0] = new double[batch, mlp.Size(0)];
         bool kink = false;
         for (int l = 1; l <= layers; l++)
         {
-            (ez[l], ea[l], bool layerKink) = ForwardLayer(mlp, theta, forward, ea[l - 1], l);
+            (ez[l], ef[l], bool layerKink) = ForwardLayer(mlp, theta, forward, ea[l - 1], l);
+            ea[l] = Dropped(forward, ef[l], l);
             kink |= layerKink;
         }
 
@@ -91,7 +95,7 @@ internal sealed class MlpErrorBound
         ed[layers] = OutputDelta(mlp, forward, backward, ea[layers], loss, targets);
         for (int l = layers - 1; l >= 1; l--)
         {
-            ed[l] = HiddenDelta(mlp, theta, forward, backward, ea[l], ed[l + 1], l);
+            ed[l] = HiddenDelta(mlp, theta, forward, backward, ef[l], ed[l + 1], l);
         }
 
         double[] gradients = GradientBounds(mlp, forward, backward, ea, ed);
@@ -115,10 +119,31 @@ internal sealed class MlpErrorBound
     /// <summary>γ(k) = k·u / (1 − k·u).</summary>
     public static double Gamma(int k) => k * U / (1 - (k * U));
 
+    /// <summary>
+    /// e of a = f(z)·m (dropout, the mask's values floats taken exactly by the reference): m·e_f and the product's one
+    /// rounding, u·|a|; e_f itself without dropout.
+    /// </summary>
+    private static double[,] Dropped(NaiveForwardPass forward, double[,] ef, int l)
+    {
+        if (l > forward.Layers - 1 || forward.Masks?[l - 1] is not { } mask)
+        {
+            return ef;
+        }
+
+        double[,] a = forward.A(l), ea = (double[,])ef.Clone();
+        int n = a.GetLength(1);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            ea[i / n, i % n] = (mask[i] * ef[i / n, i % n]) + (U * Math.Abs(a[i / n, i % n]));
+        }
+
+        return ea;
+    }
+
     private static (double[,] Ez, double[,] Ea, bool Kink) ForwardLayer(NaiveMlp mlp, double[] theta, NaiveForwardPass forward, double[,] eaIn, int l)
     {
         int batch = forward.Batch, nIn = mlp.Size(l - 1), n = mlp.Size(l);
-        double[,] aIn = forward.A(l - 1), z = forward.Z(l), y = forward.A(l);
+        double[,] aIn = forward.A(l - 1), z = forward.Z(l), y = forward.Activated(l);
         var ez = new double[batch, n];
         var ea = new double[batch, n];
         NaiveActivation f = mlp.Activation(l);
@@ -253,7 +278,8 @@ internal sealed class MlpErrorBound
     private static double[,] HiddenDelta(NaiveMlp mlp, double[] theta, NaiveForwardPass forward, NaiveBackwardPass backward, double[,] ey, double[,] edNext, int l)
     {
         int batch = forward.Batch, n = mlp.Size(l), nNext = mlp.Size(l + 1);
-        double[,] deltaNext = backward.Delta(l + 1), z = forward.Z(l), y = forward.A(l);
+        double[,] deltaNext = backward.Delta(l + 1), z = forward.Z(l), y = forward.Activated(l);
+        double[]? mask = forward.Masks?[l - 1];
         var ed = new double[batch, n];
         for (int b = 0; b < batch; b++)
         {
@@ -269,6 +295,13 @@ internal sealed class MlpErrorBound
                 }
 
                 double eh = (Gamma(nNext) * magnitude) + propagated;
+                if (mask is not null)
+                {
+                    // Dropout's mask first: h·m, one more rounding.
+                    double m = mask[(b * n) + i];
+                    (h, eh) = (h * m, (m * eh) + (U * Math.Abs(h * m)));
+                }
+
                 ed[b, i] = ElementwiseDelta(mlp.Activation(l), z[b, i], y[b, i], ey[b, i], h, eh);
             }
         }
