@@ -23,4 +23,10 @@ public enum NaiveActivation
 
     /// <summary>f(z) = z for z &gt; 0, else 0.01·z, with f'(0) = 0.01.</summary>
     LeakyRelu,
+
+    /// <summary>f(z) = z·Φ(z) = ½z·(1 + erf(z/√2)) (exact GELU), f'(z) = Φ(z) + z·φ(z).</summary>
+    Gelu,
+
+    /// <summary>f(z) = z·σ(z) = z / (1 + e^−z), f'(z) = σ(z)·(1 + z·(1 − σ(z))).</summary>
+    Silu,
 }

@@ -242,6 +242,8 @@ public sealed class NaiveMlp
         NaiveActivation.Tanh => Math.Tanh(z),
         NaiveActivation.Relu => Math.Max(z, 0),
         NaiveActivation.LeakyRelu => z > 0 ? z : 0.01 * z,
+        NaiveActivation.Gelu => z * Cdf(z),
+        NaiveActivation.Silu => z / (1 + Math.Exp(-z)),
         _ => throw new ArgumentOutOfRangeException(nameof(f), f, "Softmax is not elementwise."),
     };
 
@@ -262,10 +264,18 @@ public sealed class NaiveMlp
                 return z > 0 ? 1 : 0;
             case NaiveActivation.LeakyRelu:
                 return z > 0 ? 1 : 0.01;
+            case NaiveActivation.Gelu:
+                return Cdf(z) + (z * Math.Exp(-z * z / 2) / Math.Sqrt(2 * Math.PI));
+            case NaiveActivation.Silu:
+                double sigma = 1 / (1 + Math.Exp(-z));
+                return sigma * (1 + (z * (1 - sigma)));
             default:
                 throw new ArgumentOutOfRangeException(nameof(f), f, "Softmax is not elementwise.");
         }
     }
+
+    /// <summary>Φ(z) = ½·erfc(−z/√2), the standard normal distribution function (no cancellation for z ≪ 0).</summary>
+    public static double Cdf(double z) => NaiveErf.Erfc(-z / Math.Sqrt(2)) / 2;
 
     /// <summary>δ_L = ∂L/∂z_L [B, n_L] (see the file header).</summary>
     private double[,] OutputDelta(NaiveLoss loss, NaiveForwardPass forward, double[] targets)

@@ -1,7 +1,7 @@
 // PerWeightDerivation: the derivation this project started from, kept as a second oracle (issue 14):
 // ∂E/∂w for one weight (or bias) at a time, in double, forward mode, by a recursion over cases. It shares
 // no code with NaiveMlp, whose δ-recursion is the derivation it is checked against, beyond the
-// NaiveActivation enum: it runs its own forward pass and never forms a δ. Slow by design: O(B·|θ|) work
+// NaiveActivation enum and NaiveErf (GELU's Φ): it runs its own forward pass and never forms a δ. Slow by design: O(B·|θ|) work
 // per parameter (times n_L through a softmax output), O(B·|θ|²) per gradient.
 //
 // Units: o_{l,m} for layer l = 0..L (o_0 = x) and m = 0..n_l − 1; every layer l < L also has a bias
@@ -11,6 +11,7 @@
 // The flat layout of DESIGN.md section 2 (W_l [n_{l−1}, n_l] row-major, then b_l [n_l]) is exactly this
 // matrix of n_{l−1} + 1 rows, the bias row last: θ index of w_{l;i→j} = offset_l + i·n_l + j.
 // g: identity h; sigmoid 1 / (1 + e^−h), g' = g(1 − g); tanh, g' = 1 − g²; relu max(h, 0), g' = 1[h > 0];
+// gelu h·Φ(h), g' = Φ(h) + h·φ(h); silu h·σ(h), g' = σ(h)(1 + h(1 − σ(h))), σ(h) = 1 / (1 + e^−h);
 // softmax over the row, whose derivative is the Jacobian ∂o_m/∂h_q = o_m (1[m = q] − o_q) (below).
 //
 // The recursion, for the weight w = w_{l';i→j} leaving layer k = l' − 1 and a unit o_{l,m} (per sample):
@@ -194,8 +195,16 @@ public sealed class PerWeightDerivation
         NaiveActivation.Tanh => 1 - (o * o),
         NaiveActivation.Relu => h > 0 ? 1 : 0,
         NaiveActivation.LeakyRelu => h > 0 ? 1 : 0.01,
+        NaiveActivation.Gelu => Phi(h) + (h * Math.Exp(-h * h / 2) / Math.Sqrt(2 * Math.PI)),
+        NaiveActivation.Silu => Logistic(h) * (1 + (h * (1 - Logistic(h)))),
         _ => throw new ArgumentOutOfRangeException(nameof(g), g, null),
     };
+
+    /// <summary>Φ(h), the standard normal distribution function.</summary>
+    private static double Phi(double h) => (1 + NaiveErf.Erf(h / Math.Sqrt(2))) / 2;
+
+    /// <summary>σ(h) = 1 / (1 + e^−h).</summary>
+    private static double Logistic(double h) => 1 / (1 + Math.Exp(-h));
 
     /// <summary>h_l and o_l of every layer, with the bias neuron o_{l,n_l} = 1 as the last column of o_l.</summary>
     private Units Forward(double[] parameters, double[] inputs, int batch)
@@ -278,6 +287,8 @@ public sealed class PerWeightDerivation
                 NaiveActivation.Tanh => Math.Tanh(h[b, j]),
                 NaiveActivation.Relu => h[b, j] > 0 ? h[b, j] : 0,
                 NaiveActivation.LeakyRelu => h[b, j] > 0 ? h[b, j] : 0.01 * h[b, j],
+                NaiveActivation.Gelu => h[b, j] * Phi(h[b, j]),
+                NaiveActivation.Silu => h[b, j] * Logistic(h[b, j]),
                 _ => throw new ArgumentOutOfRangeException(nameof(g), g, null),
             };
         }

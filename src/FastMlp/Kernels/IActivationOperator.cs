@@ -1,6 +1,7 @@
 // One activation as an operator struct (runtime's IUnaryOperator pattern): the forward pass over a
 // row fused with the bias, and the derivative expressed through the saved output y, so backward
-// needs no pre-activation buffer. Drivers in Elementwise.cs are specialized per operator by the JIT.
+// needs no pre-activation buffer, except for GELU and SiLU, whose derivative is not a function of y (they
+// are not monotonic): theirs takes the pre-activation x = z + b, saved by Elementwise.ForwardSavingInput. Drivers in Elementwise.cs are specialized per operator by the JIT.
 using System.Runtime.Intrinsics;
 
 namespace FastMlp;
@@ -13,7 +14,7 @@ internal interface IActivationOperator
     /// <summary>f(z) for one value: rows shorter than a vector, where a vectorized call costs more than it saves.</summary>
     static abstract float Activate(float z);
 
-    /// <summary>dy · f'(x) written through y = f(x).</summary>
+    /// <summary>dy · f'(x) written through y = f(x); for GELU and SiLU the first argument is x itself.</summary>
     static abstract float Derivative(float y, float dy);
 
     /// <inheritdoc cref="Derivative(float, float)"/>

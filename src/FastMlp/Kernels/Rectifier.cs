@@ -1,6 +1,7 @@
-// The one forward pass of the piecewise-linear activations (ReLU, LeakyReLU): z ← r(z + b) in one sweep, the
-// widest vectors first, then the scalar tail, each lane the bits of the operator's scalar Activate, without a
-// TensorPrimitives call per row and a second sweep (a W3 batch-64 prediction makes 128 such row calls).
+// The one forward pass of the activations computed in registers, the piecewise-linear ones (ReLU, LeakyReLU) and
+// the smooth rectifiers (GELU, SiLU, over ILanes): z ← r(z + b) in one sweep, the widest vectors first, then the
+// scalar tail, each lane the bits of the operator's scalar Activate, without a TensorPrimitives call per row and a
+// second sweep (a W3 batch-64 prediction makes 128 such row calls).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;

@@ -36,7 +36,19 @@ public sealed class ElementwiseDerivativeTests
     public void LeakyRelu_is_dy_where_y_is_positive_else_a_hundredth_of_it() =>
         AssertMatchesScalar<LeakyReluOperator>(Activation.LeakyRelu, (y, dy) => y > 0f ? dy : dy * 0.01f);
 
-    private static void AssertMatchesScalar<TOp>(Activation activation, Func<float, float, float> formula)
+    [Fact]
+    public void Gelu_vector_lanes_give_the_bits_of_the_scalar_dy_times_slope_at_x() =>
+        AssertMatchesScalar<GeluOperator>(null, GeluOperator.Derivative, spread: 24);
+
+    [Fact]
+    public void Silu_vector_lanes_give_the_bits_of_the_scalar_dy_times_slope_at_x() =>
+        AssertMatchesScalar<SiluOperator>(null, SiluOperator.Derivative, spread: 24);
+
+    /// <summary>
+    /// Every length, start 0 and 1. The first argument (y, or x for GELU and SiLU) is drawn from
+    /// [−0.3·spread, 0.7·spread) and the specials; <paramref name="activation"/> null: no dispatching overload.
+    /// </summary>
+    private static void AssertMatchesScalar<TOp>(Activation? activation, Func<float, float, float> formula, double spread = 2.5)
         where TOp : struct, IActivationOperator
     {
         var random = new Random(17);
@@ -47,7 +59,7 @@ public sealed class ElementwiseDerivativeTests
                 float[] y = new float[start + n + 1], dy = new float[start + n + 1];
                 for (int i = start; i < start + n; i++)
                 {
-                    y[i] = random.Next(8) == 0 ? s_special[random.Next(s_special.Length)] : (float)((random.NextDouble() * 2.5) - 0.75);
+                    y[i] = random.Next(8) == 0 ? s_special[random.Next(s_special.Length)] : (float)((random.NextDouble() - 0.3) * spread);
                     dy[i] = random.Next(16) == 0 ? s_special[random.Next(s_special.Length)] : (float)((random.NextDouble() * 4) - 2);
                 }
 
@@ -55,14 +67,21 @@ public sealed class ElementwiseDerivativeTests
                 float[] original = (float[])dy.Clone(), viaDispatch = (float[])dy.Clone();
 
                 Elementwise.MultiplyDerivative<TOp>(y.AsSpan(start, n), dy.AsSpan(start, n));
-                Elementwise.MultiplyDerivative(activation, y.AsSpan(start, n), viaDispatch.AsSpan(start, n), Math.Max(n, 1));
+                if (activation is Activation dispatched)
+                {
+                    Elementwise.MultiplyDerivative(dispatched, y.AsSpan(start, n), viaDispatch.AsSpan(start, n), Math.Max(n, 1));
+                }
+                else
+                {
+                    Elementwise.MultiplyDerivative<TOp>(y.AsSpan(start, n), viaDispatch.AsSpan(start, n));
+                }
 
                 for (int i = start; i < start + n; i++)
                 {
                     float want = formula(y[i], original[i]);
                     if (!Same(want, dy[i]) || !Same(want, viaDispatch[i]))
                     {
-                        Assert.Fail($"{activation}, length {n}, start {start}, element {i - start}: y = {Show(y[i])}, dy = {Show(original[i])}: "
+                        Assert.Fail($"{activation?.ToString() ?? typeof(TOp).Name}, length {n}, start {start}, element {i - start}: y = {Show(y[i])}, dy = {Show(original[i])}: "
                             + $"got {Show(dy[i])} (generic driver) and {Show(viaDispatch[i])} (dispatching overload), expected {Show(want)}.");
                     }
                 }

@@ -83,7 +83,58 @@ public sealed class ElementwiseForwardTests
             return Math.Abs(got - want) <= 4 * U * (1 + Math.Abs(want));
         });
 
-    private static void AssertMatches<TOp>(Activation activation, Func<float, float, bool> matches)
+    [Fact]
+    public void Gelu_vector_lanes_give_the_bits_of_the_scalar_form() =>
+        AssertMatches<GeluOperator>(null, (s, got) => SameBits(got, GeluOperator.Activate(s)));
+
+    [Fact]
+    public void Silu_vector_lanes_give_the_bits_of_the_scalar_form() =>
+        AssertMatches<SiluOperator>(null, (s, got) => SameBits(got, SiluOperator.Activate(s)));
+
+    [Fact]
+    public void Forward_saving_input_writes_z_plus_b_and_the_bits_of_forward()
+    {
+        AssertSavesInput<GeluOperator>();
+        AssertSavesInput<SiluOperator>();
+        AssertSavesInput<TanhOperator>();
+        AssertSavesInput<SigmoidOperator>();
+        AssertSavesInput<ReluOperator>();
+    }
+
+    private static bool SameBits(float a, float b) =>
+        BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b) || (float.IsNaN(a) && float.IsNaN(b));
+
+    private static void AssertSavesInput<TOp>()
+        where TOp : struct, IActivationOperator
+    {
+        var random = new Random(29);
+        foreach (int rows in new[] { 1, 3 })
+        {
+            for (int n = 0; n <= MaxLength; n++)
+            {
+                float[] bias = [.. Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+                float[] z = [.. Enumerable.Range(0, (rows * n) + 1).Select(_ => (float)((random.NextDouble() * 24) - 12))];
+                float[] pre = [.. Enumerable.Repeat(Sentinel, (rows * n) + 1)];
+                z[^1] = Sentinel;
+                float[] original = (float[])z.Clone(), viaForward = (float[])z.Clone();
+                Elementwise.ForwardSavingInput<TOp>(bias, z.AsSpan(0, rows * n), pre.AsSpan(0, rows * n), rows);
+                Elementwise.Forward<TOp>(bias, viaForward.AsSpan(0, rows * n), rows);
+                for (int i = 0; i < rows * n; i++)
+                {
+                    if (!SameBits(z[i], viaForward[i]) || !SameBits(pre[i], original[i] + bias[i % n]))
+                    {
+                        Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{typeof(TOp).Name}, {rows} rows of {n}, element {i}: z {z[i]:R} (Forward {viaForward[i]:R}), pre {pre[i]:R} (z + b {original[i] + bias[i % n]:R})."));
+                    }
+                }
+
+                Assert.Equal(Sentinel, z[^1]);
+                Assert.Equal(Sentinel, pre[^1]);
+            }
+        }
+    }
+
+    /// <summary>Every length, 1 and 3 rows, start 0 and 1; <paramref name="activation"/> null: no dispatching overload to compare.</summary>
+    private static void AssertMatches<TOp>(Activation? activation, Func<float, float, bool> matches)
         where TOp : struct, IActivationOperator
     {
         var random = new Random(23);
@@ -107,14 +158,21 @@ public sealed class ElementwiseForwardTests
                     z[^1] = Sentinel;
                     float[] original = (float[])z.Clone(), viaDispatch = (float[])z.Clone();
                     Elementwise.Forward<TOp>(bias, z.AsSpan(start, rows * n), rows);
-                    Elementwise.Forward(activation, bias, viaDispatch.AsSpan(start, rows * n), rows);
+                    if (activation is Activation dispatched)
+                    {
+                        Elementwise.Forward(dispatched, bias, viaDispatch.AsSpan(start, rows * n), rows);
+                    }
+                    else
+                    {
+                        Elementwise.Forward<TOp>(bias, viaDispatch.AsSpan(start, rows * n), rows);
+                    }
 
                     for (int i = 0; i < rows * n; i++)
                     {
                         float s = original[start + i] + bias[i % n], got = z[start + i];
                         if (!matches(s, got) || BitConverter.SingleToInt32Bits(got) != BitConverter.SingleToInt32Bits(viaDispatch[start + i]))
                         {
-                            Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{activation}, {rows} rows of {n}, start {start}, element {i}: f({s:R}) = {got:R} (dispatching overload {viaDispatch[start + i]:R})."));
+                            Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{activation?.ToString() ?? typeof(TOp).Name}, {rows} rows of {n}, start {start}, element {i}: f({s:R}) = {got:R} (dispatching overload {viaDispatch[start + i]:R})."));
                         }
                     }
 
