@@ -20,7 +20,7 @@ internal sealed record Options
                              (default: the bundled 8,000 training and 2,000 test digits, data/mnist-subset)
           --layers SIZES     layer sizes, comma-separated: the 784 pixels first, the 10 classes last,
                              hidden layers between (default 784,128,10)
-          --activation NAME  activation of the hidden layers: relu, leaky-relu, sigmoid or tanh (default relu)
+          --activation NAME  activation of the hidden layers: relu, leaky-relu, gelu, silu, sigmoid or tanh (default relu)
           --activations LIST one activation per hidden layer instead, comma-separated, like relu,tanh
                              for --layers 784,256,64,10
           --loss NAME        cross-entropy (softmax output, the default) or bce (binary cross-entropy
@@ -152,13 +152,13 @@ internal sealed record Options
                 return options with { Layers = sizes };
             case "--activation":
                 Activation? activation = HiddenActivation(value);
-                error = activation is null ? $"--activation takes relu, leaky-relu, sigmoid or tanh; got '{value}'" : null;
+                error = activation is null ? $"--activation takes relu, leaky-relu, gelu, silu, sigmoid or tanh; got '{value}'" : null;
                 return options with { Activation = activation ?? options.Activation };
             case "--activations":
                 Activation?[] list = [.. value.Split(',').Select(HiddenActivation)];
                 if (list.Any(a => a is null))
                 {
-                    error = $"--activations takes comma-separated relu, leaky-relu, sigmoid or tanh, one per hidden layer; got '{value}'";
+                    error = $"--activations takes comma-separated relu, leaky-relu, gelu, silu, sigmoid or tanh, one per hidden layer; got '{value}'";
                     return options;
                 }
 
@@ -208,6 +208,8 @@ internal sealed record Options
         "SIGMOID" => Activation.Sigmoid,
         "TANH" => Activation.Tanh,
         "LEAKY-RELU" => Activation.LeakyRelu,
+        "GELU" => Activation.Gelu,
+        "SILU" => Activation.Silu,
         _ => null,
     };
 

@@ -79,6 +79,8 @@ internal static class TorchMlp
         Activation.Identity => null,
         Activation.Relu => nn.ReLU(),
         Activation.LeakyRelu => nn.LeakyReLU(0.01),
+        Activation.Gelu => nn.GELU(),   // approximate: "none", the exact erf form, as FastMlp's
+        Activation.Silu => nn.SiLU(),
         Activation.Sigmoid => nn.Sigmoid(),
         Activation.Tanh => nn.Tanh(),
         Activation.Softmax => nn.Softmax(1),

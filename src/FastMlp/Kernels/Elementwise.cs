@@ -34,6 +34,12 @@ internal static class Elementwise
             case Activation.LeakyRelu:
                 Forward<LeakyReluOperator>(bias, z, rows);
                 break;
+            case Activation.Gelu:
+                Forward<GeluOperator>(bias, z, rows);
+                break;
+            case Activation.Silu:
+                Forward<SiluOperator>(bias, z, rows);
+                break;
             default:
                 Softmax.Forward(bias, z, rows);
                 break;
@@ -44,15 +50,18 @@ internal static class Elementwise
     /// Whether f' is not a function of f's output, so a training step keeps f's input for backward and
     /// MultiplyDerivative reads that input instead of y.
     /// </summary>
-    public static bool DerivesFromInput(Activation activation) => false;
+    public static bool DerivesFromInput(Activation activation) => activation is Activation.Gelu or Activation.Silu;
 
     /// <summary>input ← z + bias, z ← f(input) on each of <paramref name="rows"/> rows (an activation that DerivesFromInput).</summary>
     public static void ForwardSavingInput(Activation activation, ReadOnlySpan<float> bias, Span<float> z, Span<float> input, int rows)
     {
-        switch (activation)
+        if (activation == Activation.Gelu)
         {
-            default:
-                throw new System.Diagnostics.UnreachableException($"{activation} takes its derivative from its output.");
+            ForwardSavingInput<GeluOperator>(bias, z, input, rows);
+        }
+        else
+        {
+            ForwardSavingInput<SiluOperator>(bias, z, input, rows);
         }
     }
 
@@ -72,6 +81,12 @@ internal static class Elementwise
                 break;
             case Activation.LeakyRelu:
                 MultiplyDerivative<LeakyReluOperator>(y, dy);
+                break;
+            case Activation.Gelu:
+                MultiplyDerivative<GeluOperator>(y, dy);
+                break;
+            case Activation.Silu:
+                MultiplyDerivative<SiluOperator>(y, dy);
                 break;
             case Activation.Softmax:
                 for (int r = 0; r < dy.Length; r += rowLength)

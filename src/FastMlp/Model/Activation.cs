@@ -20,4 +20,10 @@ public enum Activation
 
     /// <summary>f(z) = z for z &gt; 0, else 0.01·z (PyTorch's default negative slope); f'(0) is taken as 0.01.</summary>
     LeakyRelu,
+
+    /// <summary>f(z) = z·Φ(z), Φ the standard normal distribution function: GELU in its exact erf form (PyTorch's default nn.GELU()).</summary>
+    Gelu,
+
+    /// <summary>f(z) = z·σ(z) = z / (1 + exp(−z)) (SiLU, also called swish; PyTorch's nn.SiLU).</summary>
+    Silu,
 }

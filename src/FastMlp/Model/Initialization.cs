@@ -2,7 +2,8 @@
 // generator is integer-only SplitMix64; everything after it is IEEE basic operations and square roots
 // (correctly rounded on every platform) in double, rounded once to float, and the normal draws take their
 // logarithm and cosine from PortableMath, never from the platform's math library.
-// WeightInitialization.Default: He uniform U(±√(6 / in)) for ReLU layers (He et al. 2015), Glorot
+// WeightInitialization.Default: He uniform U(±√(6 / in)) for the rectifier-like layers (ReLU, LeakyReLU, GELU, SiLU:
+// He et al. 2015), Glorot
 // uniform U(±√(6 / (in + out))) for the others (Glorot & Bengio 2010); biases 0. The normal variants
 // use the same variances (2 / in, 2 / (in + out)) through Box–Muller.
 namespace FastMlp;
@@ -16,7 +17,7 @@ internal static class Initialization
         {
             int fanIn = layout.In(l), fanOut = layout.Out(l);
             WeightInitialization layerScheme = scheme != WeightInitialization.Default ? scheme
-                : activations[l] is Activation.Relu or Activation.LeakyRelu ? WeightInitialization.HeUniform : WeightInitialization.GlorotUniform;
+                : activations[l] is Activation.Relu or Activation.LeakyRelu or Activation.Gelu or Activation.Silu ? WeightInitialization.HeUniform : WeightInitialization.GlorotUniform;
             double fans = layerScheme is WeightInitialization.HeUniform or WeightInitialization.HeNormal ? fanIn : fanIn + fanOut;
             bool normal = layerScheme is WeightInitialization.GlorotNormal or WeightInitialization.HeNormal;
             double limit = Math.Sqrt(6 / fans), deviation = Math.Sqrt(2 / fans);   // U(±a) has variance a² / 3

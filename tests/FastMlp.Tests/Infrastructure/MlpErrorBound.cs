@@ -12,6 +12,8 @@
 //   11 at ≤ 2.5u for exp, ≤ 3.7u relative for sigmoid, ≤ 2.5u absolute for tanh; twice that is assumed):
 //     identity, relu: e_a = e_z (relu is 1-Lipschitz; 0 when z < −e_z)
 //     sigmoid: y(1 − y)·e_z + 8u·y + 2^-126;   tanh: (1 − y²)·e_z + 4u·(|y| + 1)
+//     GELU, SiLU: |f'(z)|·e_z + K(|y|), K the kernel's own error (KernelError); their δ = g·f'(z̃) takes f' from
+//       z̃: e_f' = max|f''|·e_z + K(|f'|)
 //     softmax, r = z − max z: with ε_k = e_zk + u·|r_k| + 4u (input, shift, exp),
 //       e_yj = y_j·(ε_j + Σ_k y_k·ε_k + γ(n) + 2u) + 2^-126 (the sum of exps and the division)
 //   Output delta: squared losses g = 2(y − t)/s (s = B·n or B), e_g = 2·e_y/s + 3u·|g|; then
@@ -92,10 +94,10 @@ internal sealed class MlpErrorBound
         }
 
         var ed = new double[layers + 1][,];
-        ed[layers] = OutputDelta(mlp, forward, backward, ea[layers], loss, targets);
+        ed[layers] = OutputDelta(mlp, forward, backward, ez[layers], ea[layers], loss, targets);
         for (int l = layers - 1; l >= 1; l--)
         {
-            ed[l] = HiddenDelta(mlp, theta, forward, backward, ef[l], ed[l + 1], l);
+            ed[l] = HiddenDelta(mlp, theta, forward, backward, ez[l], ef[l], ed[l + 1], l);
         }
 
         double[] gradients = GradientBounds(mlp, forward, backward, ea, ed);
@@ -176,6 +178,9 @@ internal sealed class MlpErrorBound
                     case NaiveActivation.Sigmoid:
                         ea[b, j] = (yj * (1 - yj) * ez[b, j]) + (8 * U * yj) + Tiny;
                         break;
+                    case NaiveActivation.Gelu or NaiveActivation.Silu:
+                        ea[b, j] = (Math.Abs(NaiveMlp.Derivative(f, z[b, j])) * ez[b, j]) + KernelError(f, Math.Abs(yj));
+                        break;
                     case NaiveActivation.Tanh:
                         ea[b, j] = ((1 - (yj * yj)) * ez[b, j]) + (4 * U * (Math.Abs(yj) + 1));
                         break;
@@ -210,7 +215,7 @@ internal sealed class MlpErrorBound
         return (ez, ea, kink);
     }
 
-    private static double[,] OutputDelta(NaiveMlp mlp, NaiveForwardPass forward, NaiveBackwardPass backward, double[,] ey, NaiveLoss loss, double[] targets)
+    private static double[,] OutputDelta(NaiveMlp mlp, NaiveForwardPass forward, NaiveBackwardPass backward, double[,] ez, double[,] ey, NaiveLoss loss, double[] targets)
     {
         int layers = mlp.Layers, batch = forward.Batch, n = mlp.Size(layers);
         double[,] y = forward.Output, z = forward.Z(layers), delta = backward.Delta(layers);
@@ -249,7 +254,7 @@ internal sealed class MlpErrorBound
             {
                 for (int j = 0; j < n; j++)
                 {
-                    ed[b, j] = ElementwiseDelta(f, z[b, j], y[b, j], ey[b, j], g[j], eg[j]);
+                    ed[b, j] = ElementwiseDelta(f, z[b, j], ez[b, j], y[b, j], ey[b, j], g[j], eg[j]);
                 }
 
                 continue;
@@ -275,7 +280,7 @@ internal sealed class MlpErrorBound
         return ed;
     }
 
-    private static double[,] HiddenDelta(NaiveMlp mlp, double[] theta, NaiveForwardPass forward, NaiveBackwardPass backward, double[,] ey, double[,] edNext, int l)
+    private static double[,] HiddenDelta(NaiveMlp mlp, double[] theta, NaiveForwardPass forward, NaiveBackwardPass backward, double[,] ez, double[,] ey, double[,] edNext, int l)
     {
         int batch = forward.Batch, n = mlp.Size(l), nNext = mlp.Size(l + 1);
         double[,] deltaNext = backward.Delta(l + 1), z = forward.Z(l), y = forward.Activated(l);
@@ -302,19 +307,23 @@ internal sealed class MlpErrorBound
                     (h, eh) = (h * m, (m * eh) + (U * Math.Abs(h * m)));
                 }
 
-                ed[b, i] = ElementwiseDelta(mlp.Activation(l), z[b, i], y[b, i], ey[b, i], h, eh);
+                ed[b, i] = ElementwiseDelta(mlp.Activation(l), z[b, i], ez[b, i], y[b, i], ey[b, i], h, eh);
             }
         }
 
         return ed;
     }
 
-    /// <summary>Bound on g·f'(y) computed in float from g̃ and ỹ (see the header).</summary>
-    private static double ElementwiseDelta(NaiveActivation f, double z, double y, double ey, double g, double eg)
+    /// <summary>Bound on g·f'(y) computed in float from g̃ and ỹ (GELU, SiLU: g·f'(z) from z̃; see the header).</summary>
+    private static double ElementwiseDelta(NaiveActivation f, double z, double ez, double y, double ey, double g, double eg)
     {
         double fPrime, eFPrime;
         switch (f)
         {
+            case NaiveActivation.Gelu or NaiveActivation.Silu:
+                fPrime = Math.Abs(NaiveMlp.Derivative(f, z));
+                eFPrime = (MaxSecondDerivative(f) * ez) + KernelError(f, fPrime);
+                break;
             case NaiveActivation.Relu:
                 return z > 0 ? eg : 0;   // on the kink's far side δ is exactly 0 in both; near it the case is discarded
             case NaiveActivation.LeakyRelu:
@@ -333,6 +342,15 @@ internal sealed class MlpErrorBound
 
         return (fPrime * eg) + (Math.Abs(g) * eFPrime) + (U * Math.Abs(g * fPrime));
     }
+
+    /// <summary>max |f''| over the reals: GELU φ(x)·(2 − x²) peaks at 0 with 2φ(0) = 0.798; SiLU's at 0 with 0.5.</summary>
+    private static double MaxSecondDerivative(NaiveActivation f) => f == NaiveActivation.Gelu ? 0.8 : 0.5;
+
+    /// <summary>
+    /// The GELU and SiLU kernels' own error in f or f' of magnitude <paramref name="value"/>: 8 ulp relative plus 2⁻²⁴
+    /// absolute, twice what ElementwiseForwardTests and ElementwiseDerivativeTests measure.
+    /// </summary>
+    private static double KernelError(NaiveActivation f, double value) => f is NaiveActivation.Gelu or NaiveActivation.Silu ? (8 * U * value) + U : 0;
 
     private static double[] GradientBounds(NaiveMlp mlp, NaiveForwardPass forward, NaiveBackwardPass backward, double[][,] ea, double[][,] ed)
     {

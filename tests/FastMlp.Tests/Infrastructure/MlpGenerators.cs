@@ -19,7 +19,7 @@ internal static class MlpGenerators
     private static readonly int[] s_edges = [1, 2, 3, 5, 6, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 63, 64, 65];
 
     /// <summary>Every activation a hidden layer takes (all but Softmax): the property tests draw from this one list.</summary>
-    public static Activation[] HiddenActivations { get; } = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu];
+    public static Activation[] HiddenActivations { get; } = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu, Activation.Gelu, Activation.Silu];
 
     /// <summary>Every kind of target CrossEntropy accepts.</summary>
     public static MlpTargets[] NonNegativeTargets { get; } = [MlpTargets.OneHot, MlpTargets.Distribution, MlpTargets.Unit, MlpTargets.Counts];

@@ -18,6 +18,8 @@ internal static class MlpReference
         Activation.Tanh => NaiveActivation.Tanh,
         Activation.Relu => NaiveActivation.Relu,
         Activation.LeakyRelu => NaiveActivation.LeakyRelu,
+        Activation.Gelu => NaiveActivation.Gelu,
+        Activation.Silu => NaiveActivation.Silu,
         Activation.Softmax => NaiveActivation.Softmax,
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
     };

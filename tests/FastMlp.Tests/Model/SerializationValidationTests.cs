@@ -65,7 +65,7 @@ public sealed class SerializationValidationTests
         ["metadata value not a string"] = (() => Edit("\"format_version\":\"1\"", "\"format_version\":1"), ModelFormatError.InvalidMetadata, "format_version"),
         ["format_version not a number"] = (() => Edit("\"format_version\":\"1\"", "\"format_version\":\"one\""), ModelFormatError.InvalidMetadata, "format_version"),
         ["layer_sizes malformed"] = (() => Edit("\"2,2,1\"", "\"2,x,1\""), ModelFormatError.InvalidMetadata, "layer_sizes"),
-        ["unknown activation"] = (() => Edit("\"Tanh\"", "\"Gelu\""), ModelFormatError.UnknownActivation, "hidden_activation"),
+        ["unknown activation"] = (() => Edit("\"Tanh\"", "\"Swish\""), ModelFormatError.UnknownActivation, "hidden_activation"),
         ["activation as a number"] = (() => Edit("\"Identity\"", "\"0\""), ModelFormatError.UnknownActivation, "output_activation"),
         ["activation in another case"] = (() => Edit("\"Tanh\"", "\"tanh\""), ModelFormatError.UnknownActivation, "hidden_activation"),
         ["format not fastmlp"] = (() => Edit("\"fastmlp\"", "\"onnx\""), ModelFormatError.WrongFormat, "format"),
