@@ -26,6 +26,8 @@ internal sealed record Options
           --loss NAME        cross-entropy (softmax output, the default) or bce (binary cross-entropy
                              on sigmoid outputs, one per class)
           --clip-norm C      clip the gradients of each step to an L2 norm of at most C, > 0 (default: none)
+          --dropout P        dropout rate in [0, 1) on every hidden layer in training, or one per hidden
+                             layer, comma-separated, like 0.2,0.5 (default: none)
           --optimizer NAME   sgd; momentum or nesterov (SGD with momentum 0.9, plain or Nesterov);
                              adam; adamw (decoupled weight decay 0.01); rmsprop (default sgd)
           --lr RATE          learning rate, > 0 (default 0.1 for sgd, 0.01 for momentum and nesterov,
@@ -58,6 +60,9 @@ internal sealed record Options
 
     /// <summary>The --clip-norm value; null for no clipping.</summary>
     public float? ClipNorm { get; init; }
+
+    /// <summary>The --dropout rates: one for every hidden layer, or one per hidden layer; empty for none.</summary>
+    public IReadOnlyList<float> Dropout { get; init; } = [];
 
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
@@ -95,7 +100,7 @@ internal sealed record Options
                 continue;
             }
 
-            if (name is not ("--data" or "--layers" or "--activation" or "--activations" or "--loss" or "--clip-norm" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
+            if (name is not ("--data" or "--layers" or "--activation" or "--activations" or "--loss" or "--clip-norm" or "--dropout" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
             {
                 error = name.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{name}'";
                 break;
@@ -179,6 +184,10 @@ internal sealed record Options
                 }
 
                 return options with { ClipNorm = clip };
+            case "--dropout":
+                float[] rates = [.. value.Split(',').Select(r => float.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out float p) && p >= 0 && p < 1 ? p : float.NaN)];
+                error = rates.Any(float.IsNaN) ? $"--dropout takes rates in [0, 1), one or one per hidden layer, like 0.2; got '{value}'" : null;
+                return options with { Dropout = rates };
             case "--optimizer":
                 OptimizerKind? kind = OptimizerChoice.Parse(value);
                 error = kind is null ? $"--optimizer takes {OptimizerChoice.Names}; got '{value}'" : null;

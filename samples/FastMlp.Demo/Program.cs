@@ -57,6 +57,13 @@ if (hidden.Count != options.Layers.Count - 2)
     return 2;
 }
 
+IReadOnlyList<float> dropout = options.Dropout.Count == 1 ? [.. Enumerable.Repeat(options.Dropout[0], options.Layers.Count - 2)] : options.Dropout;
+if (dropout.Count != 0 && dropout.Count != options.Layers.Count - 2)
+{
+    Console.Error.WriteLine($"error: --dropout has {dropout.Count} rates; --layers {string.Join(',', options.Layers)} has {options.Layers.Count - 2} hidden layers (see --help)");
+    return 2;
+}
+
 Activation output = options.Loss == Loss.BinaryCrossEntropy ? Activation.Sigmoid : Activation.Softmax;
 Network network = Network.Create(options.Layers, [.. hidden, output], options.Seed);
 float learningRate = options.LearningRate ?? OptimizerChoice.DefaultLearningRate(options.Optimizer);
@@ -65,7 +72,8 @@ int threads = options.Threads == -1 ? Environment.ProcessorCount : options.Threa
 string activations = string.Join('/', network.Activations.Select(a => a == Activation.Relu ? "ReLU" : a.ToString().ToLowerInvariant()));
 string lossName = options.Loss == Loss.BinaryCrossEntropy ? "binary cross-entropy" : "cross-entropy";
 string clipping = options.ClipNorm is { } c ? $", gradients clipped to norm {c.ToString(CultureInfo.InvariantCulture)}" : "";
-Console.WriteLine($"Model: {string.Join('-', options.Layers)} {activations}, {lossName}{clipping}, {OptimizerChoice.Describe(options.Optimizer, learningRate)}, batch {batchSize}, {options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}, seed {options.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
+string dropping = dropout.Count == 0 ? "" : $", dropout {string.Join('/', dropout.Select(r => r.ToString(CultureInfo.InvariantCulture)))}";
+Console.WriteLine($"Model: {string.Join('-', options.Layers)} {activations}, {lossName}{clipping}{dropping}, {OptimizerChoice.Describe(options.Optimizer, learningRate)}, batch {batchSize}, {options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}, seed {options.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
 
 using var trainer = new Trainer(network, options.Loss, OptimizerChoice.Create(options.Optimizer, learningRate), batchSize, options.Threads);
 var progress = new ProgressLine(Console.Out, inPlace: !Console.IsOutputRedirected);
@@ -80,7 +88,7 @@ FitResult result;
 long fitStart = Stopwatch.GetTimestamp();
 try
 {
-    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress, ClipGradientNorm = options.ClipNorm }, interrupt.Token);
+    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress, ClipGradientNorm = options.ClipNorm, DropoutRates = dropout }, interrupt.Token);
 }
 catch (OperationCanceledException)
 {
