@@ -40,7 +40,9 @@ internal sealed record Options
           -h, --help         print this text
 
         Each epoch prints a line (in place in a terminal): epoch, training loss and accuracy, test accuracy,
-        samples/s and elapsed time. Then: test accuracy, wall time of the training and the confusion matrix.
+        samples/s and elapsed time; with --loss bce each accuracy is followed by the label accuracy and the
+        exact-match accuracy (every sigmoid output a label at threshold 0.5). Then: test accuracy (and with
+        --loss bce the multi-label figures), wall time of the training and the confusion matrix.
         The test set is only measured, never trained on. Options also take the form --name=value.
         Exit codes: 0 done, 1 the data could not be read, 2 bad options, 130 interrupted (Ctrl+C).
         """;

@@ -2,8 +2,9 @@
 //   dotnet run -c Release --project samples/FastMlp.Demo [-- --help]
 // Loads the bundled 8,000/2,000 digits (or --data DIR), trains 784-128-10 ReLU/softmax with cross-entropy
 // (SGD lr 0.1, batch 32, 10 epochs, seed 0 unless the options say otherwise) through Trainer.Fit with a
-// progress line per epoch, then prints the test accuracy, the wall time of the training and the confusion
-// matrix. Options: Options.cs; the per-epoch line: ProgressLine.cs; the matrix: ConfusionMatrix.cs.
+// progress line per epoch, then prints the test accuracy (with --loss bce also the multi-label figures: label
+// accuracy, exact match and per class), the wall time of the training and the confusion matrix.
+// Options: Options.cs; the per-epoch line: ProgressLine.cs; the matrix: ConfusionMatrix.cs.
 using System.Diagnostics;
 using System.Globalization;
 
@@ -104,6 +105,11 @@ var matrix = ConfusionMatrix.Of(network, test, options.Threads);
 
 Console.WriteLine();
 Console.WriteLine($"Test accuracy: {matrix.Accuracy * 100:F2}% ({matrix.Correct:N0} of {matrix.Total:N0})");
+if (result.History[^1].Validation is { LabelAccuracies: { } perClass } multiLabel)
+{
+    Console.WriteLine($"Test multi-label figures (each sigmoid output a label at threshold 0.5): label accuracy {multiLabel.LabelAccuracy * 100:F2}%, exact match {multiLabel.ExactMatchAccuracy * 100:F2}%; per class {string.Join(' ', perClass.Select(a => $"{a * 100:F2}%"))}");
+}
+
 Console.WriteLine($"Training: {wall:F2} s wall for {result.History.Count} epoch{(result.History.Count == 1 ? "" : "s")}; {stepSeconds:F2} s of it in the training steps ({(double)train.Count * result.History.Count / stepSeconds:N0} samples/s, batch gathering included), the rest measuring the test set after each epoch");
 Console.WriteLine();
 Console.WriteLine("Confusion matrix of the test set (rows: true class, columns: predicted class):");

@@ -1,6 +1,13 @@
 namespace FastMlp;
 
 /// <summary>How <see cref="Trainer.Fit"/> runs: epochs, batches, shuffling, validation, schedule, early stopping, progress.</summary>
+/// <remarks>
+/// What a fit measures follows from its data and the trainer's loss: a classification set (<see cref="Dataset.IsClassification"/>)
+/// reports argmax <see cref="EpochMetrics.Accuracy"/>, any other set <see cref="EpochMetrics.MeanAbsoluteError"/>; a trainer
+/// with <see cref="Loss.BinaryCrossEntropy"/> is multi-label and also reports, for training and validation alike,
+/// <see cref="EpochMetrics.LabelAccuracy"/>, <see cref="EpochMetrics.ExactMatchAccuracy"/> and
+/// <see cref="EpochMetrics.LabelAccuracies"/> at threshold 0.5 (EpochMetrics says how a label counts as right).
+/// </remarks>
 public sealed class FitOptions
 {
     /// <summary>Passes over the training set; at least 1. Default 10.</summary>

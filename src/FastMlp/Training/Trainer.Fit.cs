@@ -18,12 +18,19 @@ public sealed unsafe partial class Trainer
     // decay does not compound across fits; a rate the caller set in between is taken as the new starting rate.
     private float _configuredRate = float.NaN, _rateLeftByFit = float.NaN;
 
+    // Multi-label (BinaryCrossEntropy) metrics: right answers per label [OutputSize], made on the first pass that
+    // measures and reused by every later one (one pass at a time holds the workspace, so one array serves them all).
+    private long[]? _labelsRight;
+
     /// <summary>Trains on <paramref name="training"/> as <paramref name="options"/> say and returns the per-epoch history.</summary>
     /// <remarks>
     /// Allocates, per call, a fixed amount that depends on neither the epochs run nor the steps (the shuffle order,
     /// two batch buffers, a copy of the parameters when early stopping restores the best ones, the history list at
     /// its full capacity of <see cref="FitOptions.Epochs"/>, the result, the two halves of a ValidationSplit), and
-    /// per epoch one <see cref="EpochReport"/>; nothing per step or per validation pass.
+    /// per epoch one <see cref="EpochReport"/> and, when the fit is multi-label (Loss.BinaryCrossEntropy), the
+    /// <see cref="EpochMetrics.LabelAccuracies"/> list of its training metrics and of its validation metrics; nothing
+    /// per step or per validation pass. A multi-label trainer's first fit or evaluation also makes its per-label
+    /// counters (one long per output), which every later pass reuses.
     /// </remarks>
     /// <exception cref="ArgumentException">The data does not fit the network, holds a NaN or infinite value or, with CrossEntropy, a negative target; or an option is out of range.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last whole step.</exception>
@@ -142,7 +149,11 @@ public sealed unsafe partial class Trainer
         return new FitResult(history, bestEpoch, stoppedEarly);
     }
 
-    /// <summary>Loss and accuracy (classification) or mean absolute error (regression) of the network on <paramref name="data"/>.</summary>
+    /// <summary>
+    /// Loss and accuracy (classification) or mean absolute error (regression) of the network on <paramref name="data"/>;
+    /// with Loss.BinaryCrossEntropy also the multi-label figures (<see cref="EpochMetrics.LabelAccuracy"/>,
+    /// <see cref="EpochMetrics.ExactMatchAccuracy"/>, <see cref="EpochMetrics.LabelAccuracies"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The data's feature or target count does not match the network, or the data holds a NaN or infinite value or, with CrossEntropy, a negative target.</exception>
     public EpochMetrics Evaluate(Dataset data)
     {
@@ -156,10 +167,10 @@ public sealed unsafe partial class Trainer
     {
         ParameterLayout layout = Network.Layout;
         int last = layout.Layers - 1, n = Network.OutputSize;
-        var metrics = default(Metrics);
         _workspace.Enter();
         try
         {
+            var metrics = new Metrics(LabelCounters());
             fixed (float* features = data.Features, targets = data.Targets)
             {
                 for (int first = 0; first < data.Count; first += MaxBatch)
@@ -171,17 +182,20 @@ public sealed unsafe partial class Trainer
                     metrics.Add(loss, y, t, rows, n, data.IsClassification ? data.Labels.Slice(first, rows) : default, default);
                 }
             }
+
+            return metrics.Result(data.IsClassification, n);
         }
         finally
         {
             _workspace.Exit();
         }
-
-        return metrics.Result(data.IsClassification, n);
     }
 
+    /// <summary>The per-label counters for a pass that holds the workspace (its Result too reads them before Exit); null unless the trainer is multi-label.</summary>
+    private long[]? LabelCounters() => Loss == Loss.BinaryCrossEntropy ? _labelsRight ??= new long[Network.OutputSize] : null;
+
     /// <summary>
-    /// One pass over <paramref name="data"/> in the given order; allocates nothing. Holds the workspace for the
+    /// One pass over <paramref name="data"/> in the given order; allocates nothing but, multi-label, the per-label list of its result. Holds the workspace for the
     /// whole epoch (the metrics read each step's outputs from it), and checks between steps for a Dispose that
     /// came meanwhile, as it checks for cancellation.
     /// </summary>
@@ -190,10 +204,10 @@ public sealed unsafe partial class Trainer
         int inputs = Network.InputSize, n = Network.OutputSize, last = Network.Layout.Layers - 1;
         ReadOnlySpan<float> features = data.Features, targets = data.Targets;
         ReadOnlySpan<int> labels = data.Labels;
-        var metrics = default(Metrics);
         _workspace.Enter();
         try
         {
+            var metrics = new Metrics(LabelCounters());
             for (int first = 0; first < order.Length; first += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -212,13 +226,13 @@ public sealed unsafe partial class Trainer
                     metrics.Add(loss, _workspace.Activation(last), t, rows, n, labels, order.AsSpan(first, rows));
                 }
             }
+
+            return metrics.Result(data.IsClassification, n);
         }
         finally
         {
             _workspace.Exit();
         }
-
-        return metrics.Result(data.IsClassification, n);
     }
 
     private void ValidateFitOptions(Dataset training, FitOptions options)

@@ -14,7 +14,10 @@
 // feature is on: shuffling, a validation set (or ValidationSplit), a learning-rate schedule, early stopping
 // that keeps the best parameters, and a progress receiver (one that allocates nothing itself). Batch sizes 1,
 // 7 and 32 over 71 samples (7 and 32 end on a remainder batch); 784-128-10 softmax/cross-entropy (the W5
-// network, with accuracy) and 4-8-2 identity/MSE (with mean absolute error).
+// network, with accuracy), 4-8-2 identity/MSE (with mean absolute error) and 4-8-3 sigmoid/binary cross-entropy
+// on a multi-label set (issue 14), whose training and validation metrics each add one per-label accuracy list per
+// epoch (a float[3] and its read-only wrapper, measured here by allocating one):
+//   bytes = fixed + E · (size of an EpochReport + IntPtr.Size + 2 · size of a label list).
 using System.Globalization;
 using System.Runtime;
 
@@ -32,6 +35,7 @@ public sealed class FitAllocationTests
     private static readonly int[] s_epochs = [1, 2, 3];
 
     private static EpochReport? s_sink;
+    private static IReadOnlyList<float>? s_listSink;
 
     [Theory]
     [InlineData(1)]
@@ -71,7 +75,31 @@ public sealed class FitAllocationTests
         });
     }
 
-    private static void AssertFitAllocatesAFixedAmountAndOneReportPerEpoch(Trainer trainer, Dataset data, Func<int, FitOptions> optionsFor)
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(32)]
+    public void Multi_label_fit_allocates_a_fixed_amount_and_per_epoch_a_report_and_two_label_lists(int batchSize)
+    {
+        Network network = Network.Create([4, 8, 3], Activation.Tanh, Activation.Sigmoid, seed: 0);
+        using var trainer = new Trainer(network, Loss.BinaryCrossEntropy, new Sgd(0.1f), batchSize, maxDegreeOfParallelism: 1);
+        s_listSink = Array.AsReadOnly(new float[network.OutputSize]);   // the first call also loads the generic type
+        long list = AllocationProbe.OnThisThread(() => s_listSink = Array.AsReadOnly(new float[network.OutputSize]), calls: 1).Bytes;
+        AssertFitAllocatesAFixedAmountAndOneReportPerEpoch(
+            trainer,
+            MultiLabelMetricsTests.Thresholds(Count, seed: 1),
+            epochs => new FitOptions
+            {
+                Epochs = epochs,
+                BatchSize = batchSize,
+                Validation = MultiLabelMetricsTests.Thresholds(20, seed: 2),
+                EarlyStoppingPatience = 100,
+                Progress = new CountingProgress(),
+            },
+            labelLists: 2 * list);
+    }
+
+    private static void AssertFitAllocatesAFixedAmountAndOneReportPerEpoch(Trainer trainer, Dataset data, Func<int, FitOptions> optionsFor, long labelLists = 0)
     {
         using var cancellation = new CancellationTokenSource(); // a real token, as a service would pass
         CancellationToken token = cancellation.Token;
@@ -111,7 +139,7 @@ public sealed class FitAllocationTests
         }
 
         long report = AllocationProbe.OnThisThread(() => s_sink = new EpochReport(1, 1, 0.5f, default, default, 1, TimeSpan.Zero), calls: 1).Bytes;
-        long perEpoch = report + IntPtr.Size;
+        long perEpoch = report + IntPtr.Size + labelLists;
         long fixedPart = calls[0].Bytes - (calls[0].Epochs * perEpoch);
         string measured = string.Join(", ", calls.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Epochs} epochs: {c.Bytes} B")));
         Assert.True(report > 0 && fixedPart > 0, $"An EpochReport takes {report} B; fixed part {fixedPart} B.");
@@ -119,7 +147,7 @@ public sealed class FitAllocationTests
         {
             Assert.True(
                 bytes == fixedPart + (epochs * perEpoch),
-                $"Fit with {epochs} epochs allocated {bytes} B; expected {fixedPart} B + {epochs} × ({report} B report + {IntPtr.Size} B slot). Every call: {measured}.");
+                $"Fit with {epochs} epochs allocated {bytes} B; expected {fixedPart} B + {epochs} × ({report} B report + {IntPtr.Size} B slot + {labelLists} B label lists). Every call: {measured}.");
         }
     }
 
