@@ -4,7 +4,9 @@
 // Vector512<T> no generic-math interfaces, hence the one-field wrappers). Every operation is the same IEEE operation
 // (or the same bit operation) on each lane of every width, and the JIT does not contract a·b + c into an FMA, so a
 // lane of a vector and the scalar form give the same bits for the same input: the vector body and the scalar tail
-// of a row agree bit for bit.
+// of a row agree bit for bit. Every operation is AggressiveInlining: without it the JIT kept the operators as calls
+// (perf: Lanes512 op_Multiply and op_Addition took 16% of a W2 GELU step), and a W2 GELU step at batch 32 on one
+// thread took 509 µs instead of 403 (ReLU's: 347 and 343; a loop of steps, tiered compilation off).
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -44,37 +46,49 @@ internal readonly struct Lanes512(Vector512<float> value) : ILanes<Lanes512>
 {
     public Vector512<float> Value { get; } = value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator +(Lanes512 a, Lanes512 b) => new(a.Value + b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator -(Lanes512 a, Lanes512 b) => new(a.Value - b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator *(Lanes512 a, Lanes512 b) => new(a.Value * b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator /(Lanes512 a, Lanes512 b) => new(a.Value / b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator -(Lanes512 a) => new(-a.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Broadcast(float value) => new(Vector512.Create(value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Abs(Lanes512 x) => new(Vector512.Abs(x.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 AtLeast(Lanes512 x, float bound)
     {
         Vector512<float> b = Vector512.Create(bound);
         return new(Vector512.ConditionalSelect(Vector512.LessThan(x.Value, b), b, x.Value));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 AtMost(Lanes512 x, float bound)
     {
         Vector512<float> b = Vector512.Create(bound);
         return new(Vector512.ConditionalSelect(Vector512.GreaterThan(x.Value, b), b, x.Value));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 SelectNonNegative(Lanes512 x, Lanes512 ifNonNegative, Lanes512 otherwise) =>
         new(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x.Value, Vector512<float>.Zero), ifNonNegative.Value, otherwise.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Head(Lanes512 x) => new((x.Value.AsUInt32() & Vector512.Create(0xFFFF_F000u)).AsSingle());
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 ScaleByPowerOfTwo(Lanes512 p, Lanes512 n)
     {
         Vector512<int> k = Vector512.ConvertToInt32(n.Value), k1 = Vector512.ShiftRightArithmetic(k, 1), bias = Vector512.Create(127);
@@ -87,37 +101,49 @@ internal readonly struct Lanes256(Vector256<float> value) : ILanes<Lanes256>
 {
     public Vector256<float> Value { get; } = value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator +(Lanes256 a, Lanes256 b) => new(a.Value + b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator -(Lanes256 a, Lanes256 b) => new(a.Value - b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator *(Lanes256 a, Lanes256 b) => new(a.Value * b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator /(Lanes256 a, Lanes256 b) => new(a.Value / b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator -(Lanes256 a) => new(-a.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Broadcast(float value) => new(Vector256.Create(value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Abs(Lanes256 x) => new(Vector256.Abs(x.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 AtLeast(Lanes256 x, float bound)
     {
         Vector256<float> b = Vector256.Create(bound);
         return new(Vector256.ConditionalSelect(Vector256.LessThan(x.Value, b), b, x.Value));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 AtMost(Lanes256 x, float bound)
     {
         Vector256<float> b = Vector256.Create(bound);
         return new(Vector256.ConditionalSelect(Vector256.GreaterThan(x.Value, b), b, x.Value));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 SelectNonNegative(Lanes256 x, Lanes256 ifNonNegative, Lanes256 otherwise) =>
         new(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x.Value, Vector256<float>.Zero), ifNonNegative.Value, otherwise.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Head(Lanes256 x) => new((x.Value.AsUInt32() & Vector256.Create(0xFFFF_F000u)).AsSingle());
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 ScaleByPowerOfTwo(Lanes256 p, Lanes256 n)
     {
         Vector256<int> k = Vector256.ConvertToInt32(n.Value), k1 = Vector256.ShiftRightArithmetic(k, 1), bias = Vector256.Create(127);
@@ -130,29 +156,41 @@ internal readonly struct LanesScalar(float value) : ILanes<LanesScalar>
 {
     public float Value { get; } = value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar operator +(LanesScalar a, LanesScalar b) => new(a.Value + b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar operator -(LanesScalar a, LanesScalar b) => new(a.Value - b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar operator *(LanesScalar a, LanesScalar b) => new(a.Value * b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar operator /(LanesScalar a, LanesScalar b) => new(a.Value / b.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar operator -(LanesScalar a) => new(-a.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar Broadcast(float value) => new(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar Abs(LanesScalar x) => new(MathF.Abs(x.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar AtLeast(LanesScalar x, float bound) => new(x.Value < bound ? bound : x.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar AtMost(LanesScalar x, float bound) => new(x.Value > bound ? bound : x.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar SelectNonNegative(LanesScalar x, LanesScalar ifNonNegative, LanesScalar otherwise) =>
         x.Value >= 0f ? ifNonNegative : otherwise;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar Head(LanesScalar x) => new(BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(x.Value) & 0xFFFF_F000u));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesScalar ScaleByPowerOfTwo(LanesScalar p, LanesScalar n)
     {
         int k = (int)n.Value, k1 = k >> 1;
