@@ -26,6 +26,9 @@ internal sealed record Options
           --loss NAME        cross-entropy (softmax output, the default) or bce (binary cross-entropy
                              on sigmoid outputs, one per class)
           --clip-norm C      clip the gradients of each step to an L2 norm of at most C, > 0 (default: none)
+          --class-weights W  one weight per class, comma-separated, >= 0, like 1,1,1,1,1,1,1,1,1,2:
+                             each training digit's loss counts with its class's weight (cross-entropy
+                             only; default: every class 1)
           --optimizer NAME   sgd; momentum or nesterov (SGD with momentum 0.9, plain or Nesterov);
                              adam; adamw (decoupled weight decay 0.01); rmsprop (default sgd)
           --lr RATE          learning rate, > 0 (default 0.1 for sgd, 0.01 for momentum and nesterov,
@@ -58,6 +61,9 @@ internal sealed record Options
 
     /// <summary>The --clip-norm value; null for no clipping.</summary>
     public float? ClipNorm { get; init; }
+
+    /// <summary>The --class-weights list; null for none (FitOptions.ClassWeights checks its count and the loss).</summary>
+    public IReadOnlyList<float>? ClassWeights { get; init; }
 
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
@@ -95,7 +101,7 @@ internal sealed record Options
                 continue;
             }
 
-            if (name is not ("--data" or "--layers" or "--activation" or "--activations" or "--loss" or "--clip-norm" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
+            if (name is not ("--data" or "--layers" or "--activation" or "--activations" or "--loss" or "--clip-norm" or "--class-weights" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
             {
                 error = name.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{name}'";
                 break;
@@ -113,6 +119,15 @@ internal sealed record Options
             }
 
             options = Apply(options, name, value, out error);
+        }
+
+        if (error is null && options.ClassWeights is { } weights)
+        {
+            // Checked here, after every option, since --layers and --loss may come after --class-weights.
+            error = options.Loss != Loss.CrossEntropy ? "--class-weights needs --loss cross-entropy"
+                : weights.Count != options.Layers[^1] ? $"--class-weights needs {options.Layers[^1]} weights, one per class; got {weights.Count}"
+                : !weights.Any(w => w > 0) ? "--class-weights needs at least one weight > 0"
+                : null;
         }
 
         return error is null;
@@ -179,6 +194,19 @@ internal sealed record Options
                 }
 
                 return options with { ClipNorm = clip };
+            case "--class-weights":
+                string[] items = value.Split(',');
+                float[] weights = new float[items.Length];
+                for (int i = 0; i < items.Length; i++)
+                {
+                    if (!float.TryParse(items[i], NumberStyles.Float, CultureInfo.InvariantCulture, out weights[i]) || !(weights[i] >= 0) || !float.IsFinite(weights[i]))
+                    {
+                        error = $"--class-weights takes comma-separated weights >= 0, one per class, like 1,1,2; got '{value}'";
+                        return options;
+                    }
+                }
+
+                return options with { ClassWeights = weights };
             case "--optimizer":
                 OptimizerKind? kind = OptimizerChoice.Parse(value);
                 error = kind is null ? $"--optimizer takes {OptimizerChoice.Names}; got '{value}'" : null;

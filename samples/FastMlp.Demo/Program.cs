@@ -65,6 +65,7 @@ int threads = options.Threads == -1 ? Environment.ProcessorCount : options.Threa
 string activations = string.Join('/', network.Activations.Select(a => a == Activation.Relu ? "ReLU" : a.ToString().ToLowerInvariant()));
 string lossName = options.Loss == Loss.BinaryCrossEntropy ? "binary cross-entropy" : "cross-entropy";
 string clipping = options.ClipNorm is { } c ? $", gradients clipped to norm {c.ToString(CultureInfo.InvariantCulture)}" : "";
+clipping += options.ClassWeights is { } w ? $", class weights {string.Join(',', w.Select(v => v.ToString(CultureInfo.InvariantCulture)))}" : "";
 Console.WriteLine($"Model: {string.Join('-', options.Layers)} {activations}, {lossName}{clipping}, {OptimizerChoice.Describe(options.Optimizer, learningRate)}, batch {batchSize}, {options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}, seed {options.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
 
 using var trainer = new Trainer(network, options.Loss, OptimizerChoice.Create(options.Optimizer, learningRate), batchSize, options.Threads);
@@ -80,7 +81,7 @@ FitResult result;
 long fitStart = Stopwatch.GetTimestamp();
 try
 {
-    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress, ClipGradientNorm = options.ClipNorm }, interrupt.Token);
+    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress, ClipGradientNorm = options.ClipNorm, ClassWeights = options.ClassWeights }, interrupt.Token);
 }
 catch (OperationCanceledException)
 {
