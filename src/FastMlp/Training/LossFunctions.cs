@@ -40,6 +40,7 @@ internal static unsafe class LossFunctions
     /// activation TOp, weighted by <paramref name="weights"/>, writing dZ (Softmax: dY, which Evaluate turns into dZ);
     /// the tiny-network step calls it directly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SquaredError<TOp>(Loss loss, float* y, float* t, int batch, int n, float* dZ, BatchWeights weights)
         where TOp : struct, IActivationOperator =>
         weights.AreEqual
