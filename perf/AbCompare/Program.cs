@@ -105,7 +105,7 @@ Step MakeStep(Assembly a, int[] sizes, string hidden, string output, string loss
         _ => Activator.CreateInstance(a.GetType("FastMlp.Sgd")!, [lr])!,
     };
     object trainer = Activator.CreateInstance(a.GetType("FastMlp.Trainer")!, [network, Enum.Parse(lossType, loss), sgd, batch, threads])!;
-    return (Step)Delegate.CreateDelegate(typeof(Step), trainer, a.GetType("FastMlp.Trainer")!.GetMethod("Step")!);
+    return (Step)Delegate.CreateDelegate(typeof(Step), trainer, a.GetType("FastMlp.Trainer")!.GetMethod("Step", [typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<float>)])!);   // the unweighted Step
 }
 
 // AB_SHAPES="128x128x128,784x256x32t" (t: transposeA) replaces the default shapes.

@@ -66,7 +66,7 @@ public unsafe class MultiLabelMetricsBenchmarks
     private Metrics AddOnce(long[]? labelsRight)
     {
         var metrics = new Metrics(labelsRight);
-        metrics.Add(0.5f, Pointer(_outputs), Pointer(_targets), B, Outputs, default, default);
+        metrics.Add(0.5f, Pointer(_outputs), Pointer(_targets), B, Outputs, default, default, B);
         return metrics;
     }
 

@@ -28,6 +28,9 @@ internal sealed record Options
           --clip-norm C      clip the gradients of each step to an L2 norm of at most C, > 0 (default: none)
           --dropout P        dropout rate in [0, 1) on every hidden layer in training, or one per hidden
                              layer, comma-separated, like 0.2,0.5 (default: none)
+          --class-weights W  one weight per class, comma-separated, >= 0, like 1,1,1,1,1,1,1,1,1,2:
+                             each training digit's loss counts with its class's weight (cross-entropy
+                             only; default: every class 1)
           --optimizer NAME   sgd; momentum or nesterov (SGD with momentum 0.9, plain or Nesterov);
                              adam; adamw (decoupled weight decay 0.01); rmsprop (default sgd)
           --lr RATE          learning rate, > 0 (default 0.1 for sgd, 0.01 for momentum and nesterov,
@@ -66,6 +69,9 @@ internal sealed record Options
     /// <summary>The --dropout rates: one for every hidden layer, or one per hidden layer; empty for none.</summary>
     public IReadOnlyList<float> Dropout { get; init; } = [];
 
+    /// <summary>The --class-weights list; null for none (FitOptions.ClassWeights checks its count and the loss).</summary>
+    public IReadOnlyList<float>? ClassWeights { get; init; }
+
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>The --lr value; null for the optimizer's default (<see cref="OptimizerChoice.DefaultLearningRate"/>).</summary>
@@ -102,7 +108,7 @@ internal sealed record Options
                 continue;
             }
 
-            if (name is not ("--data" or "--layers" or "--activation" or "--activations" or "--loss" or "--clip-norm" or "--dropout" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
+            if (name is not ("--data" or "--layers" or "--activation" or "--activations" or "--loss" or "--clip-norm" or "--dropout" or "--class-weights" or "--optimizer" or "--lr" or "--batch" or "--epochs" or "--seed" or "--threads"))
             {
                 error = name.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{name}'";
                 break;
@@ -120,6 +126,15 @@ internal sealed record Options
             }
 
             options = Apply(options, name, value, out error);
+        }
+
+        if (error is null && options.ClassWeights is { } weights)
+        {
+            // Checked here, after every option, since --layers and --loss may come after --class-weights.
+            error = options.Loss != Loss.CrossEntropy ? "--class-weights needs --loss cross-entropy"
+                : weights.Count != options.Layers[^1] ? $"--class-weights needs {options.Layers[^1]} weights, one per class; got {weights.Count}"
+                : !weights.Any(w => w > 0) ? "--class-weights needs at least one weight > 0"
+                : null;
         }
 
         return error is null;
@@ -190,6 +205,19 @@ internal sealed record Options
                 float[] rates = [.. value.Split(',').Select(r => float.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out float p) && p >= 0 && p < 1 ? p : float.NaN)];
                 error = rates.Any(float.IsNaN) ? $"--dropout takes rates in [0, 1), one or one per hidden layer, like 0.2; got '{value}'" : null;
                 return options with { Dropout = rates };
+            case "--class-weights":
+                string[] items = value.Split(',');
+                float[] weights = new float[items.Length];
+                for (int i = 0; i < items.Length; i++)
+                {
+                    if (!float.TryParse(items[i], NumberStyles.Float, CultureInfo.InvariantCulture, out weights[i]) || !(weights[i] >= 0) || !float.IsFinite(weights[i]))
+                    {
+                        error = $"--class-weights takes comma-separated weights >= 0, one per class, like 1,1,2; got '{value}'";
+                        return options;
+                    }
+                }
+
+                return options with { ClassWeights = weights };
             case "--optimizer":
                 OptimizerKind? kind = OptimizerChoice.Parse(value);
                 error = kind is null ? $"--optimizer takes {OptimizerChoice.Names}; got '{value}'" : null;

@@ -73,6 +73,7 @@ int threads = options.Threads == -1 ? Environment.ProcessorCount : options.Threa
 string activations = string.Join('/', network.Activations.Select(a => a == Activation.Relu ? "ReLU" : a.ToString().ToLowerInvariant()));
 string lossName = options.Loss == Loss.BinaryCrossEntropy ? "binary cross-entropy" : "cross-entropy";
 string clipping = options.ClipNorm is { } c ? $", gradients clipped to norm {c.ToString(CultureInfo.InvariantCulture)}" : "";
+clipping += options.ClassWeights is { } w ? $", class weights {string.Join(',', w.Select(v => v.ToString(CultureInfo.InvariantCulture)))}" : "";
 string dropping = dropout.Count == 0 ? "" : $", dropout {string.Join('/', dropout.Select(r => r.ToString(CultureInfo.InvariantCulture)))}";
 Console.WriteLine($"Model: {string.Join('-', options.Layers)} {activations}, {lossName}{clipping}{dropping}, {OptimizerChoice.Describe(options.Optimizer, learningRate)}, batch {batchSize}, {options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}, seed {options.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
 
@@ -89,7 +90,7 @@ FitResult result;
 long fitStart = Stopwatch.GetTimestamp();
 try
 {
-    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress, ClipGradientNorm = options.ClipNorm, DropoutRates = dropout }, interrupt.Token);
+    result = trainer.Fit(train, new FitOptions { Epochs = options.Epochs, BatchSize = batchSize, Seed = options.Seed, Validation = test, Progress = progress, ClipGradientNorm = options.ClipNorm, DropoutRates = dropout, ClassWeights = options.ClassWeights }, interrupt.Token);
 }
 catch (OperationCanceledException)
 {

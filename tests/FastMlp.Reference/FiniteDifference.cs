@@ -34,11 +34,11 @@ public static class FiniteDifference
         return gradient;
     }
 
-    /// <summary>∂L/∂θ of the NaiveMlp loss on one batch, by central differences.</summary>
+    /// <summary>∂L/∂θ of the NaiveMlp loss on one batch (weighted by <paramref name="weights"/> when given), by central differences.</summary>
     public static double[] LossGradient(
-        NaiveMlp network, NaiveLoss loss, double[] parameters, double[] inputs, double[] targets, int batch, double step = DefaultStep)
+        NaiveMlp network, NaiveLoss loss, double[] parameters, double[] inputs, double[] targets, int batch, double step = DefaultStep, double[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return CentralGradient(theta => network.Loss(loss, theta, inputs, targets, batch), parameters, step);
+        return CentralGradient(theta => network.Loss(loss, theta, inputs, targets, batch, weights), parameters, step);
     }
 }

@@ -10,8 +10,11 @@
 //   MeanSquaredError (1 / (B·n)) Σ (y − t)²; SumSquaredError (1 / B) Σ_b ‖y_b − t_b‖²;
 //   CrossEntropy −(1 / B) Σ t · ln y (a term with t = 0 is 0);
 //   BinaryCrossEntropy −(1 / (B·n)) Σ [t · ln y + (1 − t) · ln(1 − y)], each ln at no less than −100.
+//   With sample weights w_b: every term of sample b times w_b, and B replaced by W = Σ_b w_b (the weighted
+//   batch mean Σ_b w_b·ℓ_b / W); without them w_b = 1 and W = B, the same arithmetic.
 // Backward:
-//   g = ∂L/∂y: 2 (y − t) / (B·n), 2 (y − t) / B, −t / (B·y), or (−t / y + (1 − t) / (1 − y)) / (B·n);
+//   g = ∂L/∂y: 2 (y − t) / (B·n), 2 (y − t) / B, −t / (B·y), or (−t / y + (1 − t) / (1 − y)) / (B·n)
+//       (weighted: w_b times that, with W for B);
 //   δ_L = ∂L/∂z_L: g ⊙ f'(z_L) for an elementwise f; for softmax, through the full Jacobian
 //         ∂y_k/∂z_j = y_k (1[k = j] − y_j), δ_j = Σ_k g_k · y_k (1[k = j] − y_j); with cross-entropy the
 //         products g_k · y_k are −t_k / B exactly, which gives δ_j = (y_j · Σ_k t_k − t_j) / B, i.e.
@@ -130,19 +133,21 @@ public sealed class NaiveMlp
         return new NaiveForwardPass(batch, z, a, activated, masks);
     }
 
-    /// <summary>The loss of outputs y [B, n] against targets t (row-major, B·n values).</summary>
-    public static double Loss(NaiveLoss loss, double[,] outputs, double[] targets)
+    /// <summary>The loss of outputs y [B, n] against targets t (row-major, B·n values), weighted by <paramref name="weights"/> [B] when given.</summary>
+    public static double Loss(NaiveLoss loss, double[,] outputs, double[] targets, double[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(targets);
         int batch = outputs.GetLength(0), n = outputs.GetLength(1);
+        double total = TotalWeight(weights, batch);
         double sum = 0;
         for (int b = 0; b < batch; b++)
         {
+            double weight = weights?[b] ?? 1;
             for (int j = 0; j < n; j++)
             {
                 double y = outputs[b, j], t = targets[(b * n) + j];
-                sum += loss switch
+                sum += weight * loss switch
                 {
                     NaiveLoss.CrossEntropy => t == 0 ? 0 : -t * Math.Log(y),
                     NaiveLoss.BinaryCrossEntropy => -((t * Math.Max(Math.Log(y), -100)) + ((1 - t) * Math.Max(Math.Log(1 - y), -100))),
@@ -151,22 +156,22 @@ public sealed class NaiveMlp
             }
         }
 
-        return loss is NaiveLoss.MeanSquaredError or NaiveLoss.BinaryCrossEntropy ? sum / ((double)batch * n) : sum / batch;
+        return loss is NaiveLoss.MeanSquaredError or NaiveLoss.BinaryCrossEntropy ? sum / (total * n) : sum / total;
     }
 
-    /// <summary>The loss of the network with parameters θ on the batch: Loss(Forward(θ, x).Output, t).</summary>
-    public double Loss(NaiveLoss loss, double[] parameters, double[] inputs, double[] targets, int batch) =>
-        Loss(loss, Forward(parameters, inputs, batch).Output, targets);
+    /// <summary>The loss of the network with parameters θ on the batch: Loss(Forward(θ, x).Output, t, w).</summary>
+    public double Loss(NaiveLoss loss, double[] parameters, double[] inputs, double[] targets, int batch, double[]? weights = null) =>
+        Loss(loss, Forward(parameters, inputs, batch).Output, targets, weights);
 
-    /// <summary>δ_l for every layer and ∂L/∂θ, from a forward pass with the same parameters.</summary>
-    public NaiveBackwardPass Backward(double[] parameters, NaiveForwardPass forward, NaiveLoss loss, double[] targets)
+    /// <summary>δ_l for every layer and ∂L/∂θ, from a forward pass with the same parameters; weighted by <paramref name="weights"/> [B] when given.</summary>
+    public NaiveBackwardPass Backward(double[] parameters, NaiveForwardPass forward, NaiveLoss loss, double[] targets, double[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(targets);
         int layers = Layers, batch = forward.Batch;
         var delta = new double[layers + 1][,];
-        delta[layers] = OutputDelta(loss, forward, targets);
+        delta[layers] = OutputDelta(loss, forward, targets, weights);
 
         for (int l = layers - 1; l >= 1; l--)
         {
@@ -277,15 +282,29 @@ public sealed class NaiveMlp
     /// <summary>Φ(z) = ½·erfc(−z/√2), the standard normal distribution function (no cancellation for z ≪ 0).</summary>
     public static double Cdf(double z) => NaiveErf.Erfc(-z / Math.Sqrt(2)) / 2;
 
+    /// <summary>W = Σ_b w_b, or B without weights.</summary>
+    private static double TotalWeight(double[]? weights, int batch)
+    {
+        if (weights is null)
+        {
+            return batch;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNotEqual(weights.Length, batch, nameof(weights));
+        return weights.Sum();
+    }
+
     /// <summary>δ_L = ∂L/∂z_L [B, n_L] (see the file header).</summary>
-    private double[,] OutputDelta(NaiveLoss loss, NaiveForwardPass forward, double[] targets)
+    private double[,] OutputDelta(NaiveLoss loss, NaiveForwardPass forward, double[] targets, double[]? weights)
     {
         int batch = forward.Batch, n = _sizes[^1];
+        double total = TotalWeight(weights, batch);
         double[,] y = forward.Output, z = forward.Z(Layers);
         var delta = new double[batch, n];
         var g = new double[n];   // ∂L/∂y of one sample
         for (int b = 0; b < batch; b++)
         {
+            double weight = weights?[b] ?? 1;
             if (loss == NaiveLoss.CrossEntropy && _f[^1] == NaiveActivation.Softmax)
             {
                 double targetSum = 0;
@@ -296,7 +315,7 @@ public sealed class NaiveMlp
 
                 for (int j = 0; j < n; j++)
                 {
-                    delta[b, j] = ((y[b, j] * targetSum) - targets[(b * n) + j]) / batch;
+                    delta[b, j] = weight * ((y[b, j] * targetSum) - targets[(b * n) + j]) / total;
                 }
 
                 continue;
@@ -307,10 +326,10 @@ public sealed class NaiveMlp
                 double t = targets[(b * n) + j];
                 g[j] = loss switch
                 {
-                    NaiveLoss.MeanSquaredError => 2 * (y[b, j] - t) / ((double)batch * n),
-                    NaiveLoss.SumSquaredError => 2 * (y[b, j] - t) / batch,
-                    NaiveLoss.BinaryCrossEntropy => ((-t / y[b, j]) + ((1 - t) / (1 - y[b, j]))) / ((double)batch * n),
-                    _ => t == 0 ? 0 : -t / (batch * y[b, j]),
+                    NaiveLoss.MeanSquaredError => weight * 2 * (y[b, j] - t) / (total * n),
+                    NaiveLoss.SumSquaredError => weight * 2 * (y[b, j] - t) / total,
+                    NaiveLoss.BinaryCrossEntropy => weight * ((-t / y[b, j]) + ((1 - t) / (1 - y[b, j]))) / (total * n),
+                    _ => t == 0 ? 0 : weight * -t / (total * y[b, j]),
                 };
             }
 

@@ -42,6 +42,16 @@ public sealed class FitOptions
     /// </summary>
     public ILearningRateSchedule? LearningRateSchedule { get; init; }
 
+    /// <summary>
+    /// One weight per class (per output), for Loss.CrossEntropy only: a training sample with targets t weighs
+    /// c(t) = Σ_j c_j·t_j / Σ_j t_j, which is c_y for a one-hot row of class y, times its own weight
+    /// (<see cref="Dataset.Weights"/>, else 1), and each batch's loss is the weighted mean Σ w·ℓ / Σ w: for one-hot
+    /// targets, PyTorch's CrossEntropyLoss(weight = c). As Keras' class_weight, they weigh the training loss only; the
+    /// validation loss is weighted by the validation set's own sample weights. Finite, non-negative, not all 0; a
+    /// training row whose targets sum to 0 has no class and is refused. null (the default): every class weighs 1.
+    /// </summary>
+    public IReadOnlyList<float>? ClassWeights { get; init; }
+
     /// <summary>For this fit, the Trainer's <see cref="Trainer.ClipGradientValue"/> (null: the Trainer's own setting); positive and finite.</summary>
     public float? ClipGradientValue { get; init; }
 

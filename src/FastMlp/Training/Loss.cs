@@ -1,6 +1,11 @@
 namespace FastMlp;
 
-/// <summary>What <see cref="Trainer.Step"/> minimizes, over a batch of B samples with n outputs each.</summary>
+/// <summary>
+/// What <see cref="Trainer.Step(ReadOnlySpan{float}, ReadOnlySpan{float})"/> minimizes, over a batch of B samples with n
+/// outputs each. With sample weights w (<see cref="Trainer.Step(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>,
+/// Dataset.WithWeights, FitOptions.ClassWeights) the batch mean (1 / B) Σ_b ℓ_b becomes Σ_b w_b·ℓ_b / Σ_b w_b, with
+/// ℓ_b the sample's term below (its 1 / n included for the means over outputs).
+/// </summary>
 public enum Loss
 {
     /// <summary>(1 / (B · n)) Σ (y − t)², as PyTorch MSELoss() and Keras "mse".</summary>

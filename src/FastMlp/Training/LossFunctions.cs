@@ -5,6 +5,9 @@
 //   BinaryCrossEntropy + Sigmoid:  dZ = (Y − T) / (B · n), targets in [0, 1] (the fused form: σ' cancels)
 //   squared errors:          dY = 2 (Y − T) / s,  s = B · n (mean) or B (sum)
 //                            dZ = dY ⊙ f'(Y), f'(Z) for GELU and SiLU, or through the softmax Jacobian for a Softmax output
+// Sample weights (SampleWeights.cs): every B above becomes Σw and row r's gradient is scaled by w_r (the scale
+// w_r · k / (Σw · m) rounded once to float, as the plain mean's k / (B · m) is), the loss is Σ_r w_r · ℓ_r / Σw;
+// the kernels are generic over IRowWeights, and EqualRows (w_r = 1, Σw = B) is the plain mean, bit for bit.
 // Scalar loops over each row: outputs are few (10 classes, 1 regression target), so a vectorized call per
 // row would cost more than it saves. Sums are accumulated in double.
 // CrossEntropy refuses a negative target, BinaryCrossEntropy one outside [0, 1], (ArgumentException naming "targets", the sample and the value): the
@@ -22,31 +25,54 @@ internal static unsafe class LossFunctions
     /// <summary>ln of the smallest normal float: the floor of a log-probability in the cross-entropy.</summary>
     private static readonly float MinLogProbability = MathF.Log(BitConverter.Int32BitsToSingle(0x00800000));
 
+    /// <summary>Returns the loss (the plain batch mean) of outputs y against targets t (both [batch, n]) and writes dZ [batch, n].</summary>
+    public static float Evaluate(Loss loss, Activation output, float* y, float* t, int batch, int n, float* dZ) =>
+        Evaluate(loss, output, y, t, batch, n, dZ, BatchWeights.Equal(batch));
+
     /// <summary>
-    /// Returns the loss of outputs y against targets t (both [batch, n]) and writes dZ [batch, n]. An output activation
-    /// whose derivative needs its input (GELU, SiLU) reads it from <paramref name="input"/>; without one (an evaluation,
-    /// which only wants the loss) dZ is left as dY.
+    /// Returns the loss of outputs y against targets t (both [batch, n]), weighted by <paramref name="weights"/> (Σw &gt; 0),
+    /// and writes dZ [batch, n]. An output activation whose derivative needs its input (GELU, SiLU) reads it from
+    /// <paramref name="input"/>; without one (an evaluation, which only wants the loss) dZ is left as dY.
     /// </summary>
-    public static float Evaluate(Loss loss, Activation output, float* y, float* t, int batch, int n, float* dZ, float* input = null)
+    public static float Evaluate(Loss loss, Activation output, float* y, float* t, int batch, int n, float* dZ, BatchWeights weights, float* input = null) =>
+        weights.AreEqual
+            ? Evaluate(loss, output, y, t, batch, n, dZ, default(EqualRows), batch, input)
+            : Evaluate(loss, output, y, t, batch, n, dZ, new WeightedRows(weights.Pointer), weights.Sum, input);
+
+    /// <summary>
+    /// MeanSquaredError or SumSquaredError of outputs y against targets t (both [batch, n]) through the output
+    /// activation TOp, weighted by <paramref name="weights"/>, writing dZ (Softmax: dY, which Evaluate turns into dZ);
+    /// the tiny-network step calls it directly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float SquaredError<TOp>(Loss loss, float* y, float* t, int batch, int n, float* dZ, BatchWeights weights)
+        where TOp : struct, IActivationOperator =>
+        weights.AreEqual
+            ? SquaredError<TOp, EqualRows>(loss, y, t, batch, n, dZ, default, batch)
+            : SquaredError<TOp, WeightedRows>(loss, y, t, batch, n, dZ, new WeightedRows(weights.Pointer), weights.Sum);
+
+    private static float Evaluate<TRows>(Loss loss, Activation output, float* y, float* t, int batch, int n, float* dZ, TRows rows, double weightSum, float* input)
+        where TRows : struct, IRowWeights
     {
         if (loss == Loss.CrossEntropy)
         {
-            return (float)(CrossEntropy(y, t, batch, n, dZ, 1f / batch) / batch);
+            // (float)(1.0 / B) is 1f / B, the scale before weights, for every B up to 2²⁴ (checked exhaustively).
+            return (float)(CrossEntropy(y, t, batch, n, dZ, rows, 1.0 / weightSum) / weightSum);
         }
 
         if (loss == Loss.BinaryCrossEntropy)
         {
-            long count = (long)batch * n;
-            return (float)(BinaryCrossEntropy(y, t, n, count, dZ, (float)(1.0 / count)) / count);
+            double count = weightSum * n;
+            return (float)(BinaryCrossEntropy(y, t, batch, n, dZ, rows, 1.0 / count) / count);
         }
 
         float result = output switch
         {
-            Activation.Sigmoid => SquaredError<SigmoidOperator>(loss, y, t, batch, n, dZ),
-            Activation.Tanh => SquaredError<TanhOperator>(loss, y, t, batch, n, dZ),
-            Activation.Relu => SquaredError<ReluOperator>(loss, y, t, batch, n, dZ),
-            Activation.LeakyRelu => SquaredError<LeakyReluOperator>(loss, y, t, batch, n, dZ),
-            _ => SquaredError<IdentityOperator>(loss, y, t, batch, n, dZ),
+            Activation.Sigmoid => SquaredError<SigmoidOperator, TRows>(loss, y, t, batch, n, dZ, rows, weightSum),
+            Activation.Tanh => SquaredError<TanhOperator, TRows>(loss, y, t, batch, n, dZ, rows, weightSum),
+            Activation.Relu => SquaredError<ReluOperator, TRows>(loss, y, t, batch, n, dZ, rows, weightSum),
+            Activation.LeakyRelu => SquaredError<LeakyReluOperator, TRows>(loss, y, t, batch, n, dZ, rows, weightSum),
+            _ => SquaredError<IdentityOperator, TRows>(loss, y, t, batch, n, dZ, rows, weightSum),
         };
 
         if (output == Activation.Softmax)
@@ -63,27 +89,24 @@ internal static unsafe class LossFunctions
         return result;
     }
 
-    /// <summary>
-    /// MeanSquaredError or SumSquaredError of outputs y against targets t (both [batch, n]) through the output
-    /// activation TOp, writing dZ (Softmax: dY, which Evaluate turns into dZ); the tiny-network step calls it directly.
-    /// </summary>
+    /// <summary>The squared error's value over count = Σw · n (mean) or Σw (sum), and dZ with the scale 2 · w_r / count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float SquaredError<TOp>(Loss loss, float* y, float* t, int batch, int n, float* dZ)
+    private static float SquaredError<TOp, TRows>(Loss loss, float* y, float* t, int batch, int n, float* dZ, TRows rows, double weightSum)
         where TOp : struct, IActivationOperator
+        where TRows : struct, IRowWeights
     {
-        long count = loss == Loss.MeanSquaredError ? (long)batch * n : batch;
-        float scale = (float)(2.0 / count);
-        return (float)(SquaredError<TOp>(y, t, batch * n, dZ, scale) / count);
+        double count = loss == Loss.MeanSquaredError ? weightSum * n : weightSum;
+        return (float)(SquaredError<TOp, TRows>(y, t, batch, n, dZ, rows, 2.0 / count) / count);
     }
 
-    /// <summary>Σ −t · ln max(p, FLT_MIN) over all elements of p, t [rows, n]; dZ = (p · s − t) · scale, s = Σ t of the row.</summary>
+    /// <summary>Σ_r w_r · Σ −t · ln max(p, FLT_MIN) over the rows of p, t [rows, n]; dZ = (p · s − t) · scale_r, s = Σ t of the row, scale_r = w_r · factor.</summary>
     /// <remarks>
     /// The gradient, for one row with p = softmax(z) and s = Σ_k t_k:
     ///   ln p_k = z_k − ln Σ_m e^{z_m}, so ℓ = −Σ_k t_k ln p_k = −Σ_k t_k z_k + s · ln Σ_m e^{z_m}, and
     ///   ∂ℓ/∂z_j = −t_j + s · e^{z_j} / Σ_m e^{z_m} = p_j · s − t_j.
     /// This holds for any targets; it is p − t only when s = 1 (one-hot rows, distributions that sum to 1
     /// exactly): with [0, 2, 0] or [1, 1, 0] (s = 2) p − t misses p, and an all-zero row (s = 0) has no loss and
-    /// no gradient. The batch mean divides by B (scale). The floor on ln p only bounds the reported loss: the
+    /// no gradient. The batch mean divides by B (factor = 1 / B), the weighted one by Σw (factor = 1 / Σw). The floor on ln p only bounds the reported loss: the
     /// gradient is that of the unfloored loss, so a saturated wrong prediction is still pushed back (the floored
     /// term's own derivative would be 0).
     /// One pass per row writes (p − t) · scale and sums s in double (one-hot: exactly 1);
@@ -91,11 +114,14 @@ internal static unsafe class LossFunctions
     /// pass and get (p − t) · scale bit for bit, as before soft targets were handled.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double CrossEntropy(float* p, float* t, int rows, int n, float* dZ, float scale)
+    private static double CrossEntropy<TRows>(float* p, float* t, int rows, int n, float* dZ, TRows weights, double factor)
+        where TRows : struct, IRowWeights
     {
         double total = 0;
         for (int r = 0; r < rows; r++, p += n, t += n, dZ += n)
         {
+            double w = weights.Of(r);
+            float scale = (float)(w * factor);
             double sum = 0;
             for (int j = 0; j < n; j++)
             {
@@ -107,7 +133,7 @@ internal static unsafe class LossFunctions
                         ThrowNegativeTarget(r, j, tj);
                     }
 
-                    total -= tj * Math.Max(MathF.Log(p[j]), MinLogProbability);
+                    total -= w * (tj * Math.Max(MathF.Log(p[j]), MinLogProbability));
                     sum += tj;
                 }
 
@@ -129,24 +155,30 @@ internal static unsafe class LossFunctions
     }
 
     /// <summary>
-    /// Σ −[t · max(ln y, −100) + (1 − t) · max(ln(1 − y), −100)] over the length elements of y and t (n per sample);
-    /// dZ = (y − t) · scale. With y = σ(z), ∂/∂z of −[t ln y + (1 − t) ln(1 − y)] is y − t: the sigmoid's derivative
+    /// Σ_r w_r · Σ −[t · max(ln y, −100) + (1 − t) · max(ln(1 − y), −100)] over the rows of y, t [rows, n];
+    /// dZ = (y − t) · w_r · factor. With y = σ(z), ∂/∂z of −[t ln y + (1 − t) ln(1 − y)] is y − t: the sigmoid's derivative
     /// cancels, so no y(1 − y) is divided by. As in CrossEntropy, the floor only bounds the reported loss.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double BinaryCrossEntropy(float* y, float* t, int n, long length, float* dZ, float scale)
+    private static double BinaryCrossEntropy<TRows>(float* y, float* t, int rows, int n, float* dZ, TRows weights, double factor)
+        where TRows : struct, IRowWeights
     {
         double total = 0;
-        for (long i = 0; i < length; i++)
+        for (int r = 0; r < rows; r++, y += n, t += n, dZ += n)
         {
-            float ti = t[i], yi = y[i];
-            if (!(ti >= 0 && ti <= 1))
+            double w = weights.Of(r);
+            float scale = (float)(w * factor);
+            for (int j = 0; j < n; j++)
             {
-                ThrowTargetOutsideUnit(i / n, i % n, ti);
-            }
+                float tj = t[j], yj = y[j];
+                if (!(tj >= 0 && tj <= 1))
+                {
+                    ThrowTargetOutsideUnit(r, j, tj);
+                }
 
-            total -= (ti * Math.Max(MathF.Log(yi), -100f)) + ((1 - ti) * Math.Max(MathF.Log(1 - yi), -100f));
-            dZ[i] = (yi - ti) * scale;
+                total -= w * ((tj * Math.Max(MathF.Log(yj), -100f)) + ((1 - tj) * Math.Max(MathF.Log(1 - yj), -100f)));
+                dZ[j] = (yj - tj) * scale;
+            }
         }
 
         return total;
@@ -154,7 +186,7 @@ internal static unsafe class LossFunctions
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowTargetOutsideUnit(long sample, long index, float value) =>
+    private static void ThrowTargetOutsideUnit(int sample, int index, float value) =>
         ThrowHelper.ThrowArgument("targets", string.Create(CultureInfo.InvariantCulture, $"Sample {sample} has a target that is {value} (value {index}); BinaryCrossEntropy needs targets in [0, 1]."));
 
     [DoesNotReturn]
@@ -162,17 +194,23 @@ internal static unsafe class LossFunctions
     private static void ThrowNegativeTarget(int sample, int index, float value) =>
         ThrowHelper.ThrowArgument("targets", string.Create(CultureInfo.InvariantCulture, $"Sample {sample} has a target that is {value} (value {index}); CrossEntropy needs non-negative targets."));
 
-    /// <summary>Σ (y − t)² over all elements; dZ = f'(y) · (y − t) · scale through the output activation.</summary>
+    /// <summary>Σ_r w_r · Σ (y − t)² over the rows of y, t [rows, n]; dZ = f'(y) · (y − t) · w_r · factor through the output activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double SquaredError<TOp>(float* y, float* t, int length, float* dZ, float scale)
+    private static double SquaredError<TOp, TRows>(float* y, float* t, int rows, int n, float* dZ, TRows weights, double factor)
         where TOp : struct, IActivationOperator
+        where TRows : struct, IRowWeights
     {
         double total = 0;
-        for (int i = 0; i < length; i++)
+        for (int r = 0; r < rows; r++, y += n, t += n, dZ += n)
         {
-            float e = y[i] - t[i];
-            total += (double)e * e;
-            dZ[i] = TOp.Derivative(y[i], e * scale);
+            double w = weights.Of(r);
+            float scale = (float)(w * factor);
+            for (int j = 0; j < n; j++)
+            {
+                float e = y[j] - t[j];
+                total += w * ((double)e * e);
+                dZ[j] = TOp.Derivative(y[j], e * scale);
+            }
         }
 
         return total;

@@ -11,6 +11,7 @@ internal unsafe struct Metrics
     // [n]: samples whose label j was right so far; null for a fit that is not multi-label.
     private readonly long[]? _labelsRight;
     private double _lossSum;
+    private double _lossWeight;
     private double _absoluteErrorSum;
     private long _correct;
     private long _exactMatches;
@@ -24,12 +25,14 @@ internal unsafe struct Metrics
     }
 
     /// <summary>
-    /// Adds a batch: its mean loss and its outputs and targets [rows, n]. Row r's label is
-    /// labels[indices[r]] (a gathered batch) or labels[r] when indices is empty; labels is empty for regression.
+    /// Adds a batch: its mean loss, which counts with <paramref name="lossWeight"/> (rows, or Σw of a weighted batch), and
+    /// its outputs and targets [rows, n]. Row r's label is labels[indices[r]] (a gathered batch) or labels[r] when indices
+    /// is empty; labels is empty for regression. Accuracy and the absolute error count every row once.
     /// </summary>
-    public void Add(float batchLoss, float* outputs, float* targets, int rows, int n, ReadOnlySpan<int> labels, ReadOnlySpan<int> indices)
+    public void Add(float batchLoss, float* outputs, float* targets, int rows, int n, ReadOnlySpan<int> labels, ReadOnlySpan<int> indices, double lossWeight)
     {
-        _lossSum += (double)batchLoss * rows;
+        _lossSum += (double)batchLoss * lossWeight;
+        _lossWeight += lossWeight;
         _samples += rows;
         for (int r = 0; r < rows; r++)
         {
@@ -53,7 +56,7 @@ internal unsafe struct Metrics
     public readonly EpochMetrics Result(bool classification, int outputs)
     {
         var result = new EpochMetrics(
-            (float)(_lossSum / _samples),
+            (float)(_lossSum / _lossWeight),
             classification ? (float)((double)_correct / _samples) : float.NaN,
             classification ? float.NaN : (float)(_absoluteErrorSum / ((double)_samples * outputs)));
         if (_labelsRight is null)

@@ -6,7 +6,8 @@
 // DenseLayer or Elementwise and no argument checks inside. Each element gets exactly the general path's
 // operations in its order (the kernel's MultiplyAdd chained over p from 0, then 1 · acc; the bias added before
 // the activation; db summed row by row; the derivative through the saved output), so a Step's bits do not
-// depend on which path ran (TinyStepProperties).
+// depend on which path ran (TinyStepProperties). Weighted steps take it too: the weights enter only through the
+// loss's dZ, which both paths get from the same LossFunctions.SquaredError (SampleWeightTests).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -15,8 +16,8 @@ namespace FastMlp;
 /// <summary>Forward, loss and backward of one batch into the trainer's workspace and gradients.</summary>
 internal unsafe interface ITinyStep
 {
-    /// <summary>Returns the loss and the largest gradient bound of the layers (Trainer.GradientBound), as the general path does.</summary>
-    float Backpropagate(float* inputs, float* targets, int batch, out double maxGradient);
+    /// <summary>Returns the loss (weighted by <paramref name="weights"/>) and the largest gradient bound of the layers (Trainer.GradientBound), as the general path does.</summary>
+    float Backpropagate(float* inputs, float* targets, int batch, BatchWeights weights, out double maxGradient);
 }
 
 internal static class TinyStep
@@ -74,7 +75,7 @@ internal sealed unsafe class TinyStep<TKernel, THidden, TOutput>(Network network
     private readonly ParameterLayout _layout = network.Layout;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public float Backpropagate(float* inputs, float* targets, int batch, out double maxGradient)
+    public float Backpropagate(float* inputs, float* targets, int batch, BatchWeights weights, out double maxGradient)
     {
         int last = _layout.Layers - 1;
         float* parameters = network.ParametersPointer;
@@ -104,7 +105,7 @@ internal sealed unsafe class TinyStep<TKernel, THidden, TOutput>(Network network
         }
 
         float* dZ = workspace.Delta(0);
-        float batchLoss = LossFunctions.SquaredError<TOutput>(loss, workspace.Activation(last), targets, batch, _layout.Out(last), dZ);
+        float batchLoss = LossFunctions.SquaredError<TOutput>(loss, workspace.Activation(last), targets, batch, _layout.Out(last), dZ, weights);
 
         // Backward: dW = xᵀ·dZ, db = Σ_rows dZ, dx = (dZ·Wᵀ) ⊙ f'(x), l = last..0.
         maxGradient = 0;

@@ -5,7 +5,8 @@
 // (the parameters are always those after the last whole step). NaN policy: Fit scans its datasets once
 // and refuses a non-finite feature or target, or a negative target with CrossEntropy, up front; a step that
 // still diverges throws TrainingDivergedException with the parameters from before it (the best epoch's,
-// with RestoreBestWeights).
+// with RestoreBestWeights). Sample and class weights (Trainer.Weights.cs): each batch's loss is their weighted mean,
+// the epoch's loss the weighted mean over its batches; a batch whose weights are all 0 takes no step.
 using System.Diagnostics;
 using System.Numerics.Tensors;
 
@@ -82,9 +83,11 @@ public sealed unsafe partial class Trainer
             order[i] = i;
         }
 
+        ReadOnlySpan<float> weights = TrainingWeights(training, validation, options);
         var random = new Random(options.Seed);
         var batchInputs = new float[options.BatchSize * Network.InputSize];
         var batchTargets = new float[options.BatchSize * Network.OutputSize];
+        float[]? batchWeights = weights.IsEmpty ? null : new float[options.BatchSize];
         float[]? best = options.EarlyStoppingPatience > 0 && options.RestoreBestWeights ? new float[Network.Parameters.Length] : null;
         var history = new List<EpochReport>(options.Epochs);
         float monitored = float.NaN, bestLoss = float.PositiveInfinity;
@@ -108,7 +111,7 @@ public sealed unsafe partial class Trainer
             EpochMetrics trained;
             try
             {
-                trained = TrainEpoch(training, order, options.BatchSize, batchInputs, batchTargets, cancellationToken);
+                trained = TrainEpoch(training, weights, order, options.BatchSize, batchInputs, batchTargets, batchWeights, cancellationToken);
             }
             catch (TrainingDivergedException) when (best is not null && bestEpoch > 0)
             {
@@ -151,10 +154,11 @@ public sealed unsafe partial class Trainer
 
     /// <summary>
     /// Loss and accuracy (classification) or mean absolute error (regression) of the network on <paramref name="data"/>;
+    /// the loss is the weighted mean Σ w·ℓ / Σ w when the data carries sample weights (the other metrics are not weighted);
     /// with Loss.BinaryCrossEntropy also the multi-label figures (<see cref="EpochMetrics.LabelAccuracy"/>,
     /// <see cref="EpochMetrics.ExactMatchAccuracy"/>, <see cref="EpochMetrics.LabelAccuracies"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">The data's feature or target count does not match the network, or the data holds a NaN or infinite value or, with CrossEntropy, a negative target.</exception>
+    /// <exception cref="ArgumentException">The data's feature or target count does not match the network, or the data holds a NaN or infinite value or, with CrossEntropy, a negative target, or weights that are all 0.</exception>
     public EpochMetrics Evaluate(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -171,15 +175,16 @@ public sealed unsafe partial class Trainer
         try
         {
             var metrics = new Metrics(LabelCounters());
-            fixed (float* features = data.Features, targets = data.Targets)
+            fixed (float* features = data.Features, targets = data.Targets, w = data.Weights)
             {
                 for (int first = 0; first < data.Count; first += MaxBatch)
                 {
                     int rows = Math.Min(MaxBatch, data.Count - first);
                     float* y = _workspace.Activation(last), t = targets + ((long)first * n);
                     Network.Forward(features + ((long)first * Network.InputSize), rows, _workspace, y);
-                    float loss = LossFunctions.Evaluate(Loss, Network.OutputActivation, y, t, rows, n, _workspace.Delta(0));
-                    metrics.Add(loss, y, t, rows, n, data.IsClassification ? data.Labels.Slice(first, rows) : default, default);
+                    BatchWeights weights = w == null ? BatchWeights.Equal(rows) : BatchWeights.Of(w + first, rows);
+                    float loss = weights.Sum > 0 ? LossFunctions.Evaluate(Loss, Network.OutputActivation, y, t, rows, n, _workspace.Delta(0), weights) : 0;
+                    metrics.Add(loss, y, t, rows, n, data.IsClassification ? data.Labels.Slice(first, rows) : default, default, weights.Sum);
                 }
             }
 
@@ -195,11 +200,13 @@ public sealed unsafe partial class Trainer
     private long[]? LabelCounters() => Loss == Loss.BinaryCrossEntropy ? _labelsRight ??= new long[Network.OutputSize] : null;
 
     /// <summary>
-    /// One pass over <paramref name="data"/> in the given order; allocates nothing but, multi-label, the per-label list of its result. Holds the workspace for the
+    /// One pass over <paramref name="data"/> in the given order, each sample weighing <paramref name="weights"/>[sample]
+    /// (empty: the plain mean) gathered into <paramref name="batchWeights"/>; allocates nothing but, multi-label, the
+    /// per-label list of its result. Holds the workspace for the
     /// whole epoch (the metrics read each step's outputs from it), and checks between steps for a Dispose that
     /// came meanwhile, as it checks for cancellation.
     /// </summary>
-    internal EpochMetrics TrainEpoch(Dataset data, int[] order, int batchSize, float[] batchInputs, float[] batchTargets, CancellationToken cancellationToken)
+    internal EpochMetrics TrainEpoch(Dataset data, ReadOnlySpan<float> weights, int[] order, int batchSize, float[] batchInputs, float[] batchTargets, float[]? batchWeights, CancellationToken cancellationToken)
     {
         int inputs = Network.InputSize, n = Network.OutputSize, last = Network.Layout.Layers - 1;
         ReadOnlySpan<float> features = data.Features, targets = data.Targets;
@@ -218,12 +225,16 @@ public sealed unsafe partial class Trainer
                     int sample = order[first + r];
                     features.Slice(sample * inputs, inputs).CopyTo(batchInputs.AsSpan(r * inputs));
                     targets.Slice(sample * n, n).CopyTo(batchTargets.AsSpan(r * n));
+                    if (batchWeights is not null)
+                    {
+                        batchWeights[r] = weights[sample];
+                    }
                 }
 
-                float loss = StepEntered(batchInputs.AsSpan(0, rows * inputs), batchTargets.AsSpan(0, rows * n), rows);
+                float loss = StepGathered(batchInputs, batchTargets, batchWeights, rows, out double lossWeight);
                 fixed (float* t = batchTargets)
                 {
-                    metrics.Add(loss, _workspace.Activation(last), t, rows, n, labels, order.AsSpan(first, rows));
+                    metrics.Add(loss, _workspace.Activation(last), t, rows, n, labels, order.AsSpan(first, rows), lossWeight);
                 }
             }
 
@@ -274,6 +285,7 @@ public sealed unsafe partial class Trainer
             ThrowHelper.ThrowArgument(nameof(options), $"A LearningRateSchedule needs an IAdjustableOptimizer; {Optimizer.GetType().Name} is not one.");
         }
 
+        ValidateClassWeights(options.ClassWeights);
         ValidClip(options.ClipGradientValue, nameof(options.ClipGradientValue));
         ValidClip(options.ClipGradientNorm, nameof(options.ClipGradientNorm));
         if (options.EarlyStoppingPatience < 0)
@@ -293,6 +305,11 @@ public sealed unsafe partial class Trainer
         else if (Loss == Loss.BinaryCrossEntropy)
         {
             RequireUnit(data.Targets, data.TargetCount, name);
+        }
+
+        if (data.IsWeighted)
+        {
+            SampleWeights.Validate(data.Weights, name, needsPositive: true);
         }
 
         if (data.FeatureCount != Network.InputSize || data.TargetCount != Network.OutputSize)

@@ -8,6 +8,8 @@
 //   update    optimizer.Step(Gradients, Parameters), one flat in-place call, guarded (Trainer.Update.cs): an
 //             update that would make a parameter or the optimizer's state non-finite throws
 //             TrainingDivergedException with both as they were
+// Sample weights (Trainer.Weights.cs, SampleWeights.cs) enter only through the loss's dZ rows (w_r / Σw for 1 / B),
+// so every path after it (tiny, fused, clipping, the guard) takes them as they are.
 // Networks whose every product is tiny run forward, loss and backward as one straight-line pass instead
 // (TinyStep.cs), with the same bits; the guard and the update are the same for both.
 // Unless KeepsGradients, a step of at most FusedBatchLimit samples whose update the guard proves finite from
@@ -16,7 +18,7 @@
 // A steady-state Step allocates nothing.
 namespace FastMlp;
 
-/// <summary>Trains a <see cref="Network"/> by backpropagation, one batch per <see cref="Step"/>.</summary>
+/// <summary>Trains a <see cref="Network"/> by backpropagation, one batch per <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
 public sealed unsafe partial class Trainer : IDisposable
 {
     private readonly Workspace _workspace;
@@ -119,6 +121,21 @@ public sealed unsafe partial class Trainer : IDisposable
     /// </exception>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {
+        int batch = ValidateStep(inputs, targets);
+        _workspace.Enter();
+        try
+        {
+            return StepEntered(inputs, targets, batch, BatchWeights.Equal(batch));
+        }
+        finally
+        {
+            _workspace.Exit();
+        }
+    }
+
+    /// <summary>Checks a Step's inputs and targets; returns the batch.</summary>
+    private int ValidateStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
         int batch = Network.ValidateBatch(inputs, _workspace);
         if (batch == 0)
         {
@@ -130,15 +147,7 @@ public sealed unsafe partial class Trainer : IDisposable
             ThrowHelper.ThrowArgument(nameof(targets), $"targets has {targets.Length} elements but {batch} samples × {Network.OutputSize} outputs need {batch * Network.OutputSize}.");
         }
 
-        _workspace.Enter();
-        try
-        {
-            return StepEntered(inputs, targets, batch);
-        }
-        finally
-        {
-            _workspace.Exit();
-        }
+        return batch;
     }
 
     /// <summary>
@@ -148,14 +157,14 @@ public sealed unsafe partial class Trainer : IDisposable
     /// </summary>
     public void Dispose() => _workspace.Dispose();
 
-    /// <summary>Step on validated arguments, by a caller that holds the workspace (Enter).</summary>
-    private float StepEntered(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch)
+    /// <summary>Step on validated arguments (weights pinned, Σw &gt; 0), by a caller that holds the workspace (Enter).</summary>
+    private float StepEntered(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, BatchWeights weights)
     {
         fixed (float* x = inputs, t = targets)
         {
             try
             {
-                return Run(x, t, batch);
+                return Run(x, t, batch, weights);
             }
             finally
             {
@@ -164,17 +173,17 @@ public sealed unsafe partial class Trainer : IDisposable
         }
     }
 
-    private float Run(float* inputs, float* targets, int batch)
+    private float Run(float* inputs, float* targets, int batch, BatchWeights weights)
     {
         double maxGradient;
         float loss;
         if (_tiny is not null)
         {
-            loss = _tiny.Backpropagate(inputs, targets, batch, out maxGradient);
+            loss = _tiny.Backpropagate(inputs, targets, batch, weights, out maxGradient);
         }
         else
         {
-            loss = ForwardAndLoss(inputs, targets, batch);
+            loss = ForwardAndLoss(inputs, targets, batch, weights);
             if (FusesUpdate(batch) && TryFusedBackward(loss, inputs, batch))
             {
                 return loss;
@@ -205,13 +214,13 @@ public sealed unsafe partial class Trainer : IDisposable
         ConfigureLayers(_dropoutRates, _layers.Seed, _layers.Step);
     }
 
-    /// <summary>The forward pass and the loss; dZ of the output layer in Delta(0). Returns the loss.</summary>
-    private float ForwardAndLoss(float* inputs, float* targets, int batch)
+    /// <summary>The forward pass and the (weighted) loss; dZ of the output layer in Delta(0). Returns the loss.</summary>
+    private float ForwardAndLoss(float* inputs, float* targets, int batch, BatchWeights weights)
     {
         ParameterLayout layout = Network.Layout;
         int last = layout.Layers - 1;
         TrainingForward(inputs, batch);
-        return LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), _workspace.Delta(0), _layers.Saved(last, _workspace));
+        return LossFunctions.Evaluate(Loss, Network.OutputActivation, _workspace.Activation(last), targets, batch, layout.Out(last), _workspace.Delta(0), weights, _layers.Saved(last, _workspace));
     }
 
     /// <summary>Backward through the layers from dZ in Delta(0), writing the gradients; returns the largest gradient bound.</summary>

@@ -1,6 +1,7 @@
 // MlpCheck: the properties the Network/Trainer tests reduce to. For one MlpTestCase, build a Network
 // holding the case's parameters, compute the same thing with NaiveMlp in double, and compare within
-// MlpErrorBound: Predict's outputs; Trainer.Step's loss, Gradients, and the parameters after its SGD step.
+// MlpErrorBound: Predict's outputs; Trainer.Step's loss, Gradients, and the parameters after its SGD step;
+// with sample weights, the weighted Step against the weighted naive loss and gradient.
 using FastMlp.Reference;
 
 using FsCheck;
@@ -34,10 +35,13 @@ internal static class MlpCheck
     /// Predict's outputs, then one Trainer.Step (Sgd): the loss it returns, Trainer.Gradients and the updated
     /// parameters all match NaiveMlp. A case with a ReLU pre-activation within rounding of 0 is discarded.
     /// </summary>
-    public static Property StepMatchesNaive(MlpTestCase t)
+    public static Property StepMatchesNaive(MlpTestCase t) => StepMatchesNaive(t, null);
+
+    /// <summary>As <see cref="StepMatchesNaive(MlpTestCase)"/>, with Trainer.Step(inputs, targets, weights) when weights are given.</summary>
+    public static Property StepMatchesNaive(MlpTestCase t, float[]? weights)
     {
         var data = MlpTestData.Create(t);
-        Reference reference = Reference.Compute(t, data);
+        Reference reference = Reference.Compute(t, data, weights);
         return Prop.When(!reference.Bound.NearReluKink, () =>
         {
             Network network = CreateNetwork(t, data);
@@ -49,30 +53,31 @@ internal static class MlpCheck
             }
 
             using var trainer = new Trainer(network, t.Loss, new Sgd(t.LearningRate), t.Batch, t.Threads) { KeepsGradients = true };
-            float loss = trainer.Step(data.Inputs, data.Targets);
+            float loss = weights is null ? trainer.Step(data.Inputs, data.Targets) : trainer.Step(data.Inputs, data.Targets, weights);
             MlpAssert.Within("Step loss", 0, loss, reference.Loss, reference.Bound.Loss, t);
             MlpAssert.Within("Gradients", trainer.Gradients, reference.Gradients, reference.Bound.Gradients, t);
             MlpAssert.Within("Parameters after the step", network.Parameters, reference.Stepped, reference.Bound.Parameters, t);
         });
     }
 
-    /// <summary>Everything NaiveMlp says about a case, with the bounds.</summary>
-    private sealed record Reference(double[] Outputs, double Loss, double[] Gradients, double[] Stepped, MlpErrorBound Bound)
+    /// <summary>Everything NaiveMlp says about a case (weighted when weights are given), with the bounds.</summary>
+    public sealed record Reference(double[] Outputs, double Loss, double[] Gradients, double[] Stepped, MlpErrorBound Bound)
     {
-        public static Reference Compute(MlpTestCase t, MlpTestData data)
+        public static Reference Compute(MlpTestCase t, MlpTestData data, float[]? sampleWeights = null)
         {
             NaiveMlp mlp = MlpReference.For(t);
             NaiveLoss loss = MlpReference.ToNaive(t.Loss);
             double[] theta = MlpReference.ToDouble(data.Parameters);
             double[] targets = MlpReference.ToDouble(data.Targets);
+            double[]? weights = sampleWeights is null ? null : MlpReference.ToDouble(sampleWeights);
             NaiveForwardPass forward = mlp.Forward(theta, MlpReference.ToDouble(data.Inputs), t.Batch);
-            NaiveBackwardPass backward = mlp.Backward(theta, forward, loss, targets);
+            NaiveBackwardPass backward = mlp.Backward(theta, forward, loss, targets, weights);
             return new Reference(
                 MlpReference.Flatten(forward.Output),
-                NaiveMlp.Loss(loss, forward.Output, targets),
+                NaiveMlp.Loss(loss, forward.Output, targets, weights),
                 backward.GradientsCopy(),
                 NaiveMlp.SgdStep(theta, backward.Gradients, t.LearningRate),
-                MlpErrorBound.Compute(mlp, theta, forward, backward, loss, targets, t.LearningRate));
+                MlpErrorBound.Compute(mlp, theta, forward, backward, loss, targets, t.LearningRate, weights));
         }
     }
 }

@@ -35,6 +35,10 @@
 // the test data, so the dropped terms are below 1e-3 of the kept ones; every bound is doubled (Safety)
 // to cover them and the reference's own double rounding.
 //
+// Sample weights w_b (the weighted batch mean): each 1/B and 1/s above becomes ρ_b = w_b / W (W = Σ w) and
+// ρ_b / n; the float scale w_b·k / (W·m) is rounded once, as k / (B·m) is, so the rounding counts are unchanged
+// (the weighted sums of the loss are in double).
+//
 // A ReLU unit whose |z| ≤ e_z may sit on either side of its kink in float: its derivative, and every
 // gradient downstream, is then legitimately different. Such a case sets NearReluKink and is discarded.
 //
@@ -78,9 +82,11 @@ internal sealed class MlpErrorBound
     public bool NearReluKink { get; }
 
     public static MlpErrorBound Compute(
-        NaiveMlp mlp, double[] theta, NaiveForwardPass forward, NaiveBackwardPass backward, NaiveLoss loss, double[] targets, double learningRate)
+        NaiveMlp mlp, double[] theta, NaiveForwardPass forward, NaiveBackwardPass backward, NaiveLoss loss, double[] targets, double learningRate, double[]? weights = null)
     {
         int layers = mlp.Layers, batch = forward.Batch;
+        double total = weights?.Sum() ?? batch;
+        double[] share = [.. Enumerable.Range(0, batch).Select(b => (weights?[b] ?? 1) / total)];   // ρ_b: 1/B, or w_b / W
         var ea = new double[layers + 1][,];   // e_a per layer (after dropout); inputs are exact
         var ef = new double[layers + 1][,];   // e of f(z) before dropout
         var ez = new double[layers + 1][,];
@@ -94,7 +100,7 @@ internal sealed class MlpErrorBound
         }
 
         var ed = new double[layers + 1][,];
-        ed[layers] = OutputDelta(mlp, forward, backward, ez[layers], ea[layers], loss, targets);
+        ed[layers] = OutputDelta(mlp, forward, backward, ez[layers], ea[layers], loss, targets, share);
         for (int l = layers - 1; l >= 1; l--)
         {
             ed[l] = HiddenDelta(mlp, theta, forward, backward, ez[l], ef[l], ed[l + 1], l);
@@ -115,7 +121,7 @@ internal sealed class MlpErrorBound
             output[i] *= Safety;
         }
 
-        return new MlpErrorBound(output, Safety * LossBound(forward, ea[layers], loss, targets), gradients, parameters, kink);
+        return new MlpErrorBound(output, Safety * LossBound(forward, ea[layers], loss, targets, weights, share), gradients, parameters, kink);
     }
 
     /// <summary>γ(k) = k·u / (1 − k·u).</summary>
@@ -215,17 +221,17 @@ internal sealed class MlpErrorBound
         return (ez, ea, kink);
     }
 
-    private static double[,] OutputDelta(NaiveMlp mlp, NaiveForwardPass forward, NaiveBackwardPass backward, double[,] ez, double[,] ey, NaiveLoss loss, double[] targets)
+    private static double[,] OutputDelta(NaiveMlp mlp, NaiveForwardPass forward, NaiveBackwardPass backward, double[,] ez, double[,] ey, NaiveLoss loss, double[] targets, double[] share)
     {
         int layers = mlp.Layers, batch = forward.Batch, n = mlp.Size(layers);
         double[,] y = forward.Output, z = forward.Z(layers), delta = backward.Delta(layers);
         NaiveActivation f = mlp.Activation(layers);
         var ed = new double[batch, n];
-        double s = loss == NaiveLoss.MeanSquaredError ? (double)batch * n : batch;
         var g = new double[n];
         var eg = new double[n];
         for (int b = 0; b < batch; b++)
         {
+            double inverse = loss == NaiveLoss.MeanSquaredError ? share[b] / n : share[b];   // 1 / s of the row
             if (loss == NaiveLoss.CrossEntropy)
             {
                 double sum = 0;
@@ -238,7 +244,7 @@ internal sealed class MlpErrorBound
                 for (int j = 0; j < n; j++)
                 {
                     double pj = y[b, j], difference = Math.Abs(pj - targets[(b * n) + j]);
-                    ed[b, j] = (((ey[b, j] * (1 + excess)) + (3 * U * difference) + (4 * U * pj * excess)) / batch) + (U * Math.Abs(delta[b, j]));
+                    ed[b, j] = (((ey[b, j] * (1 + excess)) + (3 * U * difference) + (4 * U * pj * excess)) * share[b]) + (U * Math.Abs(delta[b, j]));
                 }
 
                 continue;
@@ -246,8 +252,8 @@ internal sealed class MlpErrorBound
 
             for (int j = 0; j < n; j++)
             {
-                g[j] = 2 * (y[b, j] - targets[(b * n) + j]) / s;
-                eg[j] = (2 * ey[b, j] / s) + (3 * U * Math.Abs(g[j]));
+                g[j] = 2 * (y[b, j] - targets[(b * n) + j]) * inverse;
+                eg[j] = (2 * ey[b, j] * inverse) + (3 * U * Math.Abs(g[j]));
             }
 
             if (f != NaiveActivation.Softmax)
@@ -388,13 +394,14 @@ internal sealed class MlpErrorBound
         return bounds;
     }
 
-    private static double LossBound(NaiveForwardPass forward, double[,] ey, NaiveLoss loss, double[] targets)
+    private static double LossBound(NaiveForwardPass forward, double[,] ey, NaiveLoss loss, double[] targets, double[]? weights, double[] share)
     {
         double[,] y = forward.Output;
         int batch = y.GetLength(0), n = y.GetLength(1);
-        double sum = 0;
+        double bound = 0;
         for (int b = 0; b < batch; b++)
         {
+            double sum = 0;
             for (int j = 0; j < n; j++)
             {
                 double t = targets[(b * n) + j], yj = y[b, j];
@@ -408,9 +415,10 @@ internal sealed class MlpErrorBound
                     sum += 2 * d * (ey[b, j] + (U * d));
                 }
             }
+
+            bound += sum * (loss == NaiveLoss.MeanSquaredError ? share[b] / n : share[b]);
         }
 
-        double s = loss == NaiveLoss.MeanSquaredError ? (double)batch * n : batch;
-        return (sum / s) + (U * Math.Abs(NaiveMlp.Loss(loss, y, targets)));
+        return bound + (U * Math.Abs(NaiveMlp.Loss(loss, y, targets, weights)));
     }
 }

@@ -21,6 +21,9 @@ internal static class MlpGenerators
     /// <summary>Every activation a hidden layer takes (all but Softmax): the property tests draw from this one list.</summary>
     public static Activation[] HiddenActivations { get; } = [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu, Activation.Gelu, Activation.Silu];
 
+    /// <summary>The activations the tiny path takes (TinyStep.cs): those whose derivative comes from their output, not GELU or SiLU.</summary>
+    public static Activation[] TinyPathActivations { get; } = [.. HiddenActivations.Where(a => a is not (Activation.Gelu or Activation.Silu))];
+
     /// <summary>Every kind of target CrossEntropy accepts.</summary>
     public static MlpTargets[] NonNegativeTargets { get; } = [MlpTargets.OneHot, MlpTargets.Distribution, MlpTargets.Unit, MlpTargets.Counts];
 

@@ -47,6 +47,14 @@ internal sealed class MlpTestData
         return new MlpTestData([.. parameters], inputs, DrawTargets(t, random));
     }
 
+    /// <summary>The same parameters with sample <paramref name="row"/> of the batch left out.</summary>
+    public static MlpTestData Without(MlpTestData data, MlpTestCase t, int row)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new MlpTestData(data.Parameters, Drop(data.Inputs, t.InputSize), Drop(data.Targets, t.OutputSize));
+        float[] Drop(float[] values, int width) => [.. values[..(row * width)], .. values[((row + 1) * width)..]];
+    }
+
     /// <summary>Targets [B, n] of the given kind.</summary>
     public static float[] DrawTargets(MlpTestCase t, Random random)
     {
@@ -87,6 +95,37 @@ internal sealed class MlpTestData
         }
 
         return targets;
+    }
+
+    /// <summary>
+    /// Sample weights [B] for a case, from its seed (another stream than its data): by the seed, uniform in [0, 4) with
+    /// about a third 0, all equal (the unweighted path), powers of two from 2⁻⁴ to 2⁴ or 0, or spread from 10⁻³ to 10³ with
+    /// zeros; never all 0.
+    /// </summary>
+    public static float[] DrawWeights(MlpTestCase t)
+    {
+        var random = new Random(t.Seed ^ 0x5EED);
+        int kind = random.Next(4);
+        float equal = (float)(0.1 + (random.NextDouble() * 5));
+        float[] weights = new float[t.Batch];
+        for (int b = 0; b < weights.Length; b++)
+        {
+            bool zero = random.Next(3) == 0;
+            weights[b] = kind switch
+            {
+                0 => zero ? 0 : (float)(random.NextDouble() * 4),
+                1 => equal,
+                2 => zero ? 0 : MathF.ScaleB(1, random.Next(-4, 5)),
+                _ => zero ? 0 : (float)Math.Pow(10, (random.NextDouble() * 6) - 3),
+            };
+        }
+
+        if (weights.All(w => w == 0))
+        {
+            weights[random.Next(weights.Length)] = 1;
+        }
+
+        return weights;
     }
 
     /// <summary>U(−limit, limit), rounded to float.</summary>

@@ -4,6 +4,8 @@
 //     through ∂L/∂y and the sigmoid's derivative (not the fused (Y − T)/(B·n)); and the naive gradient against
 //     central differences of the naive loss, so the reference itself is checked (not through ReLU or LeakyReLU: a difference
 //     across its kink at 0 measures neither side's slope).
+//   - The same with sample weights (zeros among them): the weighted Step against the weighted naive loss, its gradient
+//     and its central differences.
 //   - Saturated logits: an output pushed to y = 1 against a target 0 gives a large finite loss (the logs are floored
 //     at −100) and the fused gradient (1 − 0)/(B·n), not a NaN.
 //   - Refused: BinaryCrossEntropy without a Sigmoid output (constructor), a target outside [0, 1] in Step (nothing
@@ -27,7 +29,10 @@ public sealed class BinaryCrossEntropyTests
         select new BceCase(sizes, hidden, batch, seed);
 
     [Property(MaxTest = 100)]
-    public Property Loss_and_gradients_match_the_naive_twin_and_its_central_differences() => Prop.ForAll(Arb.From(Cases), AssertMatches);
+    public Property Loss_and_gradients_match_the_naive_twin_and_its_central_differences() => Prop.ForAll(Arb.From(Cases), t => AssertMatches(t, weighted: false));
+
+    [Property(MaxTest = 100)]
+    public Property Weighted_loss_and_gradients_match_the_naive_twin_and_its_central_differences() => Prop.ForAll(Arb.From(Cases), t => AssertMatches(t, weighted: true));
 
     [Fact]
     public void A_saturated_wrong_output_gives_a_large_finite_loss_and_the_fused_gradient()
@@ -61,7 +66,7 @@ public sealed class BinaryCrossEntropyTests
         MlpAssert.BitIdentical(before, network.Parameters.ToArray(), "parameters after the refused fit");
     }
 
-    private static void AssertMatches(BceCase t)
+    private static void AssertMatches(BceCase t, bool weighted)
     {
         int[] sizes = t.Sizes;
         Network network = Network.Create(sizes, t.Hidden, Activation.Sigmoid, t.Seed);
@@ -70,17 +75,19 @@ public sealed class BinaryCrossEntropyTests
         int nIn = sizes[0], nOut = sizes[^1];
         float[] inputs = [.. Enumerable.Range(0, t.Batch * nIn).Select(_ => (float)((random.NextDouble() * 2) - 1))];
         float[] targets = [.. Enumerable.Range(0, t.Batch * nOut).Select(i => i % 3 == 0 ? (float)random.NextDouble() : random.Next(2))];
+        float[]? weights = weighted ? [.. Enumerable.Range(0, t.Batch).Select(r => r == 0 ? 1f : random.Next(3) == 0 ? 0f : (float)(random.NextDouble() * 3))] : null;
         using var trainer = new Trainer(network, Loss.BinaryCrossEntropy, new Sgd(0.01f), t.Batch, maxDegreeOfParallelism: 1) { KeepsGradients = true };
-        float loss = trainer.Step(inputs, targets);
+        float loss = weights is null ? trainer.Step(inputs, targets) : trainer.Step(inputs, targets, weights);
 
         NaiveMlp mlp = MlpReference.For(sizes, t.Hidden, Activation.Sigmoid);
         double[] x = MlpReference.ToDouble(inputs), y = MlpReference.ToDouble(targets);
+        double[]? w = weights is null ? null : MlpReference.ToDouble(weights);
         NaiveForwardPass forward = mlp.Forward(theta, x, t.Batch);
-        double want = NaiveMlp.Loss(NaiveLoss.BinaryCrossEntropy, forward.Output, y);
+        double want = NaiveMlp.Loss(NaiveLoss.BinaryCrossEntropy, forward.Output, y, w);
         Assert.True(Math.Abs(loss - want) <= 1e-5 * Math.Max(1, Math.Abs(want)), $"{t}: loss {loss}, naive {want}");
 
-        ReadOnlySpan<double> naive = mlp.Backward(theta, forward, NaiveLoss.BinaryCrossEntropy, y).Gradients;
-        double[] numeric = t.Hidden is Activation.Relu or Activation.LeakyRelu ? new double[theta.Length] : FiniteDifference.LossGradient(mlp, NaiveLoss.BinaryCrossEntropy, theta, x, y, t.Batch);
+        ReadOnlySpan<double> naive = mlp.Backward(theta, forward, NaiveLoss.BinaryCrossEntropy, y, w).Gradients;
+        double[] numeric = t.Hidden is Activation.Relu or Activation.LeakyRelu ? new double[theta.Length] : FiniteDifference.LossGradient(mlp, NaiveLoss.BinaryCrossEntropy, theta, x, y, t.Batch, weights: w);
         double scale = Math.Max(1e-3, naive.ToArray().Max(Math.Abs));
         ReadOnlySpan<float> got = trainer.Gradients;
         for (int p = 0; p < theta.Length; p++)

@@ -18,6 +18,8 @@
 // on a multi-label set (issue 14), whose training and validation metrics each add one per-label accuracy list per
 // epoch (a float[3] and its read-only wrapper, measured here by allocating one):
 //   bytes = fixed + E · (size of an EpochReport + IntPtr.Size + 2 · size of a label list).
+// And with weights on: class weights over dataset weights (zeros among them, so some batches of 1 weigh 0 and take
+// no step) and a weighted validation set; the regression set carries dataset weights through its ValidationSplit.
 using System.Globalization;
 using System.Runtime;
 
@@ -62,10 +64,46 @@ public sealed class FitAllocationTests
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(32)]
-    public void Regression_fit_allocates_a_fixed_amount_and_one_report_per_epoch(int batchSize)
+    public void Weighted_classification_fit_allocates_a_fixed_amount_and_one_report_per_epoch(int batchSize)
+    {
+        var random = new Random(1);
+        Dataset training = Digits(Count, random).WithWeights(Weights(Count)), validation = Digits(20, random).WithWeights(Weights(20));
+        Network network = Network.Create([784, 128, 10], Activation.Relu, Activation.Softmax, seed: 0);
+        using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(0.01f), batchSize, maxDegreeOfParallelism: 1);
+        float[] classWeights = [.. Enumerable.Range(0, 10).Select(c => 0.5f + (c * 0.25f))];
+        AssertFitAllocatesAFixedAmountAndOneReportPerEpoch(trainer, training, epochs => new FitOptions
+        {
+            Epochs = epochs,
+            BatchSize = batchSize,
+            Validation = validation,
+            ClassWeights = classWeights,
+            LearningRateSchedule = new ExponentialDecay(0.9f),
+            EarlyStoppingPatience = 100,
+            Progress = new CountingProgress(),
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(32)]
+    public void Regression_fit_allocates_a_fixed_amount_and_one_report_per_epoch(int batchSize) =>
+        AssertRegressionFit(batchSize, FitTestData.Regression(Count + 10, seed: 1));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(32)]
+    public void Weighted_regression_fit_allocates_a_fixed_amount_and_one_report_per_epoch(int batchSize) =>
+        AssertRegressionFit(batchSize, FitTestData.Regression(Count + 10, seed: 1).WithWeights(Weights(Count + 10)));
+
+    /// <summary>Sample weights with zeros and unequal values: every third sample 0, the others 1 to 3.</summary>
+    private static float[] Weights(int count) => [.. Enumerable.Range(0, count).Select(i => i % 3 == 0 ? 0f : 1f + (i % 4 * 0.5f))];
+
+    private static void AssertRegressionFit(int batchSize, Dataset data)
     {
         using var trainer = new Trainer(FitTestData.Regressor(), Loss.MeanSquaredError, new Sgd(0.01f), batchSize, maxDegreeOfParallelism: 1);
-        AssertFitAllocatesAFixedAmountAndOneReportPerEpoch(trainer, FitTestData.Regression(Count + 10, seed: 1), epochs => new FitOptions
+        AssertFitAllocatesAFixedAmountAndOneReportPerEpoch(trainer, data, epochs => new FitOptions
         {
             Epochs = epochs,
             BatchSize = batchSize,

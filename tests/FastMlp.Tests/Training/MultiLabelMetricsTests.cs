@@ -242,7 +242,7 @@ public sealed unsafe class MultiLabelMetricsTests
             for (int first = 0, b = 0; first < count; first += batchSizes[b++ % batchSizes.Length])
             {
                 int rows = Math.Min(batchSizes[b % batchSizes.Length], count - first);
-                metrics.Add(0f, y + (first * n), t + (first * n), rows, n, default, gathered ? indices.AsSpan(first, rows) : default);
+                metrics.Add(0f, y + (first * n), t + (first * n), rows, n, default, gathered ? indices.AsSpan(first, rows) : default, rows);
             }
         }
 

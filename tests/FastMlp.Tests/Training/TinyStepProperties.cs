@@ -15,13 +15,10 @@ namespace FastMlp.Tests.Training;
 
 public sealed class TinyStepProperties
 {
-    /// <summary>The activations the tiny path takes: those whose derivative comes from their output (not GELU, SiLU).</summary>
-    private static Activation[] TinyActivations { get; } = [.. MlpGenerators.HiddenActivations.Where(a => a is not (Activation.Gelu or Activation.Silu))];
-
     private static Gen<TinyCase> Cases { get; } =
         from sizes in Gen.Choose(2, 4).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 7), n))
-        from hidden in Gen.Elements(TinyActivations)
-        from output in Gen.Elements(TinyActivations)
+        from hidden in Gen.Elements(MlpGenerators.TinyPathActivations)
+        from output in Gen.Elements(MlpGenerators.TinyPathActivations)
         from loss in Gen.Elements(Loss.MeanSquaredError, Loss.SumSquaredError)
         from batchSeed in Gen.Choose(1, 1000)
         from seed in Gen.Choose(0, 10_000)

@@ -2,7 +2,7 @@
 // to its maximum (issue 4), for each loss and the softmax paths (fused cross-entropy, and the Jacobian
 // for a squared error). "Warm" means every batch size ran twice on this thread first. Counted on this
 // thread, every one of 10 calls per batch size (AllocationProbe.OnThisThread), so parallel tests
-// cannot disturb it.
+// cannot disturb it. The weighted Step the same way (weights with zeros, unequal, so the weighted loss runs).
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Training;
@@ -23,7 +23,16 @@ public sealed class TrainerAllocationTests
 
     [Theory]
     [MemberData(nameof(Setups))]
-    public void Warm_single_thread_step_allocates_nothing_at_any_batch_size(int[] sizes, Activation hidden, Activation output, Loss loss, int maxBatch)
+    public void Warm_single_thread_step_allocates_nothing_at_any_batch_size(int[] sizes, Activation hidden, Activation output, Loss loss, int maxBatch) =>
+        AssertWarmStepsAllocateNothing(sizes, hidden, output, loss, maxBatch, weighted: false);
+
+    [Theory]
+    [MemberData(nameof(Setups))]
+    [InlineData(new[] { 12, 16, 5 }, Activation.Relu, Activation.Sigmoid, Loss.BinaryCrossEntropy, 40)]
+    public void Warm_single_thread_weighted_step_allocates_nothing_at_any_batch_size(int[] sizes, Activation hidden, Activation output, Loss loss, int maxBatch) =>
+        AssertWarmStepsAllocateNothing(sizes, hidden, output, loss, maxBatch, weighted: true);
+
+    private static void AssertWarmStepsAllocateNothing(int[] sizes, Activation hidden, Activation output, Loss loss, int maxBatch, bool weighted)
     {
         Network network = Network.Create(sizes, hidden, output, seed: 1);
         using var trainer = new Trainer(network, loss, new Sgd(1e-3f), maxBatch, maxDegreeOfParallelism: 1);
@@ -39,19 +48,24 @@ public sealed class TrainerAllocationTests
             targets[(b * nOut) + (b % nOut)] = 1;
         }
 
+        float[] weights = [.. Enumerable.Range(0, maxBatch).Select(b => b % 3 == 1 ? 0f : 1f + (b % 5))];
+        float Step(int batch) => weighted
+            ? trainer.Step(inputs.AsSpan(0, batch * nIn), targets.AsSpan(0, batch * nOut), weights.AsSpan(0, batch))
+            : trainer.Step(inputs.AsSpan(0, batch * nIn), targets.AsSpan(0, batch * nOut));
+
         for (int warmUp = 0; warmUp < 2; warmUp++)
         {
             for (int batch = 1; batch <= maxBatch; batch++)
             {
-                trainer.Step(inputs.AsSpan(0, batch * nIn), targets.AsSpan(0, batch * nOut));
+                Step(batch);
             }
         }
 
         for (int batch = 1; batch <= maxBatch; batch++)
         {
             float loss1 = float.NaN;
-            Allocations allocated = AllocationProbe.OnThisThread(() => loss1 = trainer.Step(inputs.AsSpan(0, batch * nIn), targets.AsSpan(0, batch * nOut)), calls: 10);
-            Assert.True(allocated.Bytes == 0, $"[{string.Join("-", sizes)}] {loss} batch {batch}: warm Steps allocated {allocated}.");
+            Allocations allocated = AllocationProbe.OnThisThread(() => loss1 = Step(batch), calls: 10);
+            Assert.True(allocated.Bytes == 0, $"[{string.Join("-", sizes)}] {loss}{(weighted ? " weighted" : "")} batch {batch}: warm Steps allocated {allocated}.");
             Assert.True(float.IsFinite(loss1) && loss1 > 0, $"Step returned the loss {loss1}.");
         }
     }
