@@ -59,9 +59,9 @@ if (hidden.Count != options.Layers.Count - 2)
 }
 
 IReadOnlyList<float> dropout = options.Dropout.Count == 1 ? [.. Enumerable.Repeat(options.Dropout[0], options.Layers.Count - 2)] : options.Dropout;
-if (dropout.Count != 0 && dropout.Count != options.Layers.Count - 2)
+if (options.Dropout.Count != 0 && (options.Layers.Count == 2 || dropout.Count != options.Layers.Count - 2))
 {
-    Console.Error.WriteLine($"error: --dropout has {dropout.Count} rates; --layers {string.Join(',', options.Layers)} has {options.Layers.Count - 2} hidden layers (see --help)");
+    Console.Error.WriteLine($"error: --dropout takes one rate, or one per hidden layer, and --layers {string.Join(',', options.Layers)} has {options.Layers.Count - 2} hidden layers; got {options.Dropout.Count} rates (see --help)");
     return 2;
 }
 

@@ -1,7 +1,8 @@
-// One activation as an operator struct (runtime's IUnaryOperator pattern): the forward pass over a
-// row fused with the bias, and the derivative expressed through the saved output y, so backward
-// needs no pre-activation buffer, except for GELU and SiLU, whose derivative is not a function of y (they
-// are not monotonic): theirs takes the pre-activation x = z + b, saved by Elementwise.ForwardSavingInput. Drivers in Elementwise.cs are specialized per operator by the JIT.
+// One activation as an operator struct (runtime's IUnaryOperator pattern): the forward pass over a row fused
+// with the bias, and the derivative expressed through the saved output y, so backward needs no pre-activation
+// buffer; except for GELU and SiLU, whose derivative is not a function of y (they are not monotonic): theirs
+// takes the pre-activation x = z + b, which training saves (Elementwise.ForwardSavingInput, TrainingLayers).
+// Drivers in Elementwise.cs are specialized per operator by the JIT.
 using System.Runtime.Intrinsics;
 
 namespace FastMlp;
@@ -14,12 +15,12 @@ internal interface IActivationOperator
     /// <summary>f(z) for one value: rows shorter than a vector, where a vectorized call costs more than it saves.</summary>
     static abstract float Activate(float z);
 
-    /// <summary>dy · f'(x) written through y = f(x); for GELU and SiLU the first argument is x itself.</summary>
-    static abstract float Derivative(float y, float dy);
+    /// <summary>dy · f'(x) through what the layer saved: y = f(x), or for GELU and SiLU x itself.</summary>
+    static abstract float Derivative(float saved, float dy);
 
     /// <inheritdoc cref="Derivative(float, float)"/>
-    static abstract Vector256<float> Derivative(Vector256<float> y, Vector256<float> dy);
+    static abstract Vector256<float> Derivative(Vector256<float> saved, Vector256<float> dy);
 
     /// <inheritdoc cref="Derivative(float, float)"/>
-    static abstract Vector512<float> Derivative(Vector512<float> y, Vector512<float> dy);
+    static abstract Vector512<float> Derivative(Vector512<float> saved, Vector512<float> dy);
 }

@@ -2,10 +2,9 @@
 // generator is integer-only SplitMix64; everything after it is IEEE basic operations and square roots
 // (correctly rounded on every platform) in double, rounded once to float, and the normal draws take their
 // logarithm and cosine from PortableMath, never from the platform's math library.
-// WeightInitialization.Default: He uniform U(±√(6 / in)) for the rectifier-like layers (ReLU, LeakyReLU, GELU, SiLU:
-// He et al. 2015), Glorot
-// uniform U(±√(6 / (in + out))) for the others (Glorot & Bengio 2010); biases 0. The normal variants
-// use the same variances (2 / in, 2 / (in + out)) through Box–Muller.
+// WeightInitialization.Default: He uniform U(±√(6 / in)) for the rectifier-like layers (ReLU, LeakyReLU, GELU,
+// SiLU; He et al. 2015), Glorot uniform U(±√(6 / (in + out))) for the others (Glorot & Bengio 2010); biases 0.
+// The normal variants use the same variances (2 / in, 2 / (in + out)) through Box–Muller.
 namespace FastMlp;
 
 internal static class Initialization

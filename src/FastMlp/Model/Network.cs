@@ -291,18 +291,17 @@ public sealed unsafe partial class Network
     }
 
     /// <summary>
-    /// Runs every layer; layer l writes workspace.Activation(l), except the last, which writes <paramref name="output"/>.
-    /// A training step's pass (<paramref name="training"/>) splits only the layers DenseLayer.TrainingThreads allows.
+    /// Runs every layer (inference: a training step runs Trainer.TrainingForward); layer l writes workspace.Activation(l),
+    /// except the last, which writes <paramref name="output"/>.
     /// </summary>
-    internal void Forward(float* inputs, int batch, Workspace workspace, float* output, bool training = false)
+    internal void Forward(float* inputs, int batch, Workspace workspace, float* output)
     {
         float* x = inputs;
         int last = Layout.Layers - 1;
         for (int l = 0; l <= last; l++)
         {
             float* y = l == last ? output : workspace.Activation(l);
-            int threads = training ? DenseLayer.TrainingThreads(batch, Layout.In(l), Layout.Out(l), workspace.MaxDegreeOfParallelism) : workspace.MaxDegreeOfParallelism;
-            DenseLayer.Forward(x, batch, ParametersPointer, Layout, l, _activations[l], y, threads);
+            DenseLayer.Forward(x, batch, ParametersPointer, Layout, l, _activations[l], y, workspace.MaxDegreeOfParallelism);
             x = y;
         }
     }

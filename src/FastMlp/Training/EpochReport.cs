@@ -12,7 +12,8 @@ namespace FastMlp;
 /// <see cref="LabelAccuracies"/>, with every output a label at threshold 0.5: predicted positive when y &gt; 0.5 (as
 /// Keras binary_accuracy), positive when its target t ≥ 0.5 (so 0/1 targets count as themselves and soft ones by
 /// their side of 0.5), right when the two agree; a NaN output is wrong whatever the target. With any other loss those
-/// three are NaN, NaN and null. <see cref="Accuracy"/> and <see cref="MeanAbsoluteError"/> keep their meaning: a
+/// three are NaN, NaN and null (in metrics the library reports; a <c>default(EpochMetrics)</c> has 0 for both, as
+/// every field of a default struct is zero). <see cref="Accuracy"/> and <see cref="MeanAbsoluteError"/> keep their meaning: a
 /// multi-label regression set (the usual case) has NaN Accuracy and a mean absolute error; a classification set
 /// trained with BinaryCrossEntropy (one-hot targets) has its argmax Accuracy and NaN mean absolute error as well.
 /// </remarks>

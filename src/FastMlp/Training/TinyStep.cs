@@ -33,6 +33,11 @@ internal static class TinyStep
 
         for (int l = 0; l < layout.Layers; l++)
         {
+            if (Elementwise.DerivesFromInput(network.ActivationOf(l)))
+            {
+                return null;   // GELU, SiLU: f' needs the saved input, which the straight-line pass does not keep
+            }
+
             if (layout.Out(l) >= Vector256<float>.Count || (long)workspace.MaxBatch * layout.In(l) * layout.Out(l) > Gemm.TinyMultiplyAdds)
             {
                 return null;

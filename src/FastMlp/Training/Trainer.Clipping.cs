@@ -11,12 +11,16 @@ namespace FastMlp;
 
 public sealed partial class Trainer
 {
+    // The thresholds in force: the trainer's own, or a running Fit's (FitOptions) in their place.
+    private float? _clipValue, _clipNorm;
+
     /// <summary>Clip every gradient to [−c, c] before the update (PyTorch's clip_grad_value_); null (the default) for none.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive and finite.</exception>
+    /// <exception cref="InvalidOperationException">A Fit is running on this trainer (FitOptions.ClipGradientValue sets it for one fit).</exception>
     public float? ClipGradientValue
     {
-        get;
-        set => field = ValidClip(value, nameof(ClipGradientValue));
+        get => _clipValue;
+        set => _clipValue = OutsideFit(ValidClip(value, nameof(ClipGradientValue)));
     }
 
     /// <summary>
@@ -24,13 +28,14 @@ public sealed partial class Trainer
     /// 1e−6 in the divisor); null (the default) for none.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive and finite.</exception>
+    /// <exception cref="InvalidOperationException">A Fit is running on this trainer (FitOptions.ClipGradientNorm sets it for one fit).</exception>
     public float? ClipGradientNorm
     {
-        get;
-        set => field = ValidClip(value, nameof(ClipGradientNorm));
+        get => _clipNorm;
+        set => _clipNorm = OutsideFit(ValidClip(value, nameof(ClipGradientNorm)));
     }
 
-    private bool Clips => ClipGradientValue is not null || ClipGradientNorm is not null;
+    private bool Clips => _clipValue is not null || _clipNorm is not null;
 
     /// <summary>A clip threshold: null, or positive and finite.</summary>
     internal static float? ValidClip(float? value, string name)
@@ -47,12 +52,12 @@ public sealed partial class Trainer
     private double ClipGradients()
     {
         Span<float> g = _gradients.Span;
-        if (ClipGradientValue is { } c)
+        if (_clipValue is { } c)
         {
             TensorPrimitives.Clamp(g, -c, c, g);
         }
 
-        if (ClipGradientNorm is { } maxNorm)
+        if (_clipNorm is { } maxNorm)
         {
             double coefficient = maxNorm / (Math.Sqrt(TensorPrimitives.SumOfSquares<float>(g)) + 1e-6);
             if (coefficient < 1)

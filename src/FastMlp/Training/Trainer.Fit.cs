@@ -27,7 +27,8 @@ public sealed unsafe partial class Trainer
     /// <remarks>
     /// Allocates, per call, a fixed amount that depends on neither the epochs run nor the steps (the shuffle order,
     /// two batch buffers, a copy of the parameters when early stopping restores the best ones, the history list at
-    /// its full capacity of <see cref="FitOptions.Epochs"/>, the result, the two halves of a ValidationSplit), and
+    /// its full capacity of <see cref="FitOptions.Epochs"/>, the result, the two halves of a ValidationSplit, and with
+    /// <see cref="FitOptions.DropoutRates"/> other than the trainer's, the layers' saved outputs for the fit), and
     /// per epoch one <see cref="EpochReport"/> and, when the fit is multi-label (Loss.BinaryCrossEntropy), the
     /// <see cref="EpochMetrics.LabelAccuracies"/> list of its training metrics and of its validation metrics; nothing
     /// per step or per validation pass. A multi-label trainer's first fit or evaluation also makes its per-label
@@ -36,26 +37,46 @@ public sealed unsafe partial class Trainer
     /// <exception cref="ArgumentException">The data does not fit the network, holds a NaN or infinite value or, with CrossEntropy, a negative target; or an option is out of range.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last whole step.</exception>
     /// <exception cref="TrainingDivergedException">A step's loss or gradient was not finite; the parameters are those before it, or the best epoch's with early stopping and RestoreBestWeights.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A Step or another Fit is running on this trainer. While a Fit runs, Step and the setters of the trainer's options
+    /// (clipping, dropout) throw this, from another thread or from the fit's own Progress; Evaluate may run between its steps.
+    /// </exception>
     public FitResult Fit(Dataset training, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(options);
         ValidateFitOptions(training, options);
 
-        // The fit's clipping and dropout options stand in for the trainer's own for its duration; its dropout masks come
-        // from its own stream, seeded by FitOptions.Seed, and the trainer's stream goes on afterwards where it was.
-        (float? value, float? norm) = (ClipGradientValue, ClipGradientNorm);
-        (float[] rates, int seed, long step) = (_dropoutRates, _layers.Seed, _layers.Step);
-        (ClipGradientValue, ClipGradientNorm) = (options.ClipGradientValue ?? value, options.ClipGradientNorm ?? norm);
-        Reconfigure(options.DropoutRates is null ? rates : ValidDropoutRates(options.DropoutRates, nameof(options)), options.Seed, 0);
+        float[]? fitRates = options.DropoutRates is null ? null : ValidDropoutRates(options.DropoutRates, nameof(options));
+
+        // The fit holds the trainer (Step and the option setters throw until it returns), and its clipping and dropout
+        // options stand in for the trainer's own: its dropout masks come from its own stream, seeded by FitOptions.Seed.
+        // Afterwards, also when it throws, the trainer's own options, layer state and stream are back as they were.
+        if (Interlocked.CompareExchange(ref _fitting, 1, 0) != 0)
+        {
+            ThrowHelper.ThrowInvalidOperation("A Fit is already running on this trainer.");
+        }
+
+        TrainerState saved = SaveState();
         try
         {
+            _workspace.Enter();   // a Step in flight on another thread: InvalidOperationException, nothing changed
+            try
+            {
+                ApplyLayers(fitRates ?? _dropoutRates, options.Seed, 0);
+            }
+            finally
+            {
+                _workspace.Exit();
+            }
+
+            (_clipValue, _clipNorm) = (options.ClipGradientValue ?? _clipValue, options.ClipGradientNorm ?? _clipNorm);
             return FitValidated(training, options, cancellationToken);
         }
         finally
         {
-            (ClipGradientValue, ClipGradientNorm) = (value, norm);
-            Reconfigure(rates, seed, step);
+            RestoreState(saved);
+            Volatile.Write(ref _fitting, 0);
         }
     }
 

@@ -117,7 +117,7 @@ public sealed unsafe partial class Trainer
     }
 
     /// <summary>max |f'| as computed (IActivationOperator.Derivative) for a hidden layer's activation.</summary>
-    private static double MaxDerivative(Activation activation) => activation switch
+    internal static double MaxDerivative(Activation activation) => activation switch
     {
         // Identity and ReLU: exactly 1 or 0; LeakyReLU: 1 or 0.01; tanh: 1 − y², y² ≥ 0; sigmoid: y·(1 − y) ≤ 0.25 + rounding.
         Activation.Identity or Activation.Relu or Activation.LeakyRelu or Activation.Tanh or Activation.Sigmoid => 1,

@@ -13,6 +13,7 @@ public sealed unsafe partial class Trainer
     private TrainingLayers _layers = null!;   // set by ConfigureLayers in the constructor
     private bool _generalPathOnly;
     private float[] _dropoutRates = [];
+    private int _fitting;   // 1 while a Fit holds the trainer
 
     /// <summary>
     /// The dropout rate of each hidden layer (inverted dropout: in a training step each output of that layer is zeroed
@@ -21,11 +22,11 @@ public sealed unsafe partial class Trainer
     /// </summary>
     /// <exception cref="ArgumentException">The list has neither one rate per hidden layer nor none.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A rate is not in [0, 1).</exception>
-    /// <exception cref="InvalidOperationException">A Step or Fit is running on this trainer.</exception>
+    /// <exception cref="InvalidOperationException">A Step or Fit is running on this trainer (FitOptions.DropoutRates sets them for one fit).</exception>
     public IReadOnlyList<float> DropoutRates
     {
         get => Array.AsReadOnly(_dropoutRates);
-        set => Reconfigure(ValidDropoutRates(value, nameof(DropoutRates)), _layers.Seed, _layers.Step);
+        set => Reconfigure(ValidDropoutRates(value, nameof(DropoutRates)), null);
     }
 
     /// <summary>
@@ -36,7 +37,7 @@ public sealed unsafe partial class Trainer
     public int DropoutSeed
     {
         get => _layers.Seed;
-        set => Reconfigure(_dropoutRates, value, 0);
+        set => Reconfigure(null, value);
     }
 
     /// <summary>The mask layer <paramref name="layer"/> had in the last step (tests): its value at each of batch · Out elements.</summary>
@@ -80,23 +81,17 @@ public sealed unsafe partial class Trainer
     }
 
     /// <summary>
-    /// ConfigureLayers while no Step runs (one that does would still read the buffers being replaced, or its backward
-    /// pass another mask than its forward pass); only the stream when the rates stay.
+    /// New dropout rates and/or a new seed (null: keep; a new seed restarts the stream), applied while no Step or Fit runs:
+    /// one that did would still read the buffers being replaced, or its backward pass another mask than its forward pass.
+    /// The current values are read only once the workspace is held, so a Step finishing meanwhile is not undone.
     /// </summary>
     /// <exception cref="InvalidOperationException">A Step or Fit is running on this trainer.</exception>
-    private void Reconfigure(float[] rates, int seed, long step)
+    private void Reconfigure(float[]? rates, int? seed)
     {
-        _workspace.Enter();
+        EnterOutsideFit();
         try
         {
-            if (rates.AsSpan().SequenceEqual(_dropoutRates))
-            {
-                (_layers.Seed, _layers.Step) = (seed, step);
-            }
-            else
-            {
-                ConfigureLayers(rates, seed, step);
-            }
+            ApplyLayers(rates ?? _dropoutRates, seed ?? _layers.Seed, seed is null ? _layers.Step : 0);
         }
         finally
         {
@@ -104,14 +99,72 @@ public sealed unsafe partial class Trainer
         }
     }
 
-    /// <summary>Builds the per-layer training state for these rates; a network that saves any leaves the tiny path.</summary>
-    private void ConfigureLayers(float[] rates, int seed, long step)
+    /// <summary>Enters the workspace for a Step or a setter: not while a Fit holds the trainer.</summary>
+    /// <exception cref="InvalidOperationException">A Step or Fit is running on this trainer.</exception>
+    private void EnterOutsideFit()
+    {
+        _workspace.Enter();
+        if (Volatile.Read(ref _fitting) != 0)
+        {
+            _workspace.Exit();
+            ThrowHelper.ThrowInvalidOperation("A Fit is running on this trainer: Step it and set its options between fits (FitOptions sets them for one fit).");
+        }
+    }
+
+    /// <summary>Returns <paramref name="value"/>, or throws while a Fit holds the trainer (the option setters).</summary>
+    private T OutsideFit<T>(T value)
+    {
+        if (Volatile.Read(ref _fitting) != 0)
+        {
+            ThrowHelper.ThrowInvalidOperation("A Fit is running on this trainer: set its options between fits (FitOptions sets them for one fit).");
+        }
+
+        return value;
+    }
+
+    /// <summary>The layer state for these rates and this point of the mask stream: only the stream when the rates stay.</summary>
+    private void ApplyLayers(float[] rates, int seed, long step)
+    {
+        if (rates.AsSpan().SequenceEqual(_dropoutRates))
+        {
+            (_layers.Seed, _layers.Step) = (seed, step);
+        }
+        else
+        {
+            ConfigureLayers(rates, seed, step);
+        }
+    }
+
+    /// <summary>
+    /// Builds the per-layer training state for these rates; a network that saves any leaves the tiny path. The tiny pass
+    /// and the fused buffers are kept when the path stays (a Fit with its own rates allocates only the saved outputs).
+    /// </summary>
+    private void ConfigureLayers(float[] rates, int seed, long step, bool first = false)
     {
         _layers = new TrainingLayers(Network, MaxBatch, rates) { Seed = seed, Step = step };
         _dropoutRates = rates;
-        _tiny = _layers.SavesAny || _generalPathOnly ? null : TinyStep.TryCreate(Network, Loss, _workspace, _gradients);
-        AllocateFusedBuffers();
+        ITinyStep? tiny = _layers.SavesAny || _generalPathOnly ? null : _tiny ?? TinyStep.TryCreate(Network, Loss, _workspace, _gradients);
+        if (first || (tiny is null) != (_tiny is null))
+        {
+            _tiny = tiny;
+            AllocateFusedBuffers();
+        }
     }
+
+    /// <summary>The options and layer state a Fit replaces for its duration.</summary>
+    private TrainerState SaveState() => new(_clipValue, _clipNorm, _layers, _dropoutRates, _layers.Seed, _layers.Step, _tiny, (_panel, _blocks, _magnitudes));
+
+    /// <summary>Puts back what <see cref="SaveState"/> saved (no Step runs: the Fit holds the trainer).</summary>
+    private void RestoreState(in TrainerState saved)
+    {
+        (_clipValue, _clipNorm, _layers, _dropoutRates, _tiny) = (saved.ClipValue, saved.ClipNorm, saved.Layers, saved.DropoutRates, saved.Tiny);
+        (_layers.Seed, _layers.Step) = (saved.Seed, saved.Step);
+        (_panel, _blocks, _magnitudes) = saved.Fused;
+    }
+
+    private readonly record struct TrainerState(
+        float? ClipValue, float? ClipNorm, TrainingLayers Layers, float[] DropoutRates, int Seed, long Step, ITinyStep? Tiny,
+        (PinnedFloats? Panel, PinnedFloats? Blocks, uint[]? Magnitudes) Fused);
 
     /// <summary>The forward pass of a training step (the file header); layer l writes Activation(l) and, where it keeps one, S_l.</summary>
     private void TrainingForward(float* inputs, int batch)

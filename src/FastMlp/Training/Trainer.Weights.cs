@@ -44,7 +44,7 @@ public sealed unsafe partial class Trainer
         }
 
         SampleWeights.Validate(weights, nameof(weights), needsPositive: true);
-        _workspace.Enter();
+        EnterOutsideFit();
         try
         {
             fixed (float* w = weights)

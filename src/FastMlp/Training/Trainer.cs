@@ -60,7 +60,7 @@ public sealed unsafe partial class Trainer : IDisposable
         Optimizer = optimizer;
         _workspace = new Workspace(network.Layout, maxBatch, maxDegreeOfParallelism, training: true);
         _gradients = new PinnedFloats(network.Layout.Count);
-        ConfigureLayers([], 0, 0);
+        ConfigureLayers([], 0, 0, first: true);
     }
 
     /// <summary>The network being trained.</summary>
@@ -122,7 +122,7 @@ public sealed unsafe partial class Trainer : IDisposable
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {
         int batch = ValidateStep(inputs, targets);
-        _workspace.Enter();
+        EnterOutsideFit();
         try
         {
             return StepEntered(inputs, targets, batch, BatchWeights.Equal(batch));
@@ -211,7 +211,7 @@ public sealed unsafe partial class Trainer : IDisposable
     internal void UseGeneralPath()
     {
         _generalPathOnly = true;
-        ConfigureLayers(_dropoutRates, _layers.Seed, _layers.Step);
+        ConfigureLayers(_dropoutRates, _layers.Seed, _layers.Step, first: true);
     }
 
     /// <summary>The forward pass and the (weighted) loss; dZ of the output layer in Delta(0). Returns the loss.</summary>
