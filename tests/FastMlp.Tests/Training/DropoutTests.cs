@@ -9,7 +9,7 @@
 //   - Rates of 0 give the bits of no dropout; Predict never drops; a dropout network leaves the tiny path.
 //   - A reproducible Fit: two fits from the same weights and FitOptions.Seed end bit-identical; another seed differs;
 //     the trainer's own rates and stream come back after a fit with FitOptions.DropoutRates.
-//   - 0 B per warm Step with dropout; bad rates throw naming the argument; setting rates or the seed inside a Step (from
+//   - 0 B per warm Step with dropout, weighted or not; bad rates throw naming the argument; setting rates or the seed inside a Step (from
 //     the optimizer it calls) throws InvalidOperationException and changes nothing.
 using FastMlp.Reference;
 using FastMlp.Tests.Infrastructure;
@@ -174,18 +174,34 @@ public sealed class DropoutTests
     }
 
     [Fact]
-    public void A_warm_step_with_dropout_allocates_nothing()
+    public void A_warm_step_with_dropout_and_weights_allocates_nothing()
     {
         using var trainer = Wide(0.5f, seed: 2, 32, out float[] inputs, out float[] targets);
+        float[] weights = [.. Enumerable.Range(0, 32).Select(i => (i % 3) * 0.5f + 0.25f)];
         foreach (bool keep in new[] { false, true })
         {
             trainer.KeepsGradients = keep;
             for (int batch = 1; batch <= 32; batch++)
             {
-                trainer.Step(inputs.AsSpan(0, batch * 20), targets.AsSpan(0, batch * 10));
-                trainer.Step(inputs.AsSpan(0, batch * 20), targets.AsSpan(0, batch * 10));
-                Allocations allocated = AllocationProbe.OnThisThread(() => trainer.Step(inputs.AsSpan(0, batch * 20), targets.AsSpan(0, batch * 10)), calls: 10);
-                Assert.True(allocated.Bytes == 0, $"batch {batch}, KeepsGradients {keep}: warm Steps with dropout allocated {allocated}.");
+                foreach (bool weighted in new[] { false, true })
+                {
+                    void Step()
+                    {
+                        if (weighted)
+                        {
+                            trainer.Step(inputs.AsSpan(0, batch * 20), targets.AsSpan(0, batch * 10), weights.AsSpan(0, batch));
+                        }
+                        else
+                        {
+                            trainer.Step(inputs.AsSpan(0, batch * 20), targets.AsSpan(0, batch * 10));
+                        }
+                    }
+
+                    Step();
+                    Step();
+                    Allocations allocated = AllocationProbe.OnThisThread(Step, calls: 10);
+                    Assert.True(allocated.Bytes == 0, $"batch {batch}, KeepsGradients {keep}, weighted {weighted}: warm Steps with dropout allocated {allocated}.");
+                }
             }
         }
     }
