@@ -2,7 +2,9 @@
 // update. By value: the clipped gradients are exactly clamp(g, −c, c) of the unclipped twin's, and the SGD update used
 // them. By norm: they are g · c / (‖g‖ + 1e−6) within float rounding when ‖g‖ > c, and the same bits otherwise. A
 // clipping step does not fuse. Bad thresholds throw, on the Trainer and through FitOptions (nothing trained); a fit's
-// clipping options apply for that fit only, and train exactly as the Trainer's own settings would.
+// clipping options apply for that fit only, and train exactly as the Trainer's own settings would. Against the loss
+// itself: the clipped gradients are the same clipping, in double, of central differences of NaiveMlp's loss.
+using FastMlp.Reference;
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Training;
@@ -115,5 +117,39 @@ public sealed class ClippingTests
         float[] inputs = [.. Enumerable.Range(0, 80).Select(_ => (float)((random.NextDouble() * 4) - 2))];
         float[] targets = [.. Enumerable.Range(0, 20).Select(_ => (float)((random.NextDouble() * 4) - 2))];
         return (Make(), Make(), inputs, targets);
+    }
+
+    [Theory]
+    [InlineData(Activation.Tanh, Activation.Softmax, Loss.CrossEntropy)]
+    [InlineData(Activation.Gelu, Activation.Identity, Loss.MeanSquaredError)]
+    [InlineData(Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy)]
+    public void Clipped_gradients_are_the_clipping_of_central_differences_of_the_loss(Activation hidden, Activation output, Loss loss)
+    {
+        var problem = SmoothMlpProblem.Create([3, 5, 4, 2], hidden, output, loss, 3, loss == Loss.BinaryCrossEntropy ? MlpTargets.Unit : null);
+        NaiveMlp mlp = MlpReference.For(problem.Case);
+        NaiveLoss naiveLoss = MlpReference.ToNaive(loss);
+        double[] numeric = FiniteDifference.LossGradient(mlp, naiveLoss, problem.Parameters, problem.Inputs, problem.Targets, 3);
+        NaiveForwardPass forward = mlp.Forward(problem.Parameters, problem.Inputs, 3);
+        var bound = MlpErrorBound.Compute(mlp, problem.Parameters, forward, mlp.Backward(problem.Parameters, forward, naiveLoss, problem.Targets), naiveLoss, problem.Targets, LearningRate);
+        Assert.False(bound.NearReluKink);
+
+        // Thresholds that bite: by value at half the largest entry, by norm at half the norm after that.
+        double largest = numeric.Max(Math.Abs);
+        float value = (float)(largest / 2);
+        double[] clipped = [.. numeric.Select(g => Math.Clamp(g, -value, value))];
+        double norm = Math.Sqrt(clipped.Sum(g => g * g));
+        float maxNorm = (float)(norm / 2);
+        double coefficient = maxNorm / (norm + 1e-6);
+
+        Network network = MlpCheck.CreateNetwork(problem.Case, problem.Data);
+        using var trainer = new Trainer(network, loss, new Sgd(LearningRate), 3, maxDegreeOfParallelism: 1) { KeepsGradients = true, ClipGradientValue = value, ClipGradientNorm = maxNorm };
+        trainer.Step(problem.Data.Inputs, problem.Data.Targets);
+        for (int p = 0; p < numeric.Length; p++)
+        {
+            // The float gradient's bound, through the clamp (1-Lipschitz) and the scaling (≤ 1), plus the norm's relative
+            // rounding (a few u over the sum) and the difference quotient's 1e-8.
+            double tolerance = bound.Gradients[p] + (1e-6 * Math.Abs(clipped[p] * coefficient)) + 1e-8;
+            MlpAssert.Within($"{hidden}/{output}/{loss}: clipped gradient vs clipped central differences", p, trainer.Gradients[p], clipped[p] * coefficient, tolerance, problem.Case);
+        }
     }
 }
