@@ -24,6 +24,12 @@ public sealed partial class Network
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        WriteAtomically(path, file => SafetensorsWriter.Write(this, file));
+    }
+
+    /// <summary>Runs <paramref name="write"/> on a temporary file beside <paramref name="path"/>, flushes it to disk and renames it over <paramref name="path"/>; on failure deletes it.</summary>
+    internal static void WriteAtomically(string path, Action<FileStream> write)
+    {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         string temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -31,7 +37,7 @@ public sealed partial class Network
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                SafetensorsWriter.Write(this, file);
+                write(file);
                 file.Flush(flushToDisk: true);
             }
 
