@@ -2,9 +2,15 @@
 // network gives the trained network's bits and classifies all four points. Prints one line per point and "ok";
 // exits 1 (with the reason on stderr) otherwise. Shared by the NativeAOT publish and the package consumer test,
 // so both prove train, save, load and predict through the same public API.
-using System.Diagnostics;
+//
+// An optional argument is the Unix time of the spawn in seconds, as bash's $EPOCHREALTIME gives it (µs digits):
+// the sample then prints how long after it the first prediction returned (perf/aot-sample.sh). The realtime clock
+// is the one both processes can read without a handshake; DateTime.UtcNow reads it to 100 ns on Linux.
+using System.Globalization;
 
 using FastMlp;
+
+decimal? spawnedAt = args.Length > 0 ? decimal.Parse(args[0], CultureInfo.InvariantCulture) : null;
 
 float[] inputs = [0, 0, 0, 1, 1, 0, 1, 1];
 float[] targets = [0, 1, 1, 0];
@@ -31,18 +37,22 @@ using (Workspace workspace = network.CreateWorkspace(maxBatch: 4, maxDegreeOfPar
 {
     network.Predict(inputs, trained, workspace);
 }
+DateTime firstPrediction = DateTime.UtcNow;
 using (Workspace workspace = loaded.CreateWorkspace(maxBatch: 4, maxDegreeOfParallelism: 1))
 {
     loaded.Predict(inputs, predicted, workspace);
 }
-TimeSpan sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
 
 Console.WriteLine($"final loss {loss:F6}");
 for (int i = 0; i < 4; i++)
 {
     Console.WriteLine($"xor({inputs[2 * i]}, {inputs[(2 * i) + 1]}) = {predicted[i]:F4}");
 }
-Console.WriteLine($"first prediction {sinceStart.TotalMilliseconds:F0} ms after process start");
+if (spawnedAt is decimal spawned)
+{
+    decimal sinceSpawn = ((decimal)(firstPrediction - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerSecond) - spawned;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first prediction {sinceSpawn * 1000:F2} ms after spawn"));
+}
 
 if (!trained.AsSpan().SequenceEqual(predicted))
 {
