@@ -62,6 +62,6 @@ entry() { dotnet run "$scratch/zip/ZipEntry.cs" -- "$@"; }
 nuspec="$(entry "$scratch/linked/FastMlp.$version.nupkg" FastMlp.nuspec)"
 echo "$nuspec" | grep -F "<repository type=\"git\" url=\"$url\"" | grep -F "commit=\"$commit\"" \
     || { echo "the .nuspec has no repository element with $url and $commit:" >&2; echo "$nuspec" >&2; exit 1; }
-entry "$scratch/linked/FastMlp.$version.snupkg" lib/net10.0/FastMlp.pdb | grep -a -q -F "https://raw.githubusercontent.com/fastmlp-ci/fastmlp/$commit/*" \
+entry "$scratch/linked/FastMlp.$version.snupkg" lib/net10.0/FastMlp.pdb | grep -a -c -F "https://raw.githubusercontent.com/fastmlp-ci/fastmlp/$commit/*" > /dev/null \
     || { echo "the symbol package's PDB has no Source Link map to commit $commit" >&2; exit 1; }
 echo "Source Link: the package names $url at $commit and its PDB maps the sources there"
