@@ -24,6 +24,12 @@ public sealed partial class Network
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        WriteAtomically(path, SafetensorsWriter.Write);
+    }
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>: a temporary file in the same directory, flushed to disk, then renamed over it; deleted on failure.</summary>
+    private void WriteAtomically(string path, Action<Network, Stream> write)
+    {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         string temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -31,7 +37,7 @@ public sealed partial class Network
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                SafetensorsWriter.Write(this, file);
+                write(this, file);
                 file.Flush(flushToDisk: true);
             }
 

@@ -42,40 +42,9 @@ internal static class SafetensorsReader
 
     public static Network Read(Stream stream, ModelLoadOptions? options)
     {
-        long remaining = stream.CanSeek ? stream.Length - stream.Position : -1;
+        byte[] header = ReadHeaderBytes(stream, out long remaining);
 
-        Span<byte> prefix = stackalloc byte[8];
-        int got = ReadFully(stream, prefix);
-        if (got < 8)
-        {
-            throw Fail(ModelFormatError.Truncated, $"The model file has {got} bytes; the 8-byte header length needs at least 8.");
-        }
-
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (remaining >= 0)
-        {
-            // The data is whatever follows the header, so its length bounds the header before any of it is read.
-            remaining -= 8;
-            long dataBound = headerLength >= (ulong)remaining ? 0 : remaining - (long)headerLength;
-            if (headerLength > (ulong)MaxHeaderLength(dataBound))
-            {
-                throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; with {dataBound} bytes of tensor data after it a header may have at most {MaxHeaderLength(dataBound)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
-            }
-
-            if (headerLength > (ulong)remaining)
-            {
-                throw Fail(ModelFormatError.Truncated, $"The header length is {headerLength} bytes but only {remaining} follow.");
-            }
-        }
-        else if (headerLength > (ulong)MaxHeaderLength(NonSeekableCap))
-        {
-            // Unknown length: the buffer grows only as bytes arrive (ReadHeader); the exact limit is checked once the header is parsed.
-            throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; from a stream of unknown length a header may have at most {MaxHeaderLength(NonSeekableCap)}.");
-        }
-
-        byte[] header = ReadHeader(stream, (int)headerLength, knownLength: remaining >= 0);
-
-        Header parsed = ParseHeader(header);
+        Header parsed = ParseHeader(header, fastMlpMetadata: true);
         Architecture architecture = ValidateMetadata(parsed);
         Slot[] slots = ValidateTensors(parsed, architecture);
 
@@ -88,7 +57,6 @@ internal static class SafetensorsReader
         string last = slots[^1].Name;
         if (remaining >= 0)
         {
-            remaining -= header.Length;
             if (remaining < dataBytes)
             {
                 throw Fail(ModelFormatError.Truncated, $"The tensors need {dataBytes} bytes but only {remaining} follow the header.");
@@ -109,7 +77,7 @@ internal static class SafetensorsReader
         foreach (Slot slot in slots)
         {
             Span<byte> bytes = MemoryMarshal.AsBytes(parameters.Slice(slot.Parameter, (int)((slot.End - slot.Begin) / 4)));
-            got = ReadFully(stream, bytes);
+            int got = ReadFully(stream, bytes);
             if (got < bytes.Length)
             {
                 throw Fail(ModelFormatError.Truncated, $"The data ends inside tensor {slot.Name}: {slot.Begin + (ulong)got} of {dataBytes} bytes.");
@@ -143,6 +111,53 @@ internal static class SafetensorsReader
     }
 
     /// <summary>
+    /// Reads the 8-byte length and the header bytes, refusing a length the stream cannot hold or larger than
+    /// MaxHeaderLength allows for the data after it, before anything that size is allocated.
+    /// <paramref name="remaining"/> is the bytes left after the header, or -1 when the stream's length is unknown.
+    /// </summary>
+    internal static byte[] ReadHeaderBytes(Stream stream, out long remaining)
+    {
+        remaining = stream.CanSeek ? stream.Length - stream.Position : -1;
+
+        Span<byte> prefix = stackalloc byte[8];
+        int got = ReadFully(stream, prefix);
+        if (got < 8)
+        {
+            throw Fail(ModelFormatError.Truncated, $"The model file has {got} bytes; the 8-byte header length needs at least 8.");
+        }
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (remaining >= 0)
+        {
+            // The data is whatever follows the header, so its length bounds the header before any of it is read.
+            remaining -= 8;
+            long dataBound = headerLength >= (ulong)remaining ? 0 : remaining - (long)headerLength;
+            if (headerLength > (ulong)MaxHeaderLength(dataBound))
+            {
+                throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; with {dataBound} bytes of tensor data after it a header may have at most {MaxHeaderLength(dataBound)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
+            }
+
+            if (headerLength > (ulong)remaining)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The header length is {headerLength} bytes but only {remaining} follow.");
+            }
+        }
+        else if (headerLength > (ulong)MaxHeaderLength(NonSeekableCap))
+        {
+            // Unknown length: the buffer grows only as bytes arrive (ReadHeader); the exact limit is checked once the header is parsed.
+            throw Fail(ModelFormatError.HeaderTooLarge, $"The header length is {headerLength} bytes; from a stream of unknown length a header may have at most {MaxHeaderLength(NonSeekableCap)}.");
+        }
+
+        byte[] header = ReadHeader(stream, (int)headerLength, knownLength: remaining >= 0);
+        if (remaining >= 0)
+        {
+            remaining -= header.Length;
+        }
+
+        return header;
+    }
+
+    /// <summary>
     /// The header bytes. When the stream's length is unknown the buffer grows by doubling from 4 KiB as data
     /// arrives, so a lying header length costs at most twice the bytes actually there.
     /// </summary>
@@ -165,7 +180,7 @@ internal static class SafetensorsReader
     }
 
     /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the bytes read.</summary>
-    private static int ReadFully(Stream stream, Span<byte> destination)
+    internal static int ReadFully(Stream stream, Span<byte> destination)
     {
         int total = 0;
         while (total < destination.Length)
@@ -219,9 +234,13 @@ internal static class SafetensorsReader
         return index;
     }
 
-    private static ModelFormatException Fail(ModelFormatError reason, string message) => new(reason, message);
+    internal static ModelFormatException Fail(ModelFormatError reason, string message) => new(reason, message);
 
-    private static Header ParseHeader(byte[] header)
+    /// <summary>
+    /// The header's tensors and metadata, structurally valid. <paramref name="fastMlpMetadata"/>: only FastMlp's
+    /// metadata keys are allowed; otherwise any string-to-string metadata (a PyTorch file's) is.
+    /// </summary>
+    internal static Header ParseHeader(byte[] header, bool fastMlpMetadata)
     {
         if (!Utf8.IsValid(header))
         {
@@ -269,7 +288,7 @@ internal static class SafetensorsReader
                 reader.Read();
                 if (key == "__metadata__")
                 {
-                    parsed.Metadata = ParseMetadata(ref reader);
+                    parsed.Metadata = ParseMetadata(ref reader, fastMlpMetadata);
                 }
                 else
                 {
@@ -286,7 +305,7 @@ internal static class SafetensorsReader
         }
     }
 
-    private static Dictionary<string, string> ParseMetadata(ref Utf8JsonReader reader)
+    private static Dictionary<string, string> ParseMetadata(ref Utf8JsonReader reader, bool fastMlpMetadata)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -302,7 +321,7 @@ internal static class SafetensorsReader
                 throw Fail(ModelFormatError.DuplicateKey, $"__metadata__ has key \"{key}\" twice.");
             }
 
-            if (Array.IndexOf(s_metadataKeys, key) < 0)
+            if (fastMlpMetadata && Array.IndexOf(s_metadataKeys, key) < 0)
             {
                 throw Fail(ModelFormatError.UnknownKey, $"__metadata__ has unknown key \"{key}\".");
             }
@@ -655,14 +674,14 @@ internal static class SafetensorsReader
     /// <summary>A tensor's bytes [Begin, End) in the data and its first element in Parameters.</summary>
     private readonly record struct Slot(string Name, ulong Begin, ulong End, int Parameter);
 
-    private sealed class Header
+    internal sealed class Header
     {
         public Dictionary<string, string>? Metadata { get; set; }
 
         public Dictionary<string, Tensor> Tensors { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed class Tensor
+    internal sealed class Tensor
     {
         public string? Dtype { get; set; }
 
