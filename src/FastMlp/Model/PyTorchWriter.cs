@@ -1,0 +1,137 @@
+// PyTorchWriter: a Network as the safetensors file of an nn.Sequential state_dict, as
+// safetensors.torch.save_file writes it. Layer l is the nn.Linear at module index PyTorchLayout.Index(l):
+// tensors <prefix><index>.weight [out, in] (the transpose of W_l [in, out]) and <prefix><index>.bias [out],
+// F32. The reference writer sorts tensors by dtype, then name (ordinal: 0.bias, 0.weight, 10.bias, 2.bias,
+// ...), lays out the data in that order from offset 0, writes no __metadata__ unless given one, and pads
+// the header with spaces to a multiple of 8 bytes; this writer does the same, so the same network and
+// prefix give the same bytes. Everything that can fail is checked before the first byte is written.
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace FastMlp;
+
+internal static class PyTorchWriter
+{
+    /// <summary>The tensors in file order: sorted by name (all are F32), each with its layer and whether it is the weight.</summary>
+    public static (string Name, int Layer, bool Weight)[] Tensors(IReadOnlyList<Activation> activations, string keyPrefix)
+    {
+        var tensors = new (string Name, int Layer, bool Weight)[2 * activations.Count];
+        for (int l = 0; l < activations.Count; l++)
+        {
+            string module = keyPrefix + PyTorchLayout.Index(activations, l).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            tensors[2 * l] = (module + ".weight", l, true);
+            tensors[(2 * l) + 1] = (module + ".bias", l, false);
+        }
+
+        // The names differ only after the shared prefix, in ASCII, so UTF-16 ordinal order is the reference's UTF-8 byte order.
+        Array.Sort(tensors, static (x, y) => string.CompareOrdinal(x.Name, y.Name));
+        return tensors;
+    }
+
+    /// <summary>The padded header for <paramref name="network"/>'s tensors in <paramref name="tensors"/>' order.</summary>
+    /// <exception cref="NotSupportedException">The header would be longer than <see cref="SafetensorsReader.MaxHeaderLength"/> allows, so the file would not load again.</exception>
+    public static byte[] Header(Network network, (string Name, int Layer, bool Weight)[] tensors)
+    {
+        ParameterLayout layout = network.Layout;
+        long dataBytes = 4L * layout.Count;
+
+        // Each entry has at least its name plus 50 bytes ("":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},): refuse
+        // what cannot load before building it.
+        long least = 2;
+        foreach ((string name, _, _) in tensors)
+        {
+            least += name.Length + 50L;
+        }
+
+        if (least > SafetensorsReader.MaxHeaderLength(dataBytes))
+        {
+            throw TooLong(least, dataBytes);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false }))
+        {
+            json.WriteStartObject();
+            long offset = 0;
+            foreach ((string name, int l, bool weight) in tensors)
+            {
+                long bytes = 4L * (weight ? (long)layout.In(l) * layout.Out(l) : layout.Out(l));
+                SafetensorsWriter.WriteTensor(json, name, weight ? [layout.Out(l), layout.In(l)] : [layout.Out(l)], offset, offset + bytes);
+                offset += bytes;
+            }
+
+            json.WriteEndObject();
+        }
+
+        byte[] header = SafetensorsWriter.Padded(buffer.WrittenSpan);
+        if (header.Length > SafetensorsReader.MaxHeaderLength(dataBytes))
+        {
+            throw TooLong(header.Length, dataBytes);
+        }
+
+        return header;
+    }
+
+    /// <summary>Writes the whole file; the header is built (and may throw) before anything is written.</summary>
+    public static void Write(Network network, Stream stream, string keyPrefix)
+    {
+        (string Name, int Layer, bool Weight)[] tensors = Tensors(network.Activations, keyPrefix);
+        byte[] header = Header(network, tensors);
+        SafetensorsWriter.WriteHeader(stream, header);
+
+        ReadOnlySpan<float> parameters = network.Parameters;
+        ParameterLayout layout = network.Layout;
+        Span<float> chunk = stackalloc float[1024];
+        foreach ((_, int l, bool weight) in tensors)
+        {
+            if (weight)
+            {
+                // weight[o, i] = W[i, o]: row o of the file is column o of W, gathered a chunk at a time.
+                ReadOnlySpan<float> w = parameters.Slice(layout.WeightOffset(l), layout.In(l) * layout.Out(l));
+                int inputs = layout.In(l), outputs = layout.Out(l);
+                int filled = 0;
+                for (int o = 0; o < outputs; o++)
+                {
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        chunk[filled++] = w[(i * outputs) + o];
+                        if (filled == chunk.Length)
+                        {
+                            WriteFloats(stream, chunk);
+                            filled = 0;
+                        }
+                    }
+                }
+
+                WriteFloats(stream, chunk[..filled]);
+            }
+            else
+            {
+                ReadOnlySpan<float> b = parameters.Slice(layout.BiasOffset(l), layout.Out(l));
+                for (int first = 0; first < b.Length; first += chunk.Length)
+                {
+                    int count = Math.Min(chunk.Length, b.Length - first);
+                    b.Slice(first, count).CopyTo(chunk);
+                    WriteFloats(stream, chunk[..count]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="values"/> as little-endian F32, swapping in place on big-endian hosts.</summary>
+    private static void WriteFloats(Stream stream, Span<float> values)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> words = MemoryMarshal.Cast<float, int>(values);
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
+        stream.Write(MemoryMarshal.AsBytes(values));
+    }
+
+    private static NotSupportedException TooLong(long header, long dataBytes) =>
+        new($"The state_dict header would have at least {header} bytes; with {dataBytes} bytes of tensor data LoadPyTorch reads at most {SafetensorsReader.MaxHeaderLength(dataBytes)} (use a shorter key prefix).");
+}
