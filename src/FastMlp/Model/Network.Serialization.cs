@@ -24,11 +24,11 @@ public sealed partial class Network
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        WriteAtomically(path, SafetensorsWriter.Write);
+        WriteAtomically(path, file => SafetensorsWriter.Write(this, file));
     }
 
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>: a temporary file in the same directory, flushed to disk, then renamed over it; deleted on failure.</summary>
-    private void WriteAtomically(string path, Action<Network, Stream> write)
+    /// <summary>Runs <paramref name="write"/> on a temporary file beside <paramref name="path"/>, flushes it to disk and renames it over <paramref name="path"/>; on failure deletes it.</summary>
+    internal static void WriteAtomically(string path, Action<FileStream> write)
     {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
@@ -37,7 +37,7 @@ public sealed partial class Network
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                write(this, file);
+                write(file);
                 file.Flush(flushToDisk: true);
             }
 

@@ -1,6 +1,4 @@
-using FastMlp.Peers.Peers;
-
-namespace FastMlp.Peers.Tests;
+namespace FastMlp.Tests.Model.Onnx;
 
 /// <summary>
 /// <see cref="ProtobufWriter"/> against the encodings the protocol-buffers documentation spells out byte by byte

@@ -2,10 +2,10 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
-namespace FastMlp.Peers.Peers;
+namespace FastMlp;
 
 /// <summary>
-/// The protocol-buffers wire format, just what <see cref="OnnxModelWriter"/> needs: one message's fields in the
+/// The protocol-buffers wire format, just what <see cref="OnnxWriter"/> needs: one message's fields in the
 /// order written (tag = field number · 8 + wire type, then the value). Varints carry ints and enums, length-delimited
 /// records carry strings, bytes and nested messages (a nested message is written whole, then copied in with its
 /// length), and a 32-bit record carries a float. Repeated scalars are written one record each, proto2's unpacked
