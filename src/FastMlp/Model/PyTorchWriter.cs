@@ -1,14 +1,16 @@
 // PyTorchWriter: a Network as the safetensors file of an nn.Sequential state_dict, as
 // safetensors.torch.save_file writes it. Layer l is the nn.Linear at module index PyTorchLayout.Index(l):
 // tensors <prefix><index>.weight [out, in] (the transpose of W_l [in, out]) and <prefix><index>.bias [out],
-// F32. The reference writer sorts tensors by dtype, then name (ordinal: 0.bias, 0.weight, 10.bias, 2.bias,
-// ...), lays out the data in that order from offset 0, writes no __metadata__ unless given one, and pads
-// the header with spaces to a multiple of 8 bytes; this writer does the same, so the same network and
-// prefix give the same bytes. Everything that can fail is checked before the first byte is written.
-using System.Buffers;
+// F32. The reference writer (safetensors' Rust prepare/serialize) sorts tensors by dtype, then name (ordinal:
+// 0.bias, 0.weight, 10.bias, 2.bias, ...), lays out the data in that order from offset 0, writes
+// __metadata__ first when given one, and pads the header with spaces to a multiple of 8 bytes; this writer
+// does the same with __metadata__ {"format":"pt"} (what transformers' save_pretrained passes, and what its
+// loaders check; safetensors.torch.load_file ignores it), so the same network and prefix give the same
+// bytes. Everything that can fail is checked before the first byte is written.
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
+using System.Text;
 
 namespace FastMlp;
 
@@ -20,7 +22,7 @@ internal static class PyTorchWriter
         var tensors = new (string Name, int Layer, bool Weight)[2 * activations.Count];
         for (int l = 0; l < activations.Count; l++)
         {
-            string module = keyPrefix + PyTorchLayout.Index(activations, l).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string module = keyPrefix + PyTorchLayout.Index(activations, l).ToString(CultureInfo.InvariantCulture);
             tensors[2 * l] = (module + ".weight", l, true);
             tensors[(2 * l) + 1] = (module + ".bias", l, false);
         }
@@ -37,9 +39,9 @@ internal static class PyTorchWriter
         ParameterLayout layout = network.Layout;
         long dataBytes = 4L * layout.Count;
 
-        // Each entry has at least its name plus 50 bytes ("":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},): refuse
-        // what cannot load before building it.
-        long least = 2;
+        // Each entry has at least its name plus 50 bytes ("":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},), the
+        // metadata 32: refuse what cannot load before building it.
+        long least = 2 + 32;
         foreach ((string name, _, _) in tensors)
         {
             least += name.Length + 50L;
@@ -50,22 +52,22 @@ internal static class PyTorchWriter
             throw TooLong(least, dataBytes);
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false }))
+        // serde_json's compact form, as the reference writer emits it: no whitespace, tensor fields in TensorInfo's order.
+        var json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
+        long offset = 0;
+        foreach ((string name, int l, bool weight) in tensors)
         {
-            json.WriteStartObject();
-            long offset = 0;
-            foreach ((string name, int l, bool weight) in tensors)
-            {
-                long bytes = 4L * (weight ? (long)layout.In(l) * layout.Out(l) : layout.Out(l));
-                SafetensorsWriter.WriteTensor(json, name, weight ? [layout.Out(l), layout.In(l)] : [layout.Out(l)], offset, offset + bytes);
-                offset += bytes;
-            }
-
-            json.WriteEndObject();
+            long bytes = 4L * (weight ? (long)layout.In(l) * layout.Out(l) : layout.Out(l));
+            json.Append(',');
+            AppendString(json, name);
+            json.Append(":{\"dtype\":\"F32\",\"shape\":[");
+            json.Append(weight ? FormattableString.Invariant($"{layout.Out(l)},{layout.In(l)}") : layout.Out(l).ToString(CultureInfo.InvariantCulture));
+            json.Append(CultureInfo.InvariantCulture, $"],\"data_offsets\":[{offset},{offset + bytes}]}}");
+            offset += bytes;
         }
 
-        byte[] header = SafetensorsWriter.Padded(buffer.WrittenSpan);
+        json.Append('}');
+        byte[] header = SafetensorsWriter.Padded(Encoding.UTF8.GetBytes(json.ToString()));
         if (header.Length > SafetensorsReader.MaxHeaderLength(dataBytes))
         {
             throw TooLong(header.Length, dataBytes);
@@ -130,6 +132,50 @@ internal static class PyTorchWriter
         }
 
         stream.Write(MemoryMarshal.AsBytes(values));
+    }
+
+    /// <summary>
+    /// A JSON string as serde_json writes it: quote, backslash and the C0 controls escaped (\b \t \n \f \r by
+    /// name, the rest as \u00xx in lower-case hex), everything else as it is (UTF-8 in the file).
+    /// </summary>
+    internal static void AppendString(StringBuilder json, string value)
+    {
+        json.Append('"');
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"':
+                    json.Append("\\\"");
+                    break;
+                case '\\':
+                    json.Append("\\\\");
+                    break;
+                case '\b':
+                    json.Append("\\b");
+                    break;
+                case '\t':
+                    json.Append("\\t");
+                    break;
+                case '\n':
+                    json.Append("\\n");
+                    break;
+                case '\f':
+                    json.Append("\\f");
+                    break;
+                case '\r':
+                    json.Append("\\r");
+                    break;
+                case < ' ':
+                    json.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                    break;
+                default:
+                    json.Append(c);
+                    break;
+            }
+        }
+
+        json.Append('"');
     }
 
     private static NotSupportedException TooLong(long header, long dataBytes) =>

@@ -49,28 +49,7 @@ internal static class SafetensorsReader
         Slot[] slots = ValidateTensors(parsed, architecture);
 
         long dataBytes = checked(architecture.ParameterCount * 4);
-        if (header.Length > MaxHeaderLength(dataBytes))
-        {
-            throw Fail(ModelFormatError.HeaderTooLarge, $"The header has {header.Length} bytes; a model with {dataBytes} bytes of tensor data may have at most {MaxHeaderLength(dataBytes)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
-        }
-
-        string last = slots[^1].Name;
-        if (remaining >= 0)
-        {
-            if (remaining < dataBytes)
-            {
-                throw Fail(ModelFormatError.Truncated, $"The tensors need {dataBytes} bytes but only {remaining} follow the header.");
-            }
-
-            if (remaining > dataBytes)
-            {
-                throw Fail(ModelFormatError.TrailingBytes, $"{remaining - dataBytes} bytes follow the last tensor ({last}).");
-            }
-        }
-        else if (dataBytes > NonSeekableCap)
-        {
-            throw Fail(ModelFormatError.ModelTooLarge, $"The tensors need {dataBytes} bytes; from a stream of unknown length FastMlp reads at most {NonSeekableCap}.");
-        }
+        CheckDataLength(header.Length, remaining, dataBytes, slots[^1].Name);
 
         Network network = Network.CreateUninitialized(architecture.Sizes, architecture.Activations, architecture.Hidden);
         Span<float> parameters = network.Parameters;
@@ -84,11 +63,7 @@ internal static class SafetensorsReader
             }
         }
 
-        Span<byte> probe = stackalloc byte[1];
-        if (stream.Read(probe) != 0)
-        {
-            throw Fail(ModelFormatError.TrailingBytes, $"Bytes follow the last tensor ({last}).");
-        }
+        CheckEnd(stream, slots[^1].Name);
 
         if (!BitConverter.IsLittleEndian)
         {
@@ -108,6 +83,46 @@ internal static class SafetensorsReader
         }
 
         return network;
+    }
+
+    /// <summary>
+    /// Refuses a header longer than MaxHeaderLength(<paramref name="dataBytes"/>), data that the bytes after the
+    /// header (<paramref name="remaining"/>, -1 when unknown) do not hold exactly, or, from a stream of unknown
+    /// length, more than NonSeekableCap: all before the parameters are allocated.
+    /// </summary>
+    internal static void CheckDataLength(int headerLength, long remaining, long dataBytes, string last)
+    {
+        if (headerLength > MaxHeaderLength(dataBytes))
+        {
+            throw Fail(ModelFormatError.HeaderTooLarge, $"The header has {headerLength} bytes; a model with {dataBytes} bytes of tensor data may have at most {MaxHeaderLength(dataBytes)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
+        }
+
+        if (remaining >= 0)
+        {
+            if (remaining < dataBytes)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The tensors need {dataBytes} bytes but only {remaining} follow the header.");
+            }
+
+            if (remaining > dataBytes)
+            {
+                throw Fail(ModelFormatError.TrailingBytes, $"{remaining - dataBytes} bytes follow the last tensor ({last}).");
+            }
+        }
+        else if (dataBytes > NonSeekableCap)
+        {
+            throw Fail(ModelFormatError.ModelTooLarge, $"The tensors need {dataBytes} bytes; from a stream of unknown length FastMlp reads at most {NonSeekableCap}.");
+        }
+    }
+
+    /// <summary>Refuses any byte after the last tensor (a stream of unknown length was not checked up front).</summary>
+    internal static void CheckEnd(Stream stream, string last)
+    {
+        Span<byte> probe = stackalloc byte[1];
+        if (stream.Read(probe) != 0)
+        {
+            throw Fail(ModelFormatError.TrailingBytes, $"Bytes follow the last tensor ({last}).");
+        }
     }
 
     /// <summary>
@@ -604,7 +619,16 @@ internal static class SafetensorsReader
             }
         }
 
-        // Sorted by offsets, each tensor must begin where the one before it ends, the first at 0.
+        CheckTiling(slots);
+        return slots;
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="slots"/> by their offsets and checks that each tensor begins where the one before it
+    /// ends, the first at 0: no hole, no overlap.
+    /// </summary>
+    internal static void CheckTiling(Slot[] slots)
+    {
         Array.Sort(slots, static (x, y) => x.Begin != y.Begin ? x.Begin.CompareTo(y.Begin) : x.End.CompareTo(y.End));
         ulong end = 0;
         for (int i = 0; i < slots.Length; i++)
@@ -624,8 +648,6 @@ internal static class SafetensorsReader
 
             end = slot.End;
         }
-
-        return slots;
     }
 
     /// <summary>Tensor <paramref name="name"/>'s slot, once its dtype, shape and offset length are valid.</summary>
@@ -641,28 +663,7 @@ internal static class SafetensorsReader
             throw Fail(ModelFormatError.UnsupportedDtype, $"Tensor {name} has dtype \"{tensor.Dtype}\"; FastMlp reads F32 only.");
         }
 
-        ulong elements = 1;
-        try
-        {
-            foreach (ulong extent in tensor.Shape!)
-            {
-                elements = checked(elements * extent);
-            }
-
-            _ = checked(elements * 4);
-        }
-        catch (OverflowException)
-        {
-            throw Fail(ModelFormatError.InvalidShape, $"Tensor {name}: the product of shape [{string.Join(", ", tensor.Shape!)}] overflows.");
-        }
-
-        ulong start = tensor.Offsets![0];
-        ulong end = tensor.Offsets[1];
-        if (end < start || end - start != elements * 4)
-        {
-            throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets [{start}, {end}) do not hold shape [{string.Join(", ", tensor.Shape!)}] × 4 bytes = {elements * 4}.");
-        }
-
+        (ulong start, ulong end) = CheckOffsets(name, tensor, elementSize: 4);
         if (!tensor.Shape!.AsSpan().SequenceEqual(expectedShape))
         {
             throw Fail(ModelFormatError.ArchitectureMismatch, $"Tensor {name} has shape [{string.Join(", ", tensor.Shape!)}] but the layer sizes need [{string.Join(", ", expectedShape)}].");
@@ -671,8 +672,36 @@ internal static class SafetensorsReader
         return new Slot(name, start, end, parameter);
     }
 
-    /// <summary>A tensor's bytes [Begin, End) in the data and its first element in Parameters.</summary>
-    private readonly record struct Slot(string Name, ulong Begin, ulong End, int Parameter);
+    /// <summary>Tensor <paramref name="name"/>'s data_offsets, once they hold exactly its shape's elements of <paramref name="elementSize"/> bytes (checked: no product overflows).</summary>
+    internal static (ulong Begin, ulong End) CheckOffsets(string name, Tensor tensor, int elementSize)
+    {
+        ulong elements = 1;
+        try
+        {
+            foreach (ulong extent in tensor.Shape!)
+            {
+                elements = checked(elements * extent);
+            }
+
+            _ = checked(elements * (ulong)elementSize);
+        }
+        catch (OverflowException)
+        {
+            throw Fail(ModelFormatError.InvalidShape, $"Tensor {name}: the product of shape [{string.Join(", ", tensor.Shape!)}] overflows.");
+        }
+
+        ulong start = tensor.Offsets![0];
+        ulong end = tensor.Offsets[1];
+        if (end < start || end - start != elements * (ulong)elementSize)
+        {
+            throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets [{start}, {end}) do not hold shape [{string.Join(", ", tensor.Shape!)}] × {elementSize} bytes = {elements * (ulong)elementSize}.");
+        }
+
+        return (start, end);
+    }
+
+    /// <summary>A tensor's bytes [Begin, End) in the data and its first element in Parameters (or, for another layout, the reader's own index).</summary>
+    internal readonly record struct Slot(string Name, ulong Begin, ulong End, int Parameter);
 
     internal sealed class Header
     {
