@@ -125,7 +125,9 @@ internal static class PyTorchReader
             common = prefix;
         }
 
-        return common is null || common == keyPrefix ? "" : $"; every key starts with \"{common}\": pass keyPrefix \"{common}\"";
+        return common is null || common == keyPrefix ? ""
+            : common.Length == 0 ? "; the keys have no prefix: pass keyPrefix \"\""
+            : $"; every key starts with \"{common}\": pass keyPrefix \"{common}\"";
     }
 
     /// <summary>What precedes "&lt;index&gt;.weight" or "&lt;index&gt;.bias" in <paramref name="name"/>, or null when it does not end so.</summary>

@@ -51,7 +51,11 @@ internal static class PyTorchFiles
                 .Append(string.Join(',', e.Shape)).Append("],\"data_offsets\":[").Append(begin).Append(',').Append(data.Length).Append("]},");
         }
 
-        header.Length--;
+        if (header[^1] == ',')
+        {
+            header.Length--;
+        }
+
         header.Append('}');
         return ModelFileBytes.Build(header.ToString(), data.ToArray());
     }
