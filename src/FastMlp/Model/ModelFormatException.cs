@@ -23,7 +23,7 @@ public enum ModelFormatError
     /// <summary>A tensor, tensor field or metadata field is not one FastMlp writes.</summary>
     UnknownKey,
 
-    /// <summary>A tensor's dtype is not F32.</summary>
+    /// <summary>A tensor's dtype is not one the loader reads (F32; LoadPyTorch also F16 and BF16).</summary>
     UnsupportedDtype,
 
     /// <summary>A tensor's shape is not one or two non-negative integers, or its product overflows.</summary>

@@ -25,7 +25,7 @@ internal static class PyTorchReader
 
         Linear[] layers = MapKeys(parsed, keyPrefix);
         CheckIndices(layers, activations, keyPrefix);
-        int[] sizes = CheckShapes(layers);
+        (int[] sizes, long parameterCount) = CheckShapes(layers);
 
         // Every tensor's dtype and offsets, then the tiling; slot i is layer i / 2's weight (even) or bias (odd).
         var slots = new Slot[2 * layers.Length];
@@ -39,6 +39,13 @@ internal static class PyTorchReader
         CheckTiling(slots);
         long dataBytes = checked((long)slots[^1].End);
         CheckDataLength(header.Length, remaining, dataBytes, slots[^1].Name);
+
+        // F16 and BF16 double in memory: from a stream of unknown length the parameters, too, stay under the cap.
+        long parameterBytes = 4L * parameterCount;
+        if (remaining < 0 && parameterBytes > NonSeekableCap)
+        {
+            throw Fail(ModelFormatError.ModelTooLarge, $"The parameters need {parameterBytes} bytes as F32; from a stream of unknown length FastMlp reads at most {NonSeekableCap}.");
+        }
 
         Network network = Network.CreateUninitialized(sizes, activations, Network.CommonHidden(activations));
         ReadData(stream, slots, dtypes, network, options is { AllowNonFiniteWeights: true });
@@ -166,8 +173,8 @@ internal static class PyTorchReader
         }
     }
 
-    /// <summary>The layer sizes, once each weight is [out, in] and each bias [out] (all at least 1) and each layer's in is the previous layer's out.</summary>
-    private static int[] CheckShapes(Linear[] layers)
+    /// <summary>The layer sizes and parameter count, once each weight is [out, in] and each bias [out] (all at least 1) and each layer's in is the previous layer's out.</summary>
+    private static (int[] Sizes, long Count) CheckShapes(Linear[] layers)
     {
         int[] sizes = new int[layers.Length + 1];
         long count = 0;
@@ -216,7 +223,7 @@ internal static class PyTorchReader
             }
         }
 
-        return sizes;
+        return (sizes, count);
     }
 
     /// <summary>Tensor <paramref name="name"/>'s slot (its index is <paramref name="slot"/>), once its dtype is a float one and its offsets hold its shape.</summary>

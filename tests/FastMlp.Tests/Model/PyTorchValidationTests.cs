@@ -124,6 +124,18 @@ public sealed class PyTorchValidationTests
     }
 
     [Fact]
+    public void Unknown_length_streams_cap_the_F32_parameters_not_only_the_data()
+    {
+        // 400 MB of F16 data (under the 512 MiB cap) would be 800 MB of parameters: refused before they are allocated.
+        const long Elements = 20000L * 10000;
+        string header = $"{{'0.bias':{{'dtype':'F16','shape':[20000],'data_offsets':[0,40000]}},'0.weight':{{'dtype':'F16','shape':[20000,10000],'data_offsets':[40000,{40000 + (2 * Elements)}]}}}}".Replace('\'', '"');
+        byte[] file = ModelFileBytes.Build(header, []);
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Network.LoadPyTorch(new Data.NonSeekableStream(file, 4096), [Activation.Identity]));
+        Assert.True(e.Reason == ModelFormatError.ModelTooLarge, $"{e.Reason}: {e.Message}");
+        Assert.Contains($"{4 * (Elements + 20000)} bytes as F32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_arguments_throw_argument_exceptions_naming_them()
     {
         byte[] file = Build(Linear2());
