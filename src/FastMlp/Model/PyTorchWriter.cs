@@ -1,12 +1,13 @@
-// PyTorchWriter: a Network as the safetensors file of an nn.Sequential state_dict, as
-// safetensors.torch.save_file writes it. Layer l is the nn.Linear at module index PyTorchLayout.Index(l):
-// tensors <prefix><index>.weight [out, in] (the transpose of W_l [in, out]) and <prefix><index>.bias [out],
-// F32. The reference writer (safetensors' Rust prepare/serialize) sorts tensors by dtype, then name (ordinal:
-// 0.bias, 0.weight, 10.bias, 2.bias, ...), lays out the data in that order from offset 0, writes
-// __metadata__ first when given one, and pads the header with spaces to a multiple of 8 bytes; this writer
-// does the same with __metadata__ {"format":"pt"} (what transformers' save_pretrained passes, and what its
-// loaders check; safetensors.torch.load_file ignores it), so the same network and prefix give the same
-// bytes. Everything that can fail is checked before the first byte is written.
+// PyTorchWriter: a Network as the safetensors file of an nn.Sequential state_dict, byte for byte what
+// safetensors.torch.save_file(model.state_dict(), path, metadata={"format": "pt"}) writes. Layer l is the
+// nn.Linear at module index PyTorchLayout.Index(l): tensors <prefix><index>.weight [out, in] (the transpose
+// of W_l [in, out]) and <prefix><index>.bias [out], F32. The reference writer (safetensors' Rust
+// prepare/serialize) sorts tensors by dtype, then name (ordinal: 0.bias, 0.weight, 10.bias, 2.bias, ...),
+// lays out the data in that order from offset 0, writes __metadata__ first when given one (save_file passes
+// none unless asked; transformers' save_pretrained passes {"format":"pt"} and its loaders check it;
+// load_file ignores it), serializes the header with serde_json (compact; only quote, backslash and controls
+// escaped) and pads it with spaces to a multiple of 8 bytes. This writer does the same, so the same network
+// and prefix give the same bytes. Everything that can fail is checked before the first byte is written.
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
