@@ -92,7 +92,7 @@ public sealed class OnnxRuntimeTests
     }
 
     /// <summary>The bound e on each output (see the header), from a double forward pass.</summary>
-    private static double[] Bound(Network network, float[] inputs, int batch)
+    internal static double[] Bound(Network network, float[] inputs, int batch)
     {
         ReadOnlySpan<float> theta = network.Parameters;
         IReadOnlyList<int> sizes = network.LayerSizes;

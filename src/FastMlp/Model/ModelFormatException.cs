@@ -23,7 +23,7 @@ public enum ModelFormatError
     /// <summary>A tensor, tensor field or metadata field is not one FastMlp writes.</summary>
     UnknownKey,
 
-    /// <summary>A tensor's dtype is not F32.</summary>
+    /// <summary>A tensor's dtype is not one the loader reads (F32; LoadPyTorch also F16 and BF16).</summary>
     UnsupportedDtype,
 
     /// <summary>A tensor's shape is not one or two non-negative integers, or its product overflows.</summary>
@@ -58,6 +58,15 @@ public enum ModelFormatError
 
     /// <summary>A weight or bias is NaN or infinite (see <see cref="ModelLoadOptions.AllowNonFiniteWeights"/>).</summary>
     NonFiniteWeight,
+
+    /// <summary>A PyTorch state_dict has a different number of nn.Linear layers than activations were given.</summary>
+    LayerCountMismatch,
+
+    /// <summary>Two nn.Linear module indices of a PyTorch state_dict leave no index between them for the activation module of the first.</summary>
+    NonConsecutiveLayers,
+
+    /// <summary>PyTorch state_dict shapes do not chain: a weight's in_features differ from the previous layer's out_features, or a bias length from its weight's out_features.</summary>
+    ShapeMismatch,
 }
 
 /// <summary>A model file that <see cref="Network.Load(Stream, ModelLoadOptions?)"/> rejected.</summary>

@@ -42,7 +42,97 @@ internal static class SafetensorsReader
 
     public static Network Read(Stream stream, ModelLoadOptions? options)
     {
-        long remaining = stream.CanSeek ? stream.Length - stream.Position : -1;
+        byte[] header = ReadHeaderBytes(stream, out long remaining);
+
+        Header parsed = ParseHeader(header, fastMlpMetadata: true);
+        Architecture architecture = ValidateMetadata(parsed);
+        Slot[] slots = ValidateTensors(parsed, architecture);
+
+        long dataBytes = checked(architecture.ParameterCount * 4);
+        CheckDataLength(header.Length, remaining, dataBytes, slots[^1].Name);
+
+        Network network = Network.CreateUninitialized(architecture.Sizes, architecture.Activations, architecture.Hidden);
+        Span<float> parameters = network.Parameters;
+        foreach (Slot slot in slots)
+        {
+            Span<byte> bytes = MemoryMarshal.AsBytes(parameters.Slice(slot.Parameter, (int)((slot.End - slot.Begin) / 4)));
+            int got = ReadFully(stream, bytes);
+            if (got < bytes.Length)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The data ends inside tensor {slot.Name}: {slot.Begin + (ulong)got} of {dataBytes} bytes.");
+            }
+        }
+
+        CheckEnd(stream, slots[^1].Name);
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> words = MemoryMarshal.Cast<float, int>(parameters);
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
+        if (options is not { AllowNonFiniteWeights: true })
+        {
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                if (!float.IsFinite(parameters[i]))
+                {
+                    throw Fail(ModelFormatError.NonFiniteWeight, $"Tensor {TensorAt(network.Layout, i)} holds {parameters[i]} at element {ElementIn(network.Layout, i)}; pass AllowNonFiniteWeights to accept NaN and infinities.");
+                }
+            }
+        }
+
+        return network;
+    }
+
+    /// <summary>
+    /// Refuses a header longer than MaxHeaderLength(<paramref name="dataBytes"/>), data that the bytes after the
+    /// header (<paramref name="remaining"/>, -1 when unknown) do not hold exactly, or, from a stream of unknown
+    /// length, more than NonSeekableCap: all before the parameters are allocated.
+    /// </summary>
+    internal static void CheckDataLength(int headerLength, long remaining, long dataBytes, string last)
+    {
+        if (headerLength > MaxHeaderLength(dataBytes))
+        {
+            throw Fail(ModelFormatError.HeaderTooLarge, $"The header has {headerLength} bytes; a model with {dataBytes} bytes of tensor data may have at most {MaxHeaderLength(dataBytes)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
+        }
+
+        if (remaining >= 0)
+        {
+            if (remaining < dataBytes)
+            {
+                throw Fail(ModelFormatError.Truncated, $"The tensors need {dataBytes} bytes but only {remaining} follow the header.");
+            }
+
+            if (remaining > dataBytes)
+            {
+                throw Fail(ModelFormatError.TrailingBytes, $"{remaining - dataBytes} bytes follow the last tensor ({last}).");
+            }
+        }
+        else if (dataBytes > NonSeekableCap)
+        {
+            throw Fail(ModelFormatError.ModelTooLarge, $"The tensors need {dataBytes} bytes; from a stream of unknown length FastMlp reads at most {NonSeekableCap}.");
+        }
+    }
+
+    /// <summary>Refuses any byte after the last tensor (a stream of unknown length was not checked up front).</summary>
+    internal static void CheckEnd(Stream stream, string last)
+    {
+        Span<byte> probe = stackalloc byte[1];
+        if (stream.Read(probe) != 0)
+        {
+            throw Fail(ModelFormatError.TrailingBytes, $"Bytes follow the last tensor ({last}).");
+        }
+    }
+
+    /// <summary>
+    /// Reads the 8-byte length and the header bytes, refusing a length the stream cannot hold or larger than
+    /// MaxHeaderLength allows for the data after it, before anything that size is allocated.
+    /// <paramref name="remaining"/> is the bytes left after the header, or -1 when the stream's length is unknown.
+    /// </summary>
+    internal static byte[] ReadHeaderBytes(Stream stream, out long remaining)
+    {
+        remaining = stream.CanSeek ? stream.Length - stream.Position : -1;
 
         Span<byte> prefix = stackalloc byte[8];
         int got = ReadFully(stream, prefix);
@@ -74,72 +164,12 @@ internal static class SafetensorsReader
         }
 
         byte[] header = ReadHeader(stream, (int)headerLength, knownLength: remaining >= 0);
-
-        Header parsed = ParseHeader(header);
-        Architecture architecture = ValidateMetadata(parsed);
-        Slot[] slots = ValidateTensors(parsed, architecture);
-
-        long dataBytes = checked(architecture.ParameterCount * 4);
-        if (header.Length > MaxHeaderLength(dataBytes))
-        {
-            throw Fail(ModelFormatError.HeaderTooLarge, $"The header has {header.Length} bytes; a model with {dataBytes} bytes of tensor data may have at most {MaxHeaderLength(dataBytes)} ({HeaderBase} + {HeaderBytesPerDataByte} per data byte).");
-        }
-
-        string last = slots[^1].Name;
         if (remaining >= 0)
         {
             remaining -= header.Length;
-            if (remaining < dataBytes)
-            {
-                throw Fail(ModelFormatError.Truncated, $"The tensors need {dataBytes} bytes but only {remaining} follow the header.");
-            }
-
-            if (remaining > dataBytes)
-            {
-                throw Fail(ModelFormatError.TrailingBytes, $"{remaining - dataBytes} bytes follow the last tensor ({last}).");
-            }
-        }
-        else if (dataBytes > NonSeekableCap)
-        {
-            throw Fail(ModelFormatError.ModelTooLarge, $"The tensors need {dataBytes} bytes; from a stream of unknown length FastMlp reads at most {NonSeekableCap}.");
         }
 
-        Network network = Network.CreateUninitialized(architecture.Sizes, architecture.Activations, architecture.Hidden);
-        Span<float> parameters = network.Parameters;
-        foreach (Slot slot in slots)
-        {
-            Span<byte> bytes = MemoryMarshal.AsBytes(parameters.Slice(slot.Parameter, (int)((slot.End - slot.Begin) / 4)));
-            got = ReadFully(stream, bytes);
-            if (got < bytes.Length)
-            {
-                throw Fail(ModelFormatError.Truncated, $"The data ends inside tensor {slot.Name}: {slot.Begin + (ulong)got} of {dataBytes} bytes.");
-            }
-        }
-
-        Span<byte> probe = stackalloc byte[1];
-        if (stream.Read(probe) != 0)
-        {
-            throw Fail(ModelFormatError.TrailingBytes, $"Bytes follow the last tensor ({last}).");
-        }
-
-        if (!BitConverter.IsLittleEndian)
-        {
-            Span<int> words = MemoryMarshal.Cast<float, int>(parameters);
-            BinaryPrimitives.ReverseEndianness(words, words);
-        }
-
-        if (options is not { AllowNonFiniteWeights: true })
-        {
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                if (!float.IsFinite(parameters[i]))
-                {
-                    throw Fail(ModelFormatError.NonFiniteWeight, $"Tensor {TensorAt(network.Layout, i)} holds {parameters[i]} at element {ElementIn(network.Layout, i)}; pass AllowNonFiniteWeights to accept NaN and infinities.");
-                }
-            }
-        }
-
-        return network;
+        return header;
     }
 
     /// <summary>
@@ -165,7 +195,7 @@ internal static class SafetensorsReader
     }
 
     /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the bytes read.</summary>
-    private static int ReadFully(Stream stream, Span<byte> destination)
+    internal static int ReadFully(Stream stream, Span<byte> destination)
     {
         int total = 0;
         while (total < destination.Length)
@@ -219,9 +249,13 @@ internal static class SafetensorsReader
         return index;
     }
 
-    private static ModelFormatException Fail(ModelFormatError reason, string message) => new(reason, message);
+    internal static ModelFormatException Fail(ModelFormatError reason, string message) => new(reason, message);
 
-    private static Header ParseHeader(byte[] header)
+    /// <summary>
+    /// The header's tensors and metadata, structurally valid. <paramref name="fastMlpMetadata"/>: only FastMlp's
+    /// metadata keys are allowed; otherwise any string-to-string metadata (a PyTorch file's) is.
+    /// </summary>
+    internal static Header ParseHeader(byte[] header, bool fastMlpMetadata)
     {
         if (!Utf8.IsValid(header))
         {
@@ -269,7 +303,7 @@ internal static class SafetensorsReader
                 reader.Read();
                 if (key == "__metadata__")
                 {
-                    parsed.Metadata = ParseMetadata(ref reader);
+                    parsed.Metadata = ParseMetadata(ref reader, fastMlpMetadata);
                 }
                 else
                 {
@@ -286,7 +320,7 @@ internal static class SafetensorsReader
         }
     }
 
-    private static Dictionary<string, string> ParseMetadata(ref Utf8JsonReader reader)
+    private static Dictionary<string, string> ParseMetadata(ref Utf8JsonReader reader, bool fastMlpMetadata)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -302,7 +336,7 @@ internal static class SafetensorsReader
                 throw Fail(ModelFormatError.DuplicateKey, $"__metadata__ has key \"{key}\" twice.");
             }
 
-            if (Array.IndexOf(s_metadataKeys, key) < 0)
+            if (fastMlpMetadata && Array.IndexOf(s_metadataKeys, key) < 0)
             {
                 throw Fail(ModelFormatError.UnknownKey, $"__metadata__ has unknown key \"{key}\".");
             }
@@ -585,7 +619,16 @@ internal static class SafetensorsReader
             }
         }
 
-        // Sorted by offsets, each tensor must begin where the one before it ends, the first at 0.
+        CheckTiling(slots);
+        return slots;
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="slots"/> by their offsets and checks that each tensor begins where the one before it
+    /// ends, the first at 0: no hole, no overlap.
+    /// </summary>
+    internal static void CheckTiling(Slot[] slots)
+    {
         Array.Sort(slots, static (x, y) => x.Begin != y.Begin ? x.Begin.CompareTo(y.Begin) : x.End.CompareTo(y.End));
         ulong end = 0;
         for (int i = 0; i < slots.Length; i++)
@@ -605,8 +648,6 @@ internal static class SafetensorsReader
 
             end = slot.End;
         }
-
-        return slots;
     }
 
     /// <summary>Tensor <paramref name="name"/>'s slot, once its dtype, shape and offset length are valid.</summary>
@@ -622,28 +663,7 @@ internal static class SafetensorsReader
             throw Fail(ModelFormatError.UnsupportedDtype, $"Tensor {name} has dtype \"{tensor.Dtype}\"; FastMlp reads F32 only.");
         }
 
-        ulong elements = 1;
-        try
-        {
-            foreach (ulong extent in tensor.Shape!)
-            {
-                elements = checked(elements * extent);
-            }
-
-            _ = checked(elements * 4);
-        }
-        catch (OverflowException)
-        {
-            throw Fail(ModelFormatError.InvalidShape, $"Tensor {name}: the product of shape [{string.Join(", ", tensor.Shape!)}] overflows.");
-        }
-
-        ulong start = tensor.Offsets![0];
-        ulong end = tensor.Offsets[1];
-        if (end < start || end - start != elements * 4)
-        {
-            throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets [{start}, {end}) do not hold shape [{string.Join(", ", tensor.Shape!)}] × 4 bytes = {elements * 4}.");
-        }
-
+        (ulong start, ulong end) = CheckOffsets(name, tensor, elementSize: 4);
         if (!tensor.Shape!.AsSpan().SequenceEqual(expectedShape))
         {
             throw Fail(ModelFormatError.ArchitectureMismatch, $"Tensor {name} has shape [{string.Join(", ", tensor.Shape!)}] but the layer sizes need [{string.Join(", ", expectedShape)}].");
@@ -652,17 +672,45 @@ internal static class SafetensorsReader
         return new Slot(name, start, end, parameter);
     }
 
-    /// <summary>A tensor's bytes [Begin, End) in the data and its first element in Parameters.</summary>
-    private readonly record struct Slot(string Name, ulong Begin, ulong End, int Parameter);
+    /// <summary>Tensor <paramref name="name"/>'s data_offsets, once they hold exactly its shape's elements of <paramref name="elementSize"/> bytes (checked: no product overflows).</summary>
+    internal static (ulong Begin, ulong End) CheckOffsets(string name, Tensor tensor, int elementSize)
+    {
+        ulong elements = 1;
+        try
+        {
+            foreach (ulong extent in tensor.Shape!)
+            {
+                elements = checked(elements * extent);
+            }
 
-    private sealed class Header
+            _ = checked(elements * (ulong)elementSize);
+        }
+        catch (OverflowException)
+        {
+            throw Fail(ModelFormatError.InvalidShape, $"Tensor {name}: the product of shape [{string.Join(", ", tensor.Shape!)}] overflows.");
+        }
+
+        ulong start = tensor.Offsets![0];
+        ulong end = tensor.Offsets[1];
+        if (end < start || end - start != elements * (ulong)elementSize)
+        {
+            throw Fail(ModelFormatError.InvalidOffsets, $"Tensor {name}: data_offsets [{start}, {end}) do not hold shape [{string.Join(", ", tensor.Shape!)}] × {elementSize} bytes = {elements * (ulong)elementSize}.");
+        }
+
+        return (start, end);
+    }
+
+    /// <summary>A tensor's bytes [Begin, End) in the data and its first element in Parameters (or, for another layout, the reader's own index).</summary>
+    internal readonly record struct Slot(string Name, ulong Begin, ulong End, int Parameter);
+
+    internal sealed class Header
     {
         public Dictionary<string, string>? Metadata { get; set; }
 
         public Dictionary<string, Tensor> Tensors { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed class Tensor
+    internal sealed class Tensor
     {
         public string? Dtype { get; set; }
 

@@ -66,22 +66,33 @@ internal static class SafetensorsWriter
             json.WriteEndObject();
         }
 
-        int length = buffer.WrittenCount;
-        int padded = (length + 7) & ~7;
+        return Padded(buffer.WrittenSpan);
+    }
+
+    /// <summary>The header JSON padded with spaces to a multiple of 8 bytes, as the reference implementation pads it.</summary>
+    internal static byte[] Padded(ReadOnlySpan<byte> json)
+    {
+        int padded = (json.Length + 7) & ~7;
         byte[] header = new byte[padded];
-        buffer.WrittenSpan.CopyTo(header);
-        header.AsSpan(length).Fill((byte)' ');
+        json.CopyTo(header);
+        header.AsSpan(json.Length).Fill((byte)' ');
         return header;
+    }
+
+    /// <summary>The 8-byte little-endian length, then the header.</summary>
+    internal static void WriteHeader(Stream stream, byte[] header)
+    {
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        stream.Write(length);
+        stream.Write(header);
     }
 
     /// <summary>Writes the whole file for <paramref name="network"/> to <paramref name="stream"/>.</summary>
     public static void Write(Network network, Stream stream)
     {
         byte[] header = Header(network.Layout, network.LayerSizes, network.Activations, network.CommonHiddenActivation);
-        Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-        stream.Write(length);
-        stream.Write(header);
+        WriteHeader(stream, header);
 
         ReadOnlySpan<float> parameters = network.Parameters;
         if (BitConverter.IsLittleEndian)
@@ -100,7 +111,8 @@ internal static class SafetensorsWriter
         }
     }
 
-    private static void WriteTensor(Utf8JsonWriter json, string name, int[] shape, long begin, long end)
+    /// <summary>One F32 tensor's header entry: {"dtype":"F32","shape":[...],"data_offsets":[begin,end]}.</summary>
+    internal static void WriteTensor(Utf8JsonWriter json, string name, int[] shape, long begin, long end)
     {
         json.WriteStartObject(name);
         json.WriteString("dtype", "F32");
