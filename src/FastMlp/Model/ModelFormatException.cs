@@ -58,6 +58,12 @@ public enum ModelFormatError
 
     /// <summary>A weight or bias is NaN or infinite (see <see cref="ModelLoadOptions.AllowNonFiniteWeights"/>).</summary>
     NonFiniteWeight,
+
+    /// <summary>An ONNX file is not a well-formed protobuf message: a malformed varint, tag or wire type, a field of the wrong wire type, a packed record of the wrong length, or a string that is not UTF-8.</summary>
+    InvalidProtobuf,
+
+    /// <summary>An ONNX graph is not one <see cref="Network.LoadOnnx(Stream)"/> maps to dense layers; the message names the first node it cannot map (its name and op_type) and why.</summary>
+    UnsupportedGraph,
 }
 
 /// <summary>A model file that <see cref="Network.Load(Stream, ModelLoadOptions?)"/> rejected.</summary>
