@@ -1,6 +1,6 @@
 // ProtobufReader: the protocol-buffers wire format read field by field from one message's bytes, the reading
 // twin of ProtobufWriter, safe on hostile input: every length is checked against the bytes left in the message
-// before anything is sliced, a varint has at most 10 bytes (and a 10th byte of 0 or 1), a field number is
+// before anything is sliced, a varint has at most 10 bytes (the 10th 0 or 1), a field number is
 // 1..2^29 − 1, groups (wire types 3 and 4, deprecated and absent from onnx.proto) are malformed, and a nested
 // message is a new reader over a slice of its parent, so nesting goes only as deep as the caller descends (the
 // ONNX reader descends only into the messages it knows; every other field is skipped whole by its wire type).
@@ -200,12 +200,12 @@ internal ref struct ProtobufReader
         return packed;
     }
 
-    /// <summary>Seven bits per byte, least significant group first; at most ten bytes, the tenth holding only bit 63.</summary>
+    /// <summary>Seven bits per byte, least significant group first; at most ten bytes, the tenth holding only bit 63 (so the loop ends there).</summary>
     private ulong ReadVarint()
     {
         int at = _position;
         ulong value = 0;
-        for (int i = 0; i < 10; i++)
+        for (int shift = 0; ; shift += 7)
         {
             if (_position == _data.Length)
             {
@@ -213,19 +213,17 @@ internal ref struct ProtobufReader
             }
 
             byte b = _data[_position++];
-            if (i == 9 && b > 1)
+            if (shift == 63 && b > 1)
             {
-                throw Invalid(at, "a varint overflows 64 bits");
+                throw Invalid(at, "a varint overflows 64 bits (a tenth byte above 1, or more than ten bytes)");
             }
 
-            value |= (ulong)(b & 0x7F) << (7 * i);
+            value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {
                 return value;
             }
         }
-
-        throw Invalid(at, "a varint is longer than 10 bytes");
     }
 
     private ReadOnlySpan<byte> Take(int count, int field)
