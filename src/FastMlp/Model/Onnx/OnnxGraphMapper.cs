@@ -27,6 +27,7 @@ internal sealed class OnnxGraphMapper
     private readonly long _opset;
     private readonly Dictionary<string, Constant> _constants = [];
     private readonly Dictionary<string, List<OnnxNodeProto>> _readers = [];
+    private readonly Dictionary<string, OnnxNodeProto> _producers = [];
     private readonly HashSet<OnnxNodeProto> _mapped = [];
     private readonly string _output;
 
@@ -121,7 +122,6 @@ internal sealed class OnnxGraphMapper
             _constants[initializer.Name] = new Constant(initializer, null, $"initializer \"{initializer.Name}\"");
         }
 
-        var producer = new Dictionary<string, OnnxNodeProto>();
         foreach (OnnxNodeProto node in _graph.Nodes)
         {
             if (node.Domain is not ("" or "ai.onnx"))
@@ -141,7 +141,7 @@ internal sealed class OnnxGraphMapper
                     throw Unmapped(node, $"it writes \"{output}\", which the graph already defines");
                 }
 
-                producer[output] = node;
+                _producers[output] = node;
             }
 
             if (node.OpType == "Constant")
@@ -179,7 +179,7 @@ internal sealed class OnnxGraphMapper
                 }
 
                 readers.Add(node);
-                pending += producer.ContainsKey(name) ? 1 : 0;
+                pending += _producers.ContainsKey(name) ? 1 : 0;
             }
 
             waiting[node] = pending;
@@ -474,7 +474,8 @@ internal sealed class OnnxGraphMapper
 
     private bool IsScalar(OnnxNodeProto node, string name, float scalar)
     {
-        if (!_constants.ContainsKey(name))
+        // The element count first, so a large tensor in a scalar's place is not decoded.
+        if (!_constants.TryGetValue(name, out Constant? constant) || constant.Tensor?.Dims.TrueForAll(d => d == 1) != true)
         {
             return false;
         }
@@ -486,7 +487,7 @@ internal sealed class OnnxGraphMapper
     /// <summary>The Transpose(W, perm [1, 0]) that writes <paramref name="name"/> for <paramref name="matMul"/>, read by it alone.</summary>
     private OnnxNodeProto TransposeOf(OnnxNodeProto matMul, string name)
     {
-        OnnxNodeProto? transpose = _graph.Nodes.Find(n => n.Outputs.Contains(name));
+        OnnxNodeProto? transpose = _producers.GetValueOrDefault(name);
         if (transpose is not { OpType: "Transpose", Inputs: [var source], Outputs: [_] } || !_constants.ContainsKey(source))
         {
             throw Unmapped(matMul, $"its weights \"{name}\" are neither a constant nor Transpose of one");

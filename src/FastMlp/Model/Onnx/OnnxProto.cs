@@ -340,14 +340,11 @@ internal sealed class OnnxTensorProto
         ReadOnlySpan<byte> raw = _rawLength >= 0 ? _file.AsSpan(_rawOffset, _rawLength) : default;
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = (DataType, _rawLength >= 0) switch
+            values[i] = DataType switch
             {
-                (Float, true) => BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]),
-                (Float, false) => _floatData[i],
-                (Float16, true) => (float)BinaryPrimitives.ReadHalfLittleEndian(raw[(2 * i)..]),
-                (Float16, false) => (float)BitConverter.UInt16BitsToHalf((ushort)_int32Data[i]),
-                (_, true) => (float)BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]),
-                _ => (float)_doubleData[i],
+                Float => _rawLength >= 0 ? BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]) : _floatData[i],
+                Float16 => (float)(_rawLength >= 0 ? BinaryPrimitives.ReadHalfLittleEndian(raw[(2 * i)..]) : BitConverter.UInt16BitsToHalf((ushort)_int32Data[i])),
+                _ => (float)(_rawLength >= 0 ? BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]) : _doubleData[i]),
             };
         }
 
