@@ -327,9 +327,50 @@ public sealed class OnnxLoadRefusalTests
     }
 
     [Fact]
+    public void A_seekable_stream_longer_than_a_protobuf_message_is_refused_before_it_is_read()
+    {
+        var stream = new HugeStream();
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Network.LoadOnnx(stream));
+        Assert.Equal(ModelFormatError.ModelTooLarge, e.Reason);
+        Assert.Equal(0, stream.Reads);
+    }
+
+    [Fact]
     public void A_null_stream_or_an_empty_path_is_an_argument_exception()
     {
         Assert.Throws<ArgumentNullException>("stream", () => Network.LoadOnnx((Stream)null!));
         Assert.Throws<ArgumentException>("path", () => Network.LoadOnnx(""));
+    }
+
+    /// <summary>A seekable stream that says it holds 3 GiB and counts the reads made of it.</summary>
+    private sealed class HugeStream : Stream
+    {
+        public int Reads { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => 3L << 30;
+
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Reads++;
+            return 0;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
     }
 }
