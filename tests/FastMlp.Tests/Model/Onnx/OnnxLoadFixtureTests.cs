@@ -22,6 +22,7 @@ public sealed class OnnxLoadFixtureTests
         { "torch-gelu-opset13", [4, 6, 3], [Activation.Gelu, Activation.Gelu] },
         { "torch-gelu-silu-opset17", [4, 6, 5, 3], [Activation.Gelu, Activation.Silu, Activation.Softmax] },
         { "torch-silu-opset13", [3, 5, 2], [Activation.Silu, Activation.Identity] },
+        { "torch-nobias-relu-opset13", [3, 4, 2], [Activation.Relu, Activation.Identity] },
         { "dynamo-relu-opset17", [4, 6, 3], [Activation.Relu, Activation.Identity] },
         { "tf2onnx-dense-relu-softmax-opset13", [6, 5, 3], [Activation.Relu, Activation.Softmax] },
     };

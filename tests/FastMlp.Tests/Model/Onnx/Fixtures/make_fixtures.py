@@ -105,3 +105,6 @@ torch_fixture("torch-gelu-silu-opset17", nn.Sequential(nn.Linear(4, 6), nn.GELU(
 torch_fixture("torch-silu-opset13", nn.Sequential(nn.Linear(3, 5), nn.SiLU(), nn.Linear(5, 2)), 13)
 dynamo_fixture("dynamo-relu-opset17", nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 3)), 17, ["Relu", None])
 keras_fixture("tf2onnx-dense-relu-softmax-opset13", nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3), nn.Softmax(dim=-1)), 13, ["Relu", "Softmax"])
+# nn.Linear(bias=False) on a 2-D input: the TorchScript exporter writes MatMul(x, weightᵀ) (the transpose
+# constant-folded into an initializer [in, out]) with no Add.
+torch_fixture("torch-nobias-relu-opset13", nn.Sequential(nn.Linear(3, 4, bias=False), nn.ReLU(), nn.Linear(4, 2)), 13)
