@@ -195,14 +195,12 @@ internal sealed class OnnxGraphMapper
             sorted++;
             foreach (string output in node.Outputs)
             {
-                foreach (OnnxNodeProto reader in Readers(output).Distinct())
+                // Readers holds a node once per input it reads the value as, as pending counted them: O(edges) in all.
+                foreach (OnnxNodeProto reader in Readers(output))
                 {
-                    foreach (string name in reader.Inputs)
+                    if (--waiting[reader] == 0)
                     {
-                        if (name == output && --waiting[reader] == 0)
-                        {
-                            ready.Enqueue(reader);
-                        }
+                        ready.Enqueue(reader);
                     }
                 }
             }
@@ -474,8 +472,8 @@ internal sealed class OnnxGraphMapper
 
     private bool IsScalar(OnnxNodeProto node, string name, float scalar)
     {
-        // The element count first, so a large tensor in a scalar's place is not decoded.
-        if (!_constants.TryGetValue(name, out Constant? constant) || constant.Tensor?.Dims.TrueForAll(d => d == 1) != true)
+        // The shape first (rank 0, 1 or 2, one element), so a large tensor in a scalar's place is not decoded.
+        if (!_constants.TryGetValue(name, out Constant? constant) || constant.Tensor is not { Dims: { Count: <= 2 } dims } || !dims.TrueForAll(d => d == 1))
         {
             return false;
         }

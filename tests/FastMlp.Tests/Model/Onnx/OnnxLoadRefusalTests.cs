@@ -86,6 +86,18 @@ public sealed class OnnxLoadRefusalTests
     }
 
     [Fact]
+    public void A_node_reading_one_value_twice_is_no_cycle_but_a_second_reader()
+    {
+        ModelFormatException e = Graph()
+            .Node("gemm", "Gemm", ["x", "W", "b"], ["z"], IntAttribute("transB", 1))
+            .Node("square", "Mul", ["z", "z"], ["y"])
+            .Refusal();
+        Assert.Equal(ModelFormatError.UnsupportedGraph, e.Reason);
+        Assert.Contains("Node \"square\" (Mul)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("second reader of \"z\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_graph_with_two_outputs_is_refused_naming_them()
     {
         ModelFormatException e = Graph()
