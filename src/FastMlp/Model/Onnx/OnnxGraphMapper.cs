@@ -16,6 +16,8 @@
 // cannot make many layers of one tensor; each layer's input size must be the previous one's output size, and
 // the graph's declared input and output sizes, where fixed, must match. Anything else is a ModelFormatException
 // naming the first node it cannot map (its name and op_type) and why.
+using System.Globalization;
+
 namespace FastMlp;
 
 internal sealed class OnnxGraphMapper
@@ -116,10 +118,10 @@ internal sealed class OnnxGraphMapper
         {
             if (!defined.Add(initializer.Name))
             {
-                throw Fail(ModelFormatError.UnsupportedGraph, $"The graph defines \"{initializer.Name}\" twice (an initializer{(initializer.Name == input ? " with the input's name" : " twice")}).");
+                throw Fail(ModelFormatError.UnsupportedGraph, $"The graph defines \"{initializer.Name}\" twice ({(initializer.Name == input ? "the input and an initializer" : "two initializers")}).");
             }
 
-            _constants[initializer.Name] = new Constant(initializer, null, $"initializer \"{initializer.Name}\"");
+            _constants[initializer.Name] = new Constant(initializer, $"initializer \"{initializer.Name}\"");
         }
 
         foreach (OnnxNodeProto node in _graph.Nodes)
@@ -146,7 +148,7 @@ internal sealed class OnnxGraphMapper
 
             if (node.OpType == "Constant")
             {
-                _constants[node.Outputs[0]] = new Constant(node.Attribute("value")?.T, node, node.ToString());
+                _constants[node.Outputs[0]] = new Constant(node.Attribute("value")?.T, node.ToString());
             }
         }
 
@@ -208,7 +210,7 @@ internal sealed class OnnxGraphMapper
 
         if (sorted < _graph.Nodes.Count)
         {
-            throw Unmapped(_graph.Nodes.First(n => waiting[n] > 0), "it is on a cycle");
+            throw Unmapped(_graph.Nodes.First(n => waiting[n] > 0), "it is on a cycle, or reads from one");
         }
     }
 
@@ -325,7 +327,7 @@ internal sealed class OnnxGraphMapper
             if (b is not null && _constants.ContainsKey(b))
             {
                 CheckArity(add, 2);
-                layer.SetBias(Bias(add, b, layer.Outputs));
+                layer.Bias = Bias(add, b, layer.Outputs);
                 _mapped.Add(add);
                 z = add.Outputs[0];
             }
@@ -352,7 +354,7 @@ internal sealed class OnnxGraphMapper
             float value = FloatAttribute(node, scale, 1f);
             if (value != 1f)
             {
-                throw Unmapped(node, $"{scale} = {value}; a dense layer is Gemm with alpha = beta = 1");
+                throw Unmapped(node, string.Create(CultureInfo.InvariantCulture, $"{scale} = {value}; a dense layer is Gemm with alpha = beta = 1"));
             }
         }
 
@@ -366,7 +368,7 @@ internal sealed class OnnxGraphMapper
         OnnxLayer layer = transB == 1 ? OnnxLayer.FromTransposed(weights, rows, columns) : new OnnxLayer(weights, rows, columns);
         if (hasBias)
         {
-            layer.SetBias(Bias(node, node.Inputs[2], layer.Outputs));
+            layer.Bias = Bias(node, node.Inputs[2], layer.Outputs);
         }
 
         return (node.Outputs[0], layer);
@@ -410,7 +412,7 @@ internal sealed class OnnxGraphMapper
     private static Activation LeakyRelu(OnnxNodeProto node)
     {
         float alpha = FloatAttribute(node, "alpha", 0.01f);
-        return alpha == 0.01f ? Activation.LeakyRelu : throw Unmapped(node, $"alpha = {alpha}; FastMlp's LeakyRelu has alpha 0.01 (PyTorch's default)");
+        return alpha == 0.01f ? Activation.LeakyRelu : throw Unmapped(node, string.Create(CultureInfo.InvariantCulture, $"alpha = {alpha}; FastMlp's LeakyRelu has alpha 0.01 (PyTorch's default)"));
     }
 
     private Activation Softmax(OnnxNodeProto node)
@@ -587,7 +589,7 @@ internal sealed class OnnxGraphMapper
     }
 
     /// <summary>An initializer or Constant node's tensor (null when a Constant node holds no tensor "value").</summary>
-    private sealed record Constant(OnnxTensorProto? Tensor, OnnxNodeProto? Node, string Description);
+    private sealed record Constant(OnnxTensorProto? Tensor, string Description);
 }
 
 /// <summary>One dense layer read from a graph: W as FastMlp stores it ([in, out] row-major), the bias (zeros when the graph has none), the activation.</summary>
@@ -607,7 +609,7 @@ internal sealed class OnnxLayer
 
     public int Outputs { get; }
 
-    public float[] Bias { get; private set; }
+    public float[] Bias { get; set; }
 
     public Activation Activation { get; set; }
 
@@ -625,6 +627,4 @@ internal sealed class OnnxLayer
 
         return new OnnxLayer(transposed, inputs, outputs);
     }
-
-    public void SetBias(float[] bias) => Bias = bias;
 }

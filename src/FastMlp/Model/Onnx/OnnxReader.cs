@@ -54,7 +54,7 @@ internal static class OnnxReader
         {
             if (!float.IsFinite(values[i]))
             {
-                throw new ModelFormatException(ModelFormatError.NonFiniteWeight, $"Layer {(layer + 1).ToString(CultureInfo.InvariantCulture)}'s {what} hold {values[i]} at element {i}; pass AllowNonFiniteWeights to accept NaN and infinities.");
+                throw new ModelFormatException(ModelFormatError.NonFiniteWeight, string.Create(CultureInfo.InvariantCulture, $"Layer {layer + 1}'s {what} hold {values[i]} at element {i}; pass AllowNonFiniteWeights to accept NaN and infinities."));
             }
         }
     }

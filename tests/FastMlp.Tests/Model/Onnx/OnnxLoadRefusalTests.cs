@@ -1,5 +1,7 @@
 // OnnxLoadRefusalTests: graphs LoadOnnx cannot map are a ModelFormatException whose reason says which rule the
 // graph broke and whose message names the first node it cannot map (its name and op_type) and why.
+using System.Globalization;
+
 using static FastMlp.Tests.Model.Onnx.OnnxGraphBuilder;
 
 namespace FastMlp.Tests.Model.Onnx;
@@ -58,6 +60,28 @@ public sealed class OnnxLoadRefusalTests
         Assert.Equal(ModelFormatError.UnsupportedGraph, e.Reason);
         Assert.Contains("Node \"leaky\" (LeakyRelu)", e.Message, StringComparison.Ordinal);
         Assert.Contains("alpha = 0.2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_named_alpha_is_written_in_the_invariant_culture()
+    {
+        CultureInfo culture = CultureInfo.CurrentCulture;
+        try
+        {
+            // A decimal comma, as de-DE writes (a clone: the tests may run in globalization-invariant mode).
+            var comma = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+            comma.NumberFormat.NumberDecimalSeparator = ",";
+            CultureInfo.CurrentCulture = comma;
+            ModelFormatException e = Graph()
+                .Node("gemm", "Gemm", ["x", "W", "b"], ["z"], IntAttribute("transB", 1))
+                .Node("leaky", "LeakyRelu", ["z"], ["y"], FloatAttribute("alpha", 0.2f))
+                .Refusal();
+            Assert.Contains("alpha = 0.2;", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 
     [Fact]
