@@ -2,7 +2,7 @@
 // (each field is commented with its onnx.proto name; every other field is skipped whole). Parsing only collects:
 // every list grows by one entry per record read, so what it holds is bounded by the file's size, and tensor data
 // stays a slice of the file until the graph mapper decodes the tensors it uses (OnnxTensorProto.Decode, which
-// checks the data against the dims with checked arithmetic). Judging what the graph means is OnnxGraphMapper's.
+// checks the data against the dims without overflow). Judging what the graph means is OnnxGraphMapper's.
 using System.Buffers.Binary;
 
 namespace FastMlp;
