@@ -8,6 +8,8 @@
 // 2^-21 absolute (tests/FastMlp.Tests ElementwiseForwardTests), and ORT's GELU runs five rounded operators whose
 // error scales with |z| (0.5·z·(1 + erf) near erf = −1). Softmax: e_y = y·(2·max_k e_zk + 16u) + 2^-126.
 // Both results lie within e of the exact one, so they lie within 2e of each other; the test asserts that.
+// The exporters' fixtures (FastMlp.Tests/Model/Onnx/Fixtures) run through ONNX Runtime and through LoadOnnx's
+// network agree within the same bound.
 // A wrong layout (W transposed), a wrong constant (GELU's √2, LeakyRelu's slope) or a wrong softmax axis moves an
 // output by about |a·W| or more, orders of magnitude above this bound.
 using FsCheck;
@@ -76,6 +78,36 @@ public sealed class OnnxRuntimeTests
         }
     }
 
+    /// <summary>The exporters' fixtures (FastMlp.Tests/Model/Onnx/Fixtures), copied beside the tests.</summary>
+    public static TheoryData<string> Fixtures() =>
+        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "OnnxFixtures"), "*.onnx").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void OnnxRuntime_runs_each_exporter_fixture_to_LoadOnnxs_outputs_within_twice_the_float_rounding_bound(string fixture)
+    {
+        byte[] model = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "OnnxFixtures", fixture));
+        Network network = Network.LoadOnnx(new MemoryStream(model));
+        const int Batch = 6;
+        var random = new Random(fixture.Length);
+        float[] inputs = [.. Enumerable.Range(0, Batch * network.InputSize).Select(_ => (float)((random.NextDouble() * 4) - 2))];
+
+        var fast = new float[Batch * network.OutputSize];
+        using (Workspace workspace = network.CreateWorkspace(Batch))
+        {
+            network.Predict(inputs, fast, workspace);
+        }
+
+        float[] ort = RunOnnxRuntime(model, inputs, Batch, network.InputSize);
+        double[] bound = Bound(network, inputs, Batch);
+        Assert.Equal(fast.Length, ort.Length);
+        for (int i = 0; i < fast.Length; i++)
+        {
+            double difference = Math.Abs((double)ort[i] - fast[i]);
+            Assert.True(difference <= 2 * bound[i], $"{fixture}: output {i}: ONNX Runtime {ort[i]:R}, FastMlp {fast[i]:R}, |difference| {difference:E3} > 2 × bound {bound[i]:E3}.");
+        }
+    }
+
     private static byte[] Save(Network network)
     {
         using var stream = new MemoryStream();
@@ -83,11 +115,14 @@ public sealed class OnnxRuntimeTests
         return stream.ToArray();
     }
 
-    private static float[] RunOnnxRuntime(Network network, float[] inputs, int batch)
+    private static float[] RunOnnxRuntime(Network network, float[] inputs, int batch) => RunOnnxRuntime(Save(network), inputs, batch, network.InputSize);
+
+    /// <summary>ONNX Runtime's outputs of <paramref name="model"/> for <paramref name="inputs"/> [batch, features], fed to the graph's one input whatever its name.</summary>
+    private static float[] RunOnnxRuntime(byte[] model, float[] inputs, int batch, int features)
     {
-        using var session = new InferenceSession(Save(network));
-        var input = new DenseTensor<float>(inputs, [batch, network.InputSize]);
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)]);
+        using var session = new InferenceSession(model);
+        var input = new DenseTensor<float>(inputs, [batch, features]);
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), input)]);
         return [.. results.Single().AsEnumerable<float>()];
     }
 

@@ -1,8 +1,8 @@
-// ModelFormatException: every way a model file can be rejected by Network.Load, with a reason code
+// ModelFormatException: every way a model file can be rejected by Network.Load, LoadPyTorch or LoadOnnx, with a reason code
 // callers can switch on and a message naming the tensor or header field at fault.
 namespace FastMlp;
 
-/// <summary>Why <see cref="Network.Load(Stream, ModelLoadOptions?)"/> rejected a model file.</summary>
+/// <summary>Why <see cref="Network.Load(Stream, ModelLoadOptions?)"/>, <see cref="Network.LoadPyTorch(Stream, IReadOnlyList{Activation})"/> or <see cref="Network.LoadOnnx(Stream)"/> rejected a model file.</summary>
 public enum ModelFormatError
 {
     /// <summary>The data ended early: fewer than 8 bytes, a header or tensor data past the end.</summary>
@@ -67,9 +67,15 @@ public enum ModelFormatError
 
     /// <summary>PyTorch state_dict shapes do not chain: a weight's in_features differ from the previous layer's out_features, or a bias length from its weight's out_features.</summary>
     ShapeMismatch,
+
+    /// <summary>An ONNX file is not a well-formed protobuf message: a malformed varint, tag or wire type, a field of the wrong wire type, a packed record of the wrong length, or a string that is not UTF-8.</summary>
+    InvalidProtobuf,
+
+    /// <summary>An ONNX graph is not one <see cref="Network.LoadOnnx(Stream)"/> maps to dense layers; the message names the first node it cannot map (its name and op_type) and why.</summary>
+    UnsupportedGraph,
 }
 
-/// <summary>A model file that <see cref="Network.Load(Stream, ModelLoadOptions?)"/> rejected.</summary>
+/// <summary>A model file that <see cref="Network.Load(Stream, ModelLoadOptions?)"/>, <see cref="Network.LoadPyTorch(Stream, IReadOnlyList{Activation})"/> or <see cref="Network.LoadOnnx(Stream)"/> rejected.</summary>
 public sealed class ModelFormatException : Exception
 {
     /// <summary>Creates an exception with reason <see cref="ModelFormatError.InvalidHeader"/>.</summary>
