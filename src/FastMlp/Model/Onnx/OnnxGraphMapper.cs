@@ -475,7 +475,7 @@ internal sealed class OnnxGraphMapper
     private bool IsScalar(OnnxNodeProto node, string name, float scalar)
     {
         // The shape first (rank 0, 1 or 2, one element), so a large tensor in a scalar's place is not decoded.
-        if (!_constants.TryGetValue(name, out Constant? constant) || constant.Tensor is not { Dims: { Count: <= 2 } dims } || !dims.TrueForAll(d => d == 1))
+        if (!_constants.TryGetValue(name, out Constant? constant) || constant.Tensor is not { Dims: { Count: <= 2 } dims } || dims.Any(d => d != 1))
         {
             return false;
         }
@@ -534,7 +534,7 @@ internal sealed class OnnxGraphMapper
         }
 
         float[] values = Values(node, name);
-        List<long> dims = constant.Tensor!.Dims;
+        IReadOnlyList<long> dims = constant.Tensor!.Dims;
         if (dims.Count is not (1 or 2) || (dims.Count == 2 && dims[0] != 1) || dims[^1] != outputs)
         {
             throw Fail(ModelFormatError.ArchitectureMismatch, $"{node}: its bias {constant.Description} has shape [{string.Join(", ", constant.Tensor.Dims)}]; the layer has {outputs} outputs, so the bias is [{outputs}] or [1, {outputs}].");
@@ -550,7 +550,11 @@ internal sealed class OnnxGraphMapper
         List<OnnxNodeProto> readers = Readers(name);
         if (readers.Count != 1)
         {
-            throw Unmapped(readers.Find(n => n != node)!, $"it reads \"{name}\", which is {node}'s weights or bias");
+            // The other reader, or the node itself when it reads the tensor twice (Gemm(x, W, W)).
+            OnnxNodeProto? other = readers.Find(n => n != node);
+            throw other is null
+                ? Unmapped(node, $"it reads \"{name}\" twice, as its weights or bias and again")
+                : Unmapped(other, $"it reads \"{name}\", which is {node}'s weights or bias");
         }
     }
 

@@ -1,0 +1,125 @@
+// OnnxLoadReviewTests: hostile inputs found in the issue-15 review. Records that cost the file two bytes each (an
+// empty NodeProto, TensorProto or AttributeProto, or a singular message field such as ModelProto.graph repeated
+// empty) must not make LoadOnnx allocate more than the mutation test's bound per byte; a singular message field met
+// twice is merged, as protobuf parsers merge it (ONNX Runtime sees one graph made of both records); a stream
+// positioned past its end is a ModelFormatException, not an OverflowException; a node that reads its own weights
+// twice is refused with a message that names it first.
+using static FastMlp.Tests.Model.Onnx.OnnxGraphBuilder;
+
+namespace FastMlp.Tests.Model.Onnx;
+
+public sealed class OnnxLoadReviewTests
+{
+    /// <summary>Empty records in a row (each a two-byte tag and zero length): enough that the bound's constant is small beside them.</summary>
+    private const int Records = 200_000;
+
+    [Theory]
+    [InlineData("NodeProto")]
+    [InlineData("TensorProto")]
+    [InlineData("AttributeProto")]
+    [InlineData("ModelProto.graph")]
+    [InlineData("AttributeProto.t")]
+    public void Empty_records_are_refused_within_the_mutation_tests_allocation_bound(string record)
+    {
+        var empty = new ProtobufWriter();
+        var graph = new ProtobufWriter();
+        var model = new ProtobufWriter()
+            .Int(1, 8) // ModelProto.ir_version
+            .Message(8, new ProtobufWriter().String(1, "").Int(2, 13)); // ModelProto.opset_import
+        if (record is "AttributeProto" or "AttributeProto.t")
+        {
+            var repeated = new ProtobufWriter();
+            for (int i = 0; i < Records; i++)
+            {
+                repeated.Message(5, empty); // NodeProto.attribute or AttributeProto.t
+            }
+
+            graph.Message(1, record == "AttributeProto" ? repeated : new ProtobufWriter().Message(5, repeated)); // GraphProto.node
+        }
+        else if (record == "ModelProto.graph")
+        {
+            for (int i = 0; i < Records; i++)
+            {
+                model.Message(7, empty); // ModelProto.graph
+            }
+        }
+        else
+        {
+            for (int i = 0; i < Records; i++)
+            {
+                graph.Message(record == "NodeProto" ? 1 : 5, empty); // GraphProto.node or GraphProto.initializer
+            }
+        }
+
+        byte[] file = model.Message(7, graph).ToArray(); // ModelProto.graph
+
+        // Warm the exception path first (its first throw in a process loads resources).
+        Assert.Throws<ModelFormatException>(() => Network.LoadOnnx(new MemoryStream(file)));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<ModelFormatException>(() => Network.LoadOnnx(new MemoryStream(file)));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long bound = (OnnxLoadMutationTests.AllocationPerByte * file.Length) + OnnxLoadMutationTests.AllocationConstant;
+        Assert.True(allocated <= bound, $"{Records} empty {record}s: the load allocated {allocated} bytes for a {file.Length}-byte file (bound {bound}).");
+    }
+
+    [Fact]
+    public void A_graph_written_as_two_records_of_ModelProto_graph_loads_as_their_merge()
+    {
+        // Dense()'s model with its GraphProto cut in two records: the nodes and initializers, then the input and output.
+        byte[] whole = Dense().ToBytes();
+        var parsed = new ProtobufReader(whole, 0, "ModelProto");
+        byte[] graph = [];
+        var model = new ProtobufWriter();
+        while (parsed.NextField(out int field, out int wire))
+        {
+            if (field == 7)
+            {
+                graph = parsed.ReadBytes(field, wire, out _).ToArray();
+            }
+            else
+            {
+                model.Int(field, parsed.ReadInt64(field, wire)); // ir_version
+                Assert.True(parsed.NextField(out field, out wire)); // opset_import
+                model.Bytes(field, parsed.ReadBytes(field, wire, out _));
+            }
+        }
+
+        var first = new ProtobufWriter();
+        var second = new ProtobufWriter();
+        var records = new ProtobufReader(graph, 0, "GraphProto");
+        while (records.NextField(out int field, out int wire))
+        {
+            (field is 11 or 12 ? second : first).Bytes(field, records.ReadBytes(field, wire, out _));
+        }
+
+        byte[] split = model.Message(7, first).Message(7, second).ToArray();
+        Network merged = Network.LoadOnnx(new MemoryStream(split));
+        Network expected = Network.LoadOnnx(new MemoryStream(whole));
+        Assert.Equal(expected.LayerSizes, merged.LayerSizes);
+        Assert.Equal(expected.Parameters.ToArray(), merged.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void A_stream_positioned_past_its_end_is_a_ModelFormatException()
+    {
+        byte[] file = Dense().ToBytes();
+        var stream = new MemoryStream();
+        stream.Write(file);
+        stream.Position = file.Length + 10; // MemoryStream allows it; Length - Position is negative
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Network.LoadOnnx(stream));
+        Assert.Equal(ModelFormatError.UnsupportedGraph, e.Reason);
+    }
+
+    [Fact]
+    public void A_Gemm_reading_its_weights_twice_is_refused_naming_the_Gemm_first()
+    {
+        ModelFormatException e = new OnnxGraphBuilder()
+            .Input("x", 3)
+            .Output("y", 2)
+            .Initializer("W", [2, 3], [1, 2, 3, 4, 5, 6])
+            .Node("gemm", "Gemm", ["x", "W", "W"], ["y"], IntAttribute("transB", 1))
+            .Refusal();
+        Assert.Equal(ModelFormatError.UnsupportedGraph, e.Reason);
+        Assert.StartsWith("Node \"gemm\" (Gemm) cannot be mapped", e.Message, StringComparison.Ordinal);
+    }
+}
