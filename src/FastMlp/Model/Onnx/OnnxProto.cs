@@ -348,6 +348,16 @@ internal sealed class OnnxTensorProto
             return null;
         }
 
+        // onnx.proto: each FLOAT16 int32_data value is the 16 bits of one element; more bits are not a FLOAT16, so they are refused rather than cut to 16 bits.
+        for (int i = 0; DataType == Float16 && _rawLength < 0 && i < typed; i++)
+        {
+            if (_int32Data![i] is < 0 or > ushort.MaxValue)
+            {
+                why = $"its int32_data holds {_int32Data[i]} at element {i}, not the 16 bits of a FLOAT16";
+                return null;
+            }
+        }
+
         var values = new float[count];
         ReadOnlySpan<byte> raw = _rawLength >= 0 ? _file.AsSpan(_rawOffset, _rawLength) : default;
         for (int i = 0; i < values.Length; i++)

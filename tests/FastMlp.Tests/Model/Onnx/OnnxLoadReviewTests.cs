@@ -3,7 +3,8 @@
 // empty) must not make LoadOnnx allocate more than the mutation test's bound per byte; a singular message field met
 // twice is merged, as protobuf parsers merge it (ONNX Runtime sees one graph made of both records); a stream
 // positioned past its end is a ModelFormatException, not an OverflowException; a node that reads its own weights
-// twice is refused with a message that names it first.
+// twice is refused with a message that names it first; FLOAT16 int32_data outside 0..65535 (onnx.proto: the 16 bits
+// of each value) is refused, not cut to its low 16 bits.
 using static FastMlp.Tests.Model.Onnx.OnnxGraphBuilder;
 
 namespace FastMlp.Tests.Model.Onnx;
@@ -97,6 +98,27 @@ public sealed class OnnxLoadReviewTests
         Network expected = Network.LoadOnnx(new MemoryStream(whole));
         Assert.Equal(expected.LayerSizes, merged.LayerSizes);
         Assert.Equal(expected.Parameters.ToArray(), merged.Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0x13C00)] // 1.0's bits plus bit 16: cut to 16 bits it would load as 1.0
+    [InlineData(-1)]
+    public void FLOAT16_int32_data_outside_16_bits_is_refused_naming_the_value(long bits)
+    {
+        var tensor = new ProtobufWriter().Int(1, 2).Int(1, 3).Int(2, Float16); // TensorProto.dims [2, 3], data_type
+        foreach (long v in new[] { 0x3C00, bits, 0x3C00, 0x3C00, 0x3C00, 0x3C00 })
+        {
+            tensor.Int(5, v); // TensorProto.int32_data
+        }
+
+        ModelFormatException e = new OnnxGraphBuilder()
+            .Input("x", 3)
+            .Output("y", 2)
+            .Node("w", "Constant", [], ["W"], new ProtobufWriter().String(1, "value").Int(20, 4).Message(5, tensor)) // AttributeProto name, type TENSOR, t
+            .Node("gemm", "Gemm", ["x", "W"], ["y"], IntAttribute("transB", 1))
+            .Refusal();
+        Assert.Contains($"int32_data holds {bits} at element 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Node \"gemm\" (Gemm)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
