@@ -121,7 +121,11 @@ internal sealed class OnnxGraphMapper
                 throw Fail(ModelFormatError.UnsupportedGraph, $"The graph defines \"{initializer.Name}\" twice ({(initializer.Name == input ? "the input and an initializer" : "two initializers")}).");
             }
 
-            _constants[initializer.Name] = new Constant(initializer, $"initializer \"{initializer.Name}\"");
+            // An empty name is an omitted input (onnx.proto), so a tensor named so is never an operand.
+            if (initializer.Name.Length > 0)
+            {
+                _constants[initializer.Name] = new Constant(initializer, $"initializer \"{initializer.Name}\"");
+            }
         }
 
         foreach (OnnxNodeProto node in _graph.Nodes)
@@ -146,7 +150,7 @@ internal sealed class OnnxGraphMapper
                 _producers[output] = node;
             }
 
-            if (node.OpType == "Constant")
+            if (node.OpType == "Constant" && node.Outputs[0].Length > 0)
             {
                 _constants[node.Outputs[0]] = new Constant(node.Attribute("value")?.T, node.ToString());
             }

@@ -4,7 +4,8 @@
 // twice is merged, as protobuf parsers merge it (ONNX Runtime sees one graph made of both records); a stream
 // positioned past its end is a ModelFormatException, not an OverflowException; a node that reads its own weights
 // twice is refused with a message that names it first; FLOAT16 int32_data outside 0..65535 (onnx.proto: the 16 bits
-// of each value) is refused, not cut to its low 16 bits.
+// of each value) is refused, not cut to its low 16 bits; an empty name is an omitted input, never a constant, even
+// when an initializer has that name.
 using static FastMlp.Tests.Model.Onnx.OnnxGraphBuilder;
 
 namespace FastMlp.Tests.Model.Onnx;
@@ -98,6 +99,20 @@ public sealed class OnnxLoadReviewTests
         Network expected = Network.LoadOnnx(new MemoryStream(whole));
         Assert.Equal(expected.LayerSizes, merged.LayerSizes);
         Assert.Equal(expected.Parameters.ToArray(), merged.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void An_omitted_weights_operand_is_not_read_from_an_initializer_named_empty()
+    {
+        ModelFormatException e = new OnnxGraphBuilder()
+            .Input("x", 3)
+            .Output("y", 2)
+            .Initializer("", [2, 3], [1, 2, 3, 4, 5, 6])
+            .Initializer("b", [2], [0.5f, -0.5f])
+            .Node("gemm", "Gemm", ["x", "", "b"], ["y"], IntAttribute("transB", 1))
+            .Refusal();
+        Assert.Equal(ModelFormatError.UnsupportedGraph, e.Reason);
+        Assert.StartsWith("Node \"gemm\" (Gemm) cannot be mapped to a dense layer: its weights \"\" are not a constant", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
