@@ -25,6 +25,9 @@ internal sealed class OnnxGraphMapper
     /// <summary>GELU's divisor as torch writes it: √2 rounded to float.</summary>
     private static readonly float s_sqrt2 = MathF.Sqrt(2);
 
+    /// <summary>Readers' answer for a value no node reads; never added to.</summary>
+    private static readonly List<OnnxNodeProto> s_noReaders = [];
+
     private readonly OnnxGraphProto _graph;
     private readonly long _opset;
     private readonly Dictionary<string, Constant> _constants = [];
@@ -140,8 +143,10 @@ internal sealed class OnnxGraphMapper
                 throw Unmapped(node, "it has no output");
             }
 
-            foreach (string output in node.Outputs)
+            // Index loops: an IReadOnlyList's enumerator is an allocation per node.
+            for (int o = 0; o < node.Outputs.Count; o++)
             {
+                string output = node.Outputs[o];
                 if (!defined.Add(output))
                 {
                     throw Unmapped(node, $"it writes \"{output}\", which the graph already defines");
@@ -167,8 +172,9 @@ internal sealed class OnnxGraphMapper
         foreach (OnnxNodeProto node in _graph.Nodes)
         {
             int pending = 0;
-            foreach (string name in node.Inputs)
+            for (int i = 0; i < node.Inputs.Count; i++)
             {
+                string name = node.Inputs[i];
                 if (name.Length == 0)
                 {
                     continue; // an omitted optional input
@@ -199,8 +205,10 @@ internal sealed class OnnxGraphMapper
         while (ready.TryDequeue(out OnnxNodeProto? node))
         {
             sorted++;
-            foreach (string output in node.Outputs)
+            for (int o = 0; o < node.Outputs.Count; o++)
             {
+                string output = node.Outputs[o];
+
                 // Readers holds a node once per input it reads the value as, as pending counted them: O(edges) in all.
                 foreach (OnnxNodeProto reader in Readers(output))
                 {
@@ -218,7 +226,8 @@ internal sealed class OnnxGraphMapper
         }
     }
 
-    private List<OnnxNodeProto> Readers(string value) => _readers.TryGetValue(value, out List<OnnxNodeProto>? readers) ? readers : [];
+    /// <summary>The nodes reading <paramref name="value"/>, once per input they read it as; read-only (the shared empty list when none does, so asking allocates nothing).</summary>
+    private List<OnnxNodeProto> Readers(string value) => _readers.TryGetValue(value, out List<OnnxNodeProto>? readers) ? readers : s_noReaders;
 
     private List<OnnxLayer> Walk(string input)
     {

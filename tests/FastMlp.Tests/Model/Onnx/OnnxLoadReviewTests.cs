@@ -1,6 +1,6 @@
 // OnnxLoadReviewTests: hostile inputs found in the issue-15 review. Records that cost the file two bytes each (an
 // empty NodeProto, TensorProto or AttributeProto, or a singular message field such as ModelProto.graph repeated
-// empty) must not make LoadOnnx allocate more than the mutation test's bound per byte; a singular message field met
+// empty), or nodes holding only an output, must not make LoadOnnx allocate more than the mutation test's bound per byte; a singular message field met
 // twice is merged, as protobuf parsers merge it (ONNX Runtime sees one graph made of both records); a stream
 // positioned past its end is a ModelFormatException, not an OverflowException; a node that reads its own weights
 // twice is refused with a message that names it first; FLOAT16 int32_data outside 0..65535 (onnx.proto: the 16 bits
@@ -21,6 +21,7 @@ public sealed class OnnxLoadReviewTests
     [InlineData("AttributeProto")]
     [InlineData("ModelProto.graph")]
     [InlineData("AttributeProto.t")]
+    [InlineData("NodeProto with one output")]
     public void Empty_records_are_refused_within_the_mutation_tests_allocation_bound(string record)
     {
         var empty = new ProtobufWriter();
@@ -43,6 +44,17 @@ public sealed class OnnxLoadReviewTests
             for (int i = 0; i < Records; i++)
             {
                 model.Message(7, empty); // ModelProto.graph
+            }
+        }
+        else if (record == "NodeProto with one output")
+        {
+            // The graph checks run (an input and an output, every node defining a distinct three-character value), then no node reads the input.
+            graph.Message(11, new ProtobufWriter().String(1, "x").Message(2, new ProtobufWriter().Message(1, new ProtobufWriter().Int(1, 1)))); // GraphProto.input: float tensor
+            graph.Message(12, new ProtobufWriter().String(1, "y").Message(2, new ProtobufWriter().Message(1, new ProtobufWriter().Int(1, 1)))); // GraphProto.output
+            for (int i = 0; i < Records; i++)
+            {
+                string value = string.Create(3, i, static (c, v) => (c[0], c[1], c[2]) = ((char)('!' + (v % 90)), (char)('!' + (v / 90 % 90)), (char)('!' + (v / 8100))));
+                graph.Message(1, new ProtobufWriter().String(2, value)); // GraphProto.node, NodeProto.output
             }
         }
         else
