@@ -23,10 +23,14 @@ public enum ModelFormatError
     /// <summary>A tensor, tensor field or metadata field is not one FastMlp writes.</summary>
     UnknownKey,
 
-    /// <summary>A tensor's dtype is not one the loader reads (F32; LoadPyTorch also F16 and BF16).</summary>
+    /// <summary>A tensor's dtype is not one the loader reads (F32; LoadPyTorch also F16 and BF16; LoadOnnx FLOAT, FLOAT16 and DOUBLE).</summary>
     UnsupportedDtype,
 
-    /// <summary>A tensor's shape is not one or two non-negative integers, or its product overflows.</summary>
+    /// <summary>
+    /// A tensor's shape is not one or two non-negative integers, or its product overflows. For LoadOnnx also: a weight
+    /// is not [rows ≥ 1, columns ≥ 1], or a weight's or bias's data cannot load (a negative dim, data that does not
+    /// hold the dims' elements, FLOAT16 int32_data beyond 16 bits, external or segmented data).
+    /// </summary>
     InvalidShape,
 
     /// <summary>A tensor's data_offsets do not match its shape, or the tensors' offsets overlap or leave a hole (in any order, they must tile the data from 0).</summary>

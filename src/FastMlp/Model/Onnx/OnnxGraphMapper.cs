@@ -25,6 +25,9 @@ internal sealed class OnnxGraphMapper
     /// <summary>GELU's divisor as torch writes it: √2 rounded to float.</summary>
     private static readonly float s_sqrt2 = MathF.Sqrt(2);
 
+    /// <summary>Readers' answer for a value no node reads; never added to.</summary>
+    private static readonly List<OnnxNodeProto> s_noReaders = [];
+
     private readonly OnnxGraphProto _graph;
     private readonly long _opset;
     private readonly Dictionary<string, Constant> _constants = [];
@@ -121,7 +124,11 @@ internal sealed class OnnxGraphMapper
                 throw Fail(ModelFormatError.UnsupportedGraph, $"The graph defines \"{initializer.Name}\" twice ({(initializer.Name == input ? "the input and an initializer" : "two initializers")}).");
             }
 
-            _constants[initializer.Name] = new Constant(initializer, $"initializer \"{initializer.Name}\"");
+            // An empty name is an omitted input (onnx.proto), so a tensor named so is never an operand.
+            if (initializer.Name.Length > 0)
+            {
+                _constants[initializer.Name] = new Constant(initializer, $"initializer \"{initializer.Name}\"");
+            }
         }
 
         foreach (OnnxNodeProto node in _graph.Nodes)
@@ -136,8 +143,10 @@ internal sealed class OnnxGraphMapper
                 throw Unmapped(node, "it has no output");
             }
 
-            foreach (string output in node.Outputs)
+            // Index loops: an IReadOnlyList's enumerator is an allocation per node.
+            for (int o = 0; o < node.Outputs.Count; o++)
             {
+                string output = node.Outputs[o];
                 if (!defined.Add(output))
                 {
                     throw Unmapped(node, $"it writes \"{output}\", which the graph already defines");
@@ -146,7 +155,7 @@ internal sealed class OnnxGraphMapper
                 _producers[output] = node;
             }
 
-            if (node.OpType == "Constant")
+            if (node.OpType == "Constant" && node.Outputs[0].Length > 0)
             {
                 _constants[node.Outputs[0]] = new Constant(node.Attribute("value")?.T, node.ToString());
             }
@@ -163,8 +172,9 @@ internal sealed class OnnxGraphMapper
         foreach (OnnxNodeProto node in _graph.Nodes)
         {
             int pending = 0;
-            foreach (string name in node.Inputs)
+            for (int i = 0; i < node.Inputs.Count; i++)
             {
+                string name = node.Inputs[i];
                 if (name.Length == 0)
                 {
                     continue; // an omitted optional input
@@ -195,8 +205,10 @@ internal sealed class OnnxGraphMapper
         while (ready.TryDequeue(out OnnxNodeProto? node))
         {
             sorted++;
-            foreach (string output in node.Outputs)
+            for (int o = 0; o < node.Outputs.Count; o++)
             {
+                string output = node.Outputs[o];
+
                 // Readers holds a node once per input it reads the value as, as pending counted them: O(edges) in all.
                 foreach (OnnxNodeProto reader in Readers(output))
                 {
@@ -214,7 +226,8 @@ internal sealed class OnnxGraphMapper
         }
     }
 
-    private List<OnnxNodeProto> Readers(string value) => _readers.TryGetValue(value, out List<OnnxNodeProto>? readers) ? readers : [];
+    /// <summary>The nodes reading <paramref name="value"/>, once per input they read it as; read-only (the shared empty list when none does, so asking allocates nothing).</summary>
+    private List<OnnxNodeProto> Readers(string value) => _readers.TryGetValue(value, out List<OnnxNodeProto>? readers) ? readers : s_noReaders;
 
     private List<OnnxLayer> Walk(string input)
     {
@@ -475,7 +488,7 @@ internal sealed class OnnxGraphMapper
     private bool IsScalar(OnnxNodeProto node, string name, float scalar)
     {
         // The shape first (rank 0, 1 or 2, one element), so a large tensor in a scalar's place is not decoded.
-        if (!_constants.TryGetValue(name, out Constant? constant) || constant.Tensor is not { Dims: { Count: <= 2 } dims } || !dims.TrueForAll(d => d == 1))
+        if (!_constants.TryGetValue(name, out Constant? constant) || constant.Tensor is not { Dims: { Count: <= 2 } dims } || dims.Any(d => d != 1))
         {
             return false;
         }
@@ -534,7 +547,7 @@ internal sealed class OnnxGraphMapper
         }
 
         float[] values = Values(node, name);
-        List<long> dims = constant.Tensor!.Dims;
+        IReadOnlyList<long> dims = constant.Tensor!.Dims;
         if (dims.Count is not (1 or 2) || (dims.Count == 2 && dims[0] != 1) || dims[^1] != outputs)
         {
             throw Fail(ModelFormatError.ArchitectureMismatch, $"{node}: its bias {constant.Description} has shape [{string.Join(", ", constant.Tensor.Dims)}]; the layer has {outputs} outputs, so the bias is [{outputs}] or [1, {outputs}].");
@@ -550,7 +563,11 @@ internal sealed class OnnxGraphMapper
         List<OnnxNodeProto> readers = Readers(name);
         if (readers.Count != 1)
         {
-            throw Unmapped(readers.Find(n => n != node)!, $"it reads \"{name}\", which is {node}'s weights or bias");
+            // The other reader, or the node itself when it reads the tensor twice (Gemm(x, W, W)).
+            OnnxNodeProto? other = readers.Find(n => n != node);
+            throw other is null
+                ? Unmapped(node, $"it reads \"{name}\" twice, as its weights or bias and again")
+                : Unmapped(other, $"it reads \"{name}\", which is {node}'s weights or bias");
         }
     }
 

@@ -1,6 +1,9 @@
 // OnnxProto: the few onnx.proto messages LoadOnnx needs, parsed from a ModelProto's bytes with ProtobufReader
 // (each field is commented with its onnx.proto name; every other field is skipped whole). Parsing only collects:
-// every list grows by one entry per record read, so what it holds is bounded by the file's size, and tensor data
+// every list grows by one entry per record read, so what it holds is bounded by the file's size; a message's lists
+// are created by its first entry (an empty record, two bytes of file, costs one small object, not one per list),
+// and a singular message field met twice (graph, AttributeProto.t, a type's shape) is merged into the first, as
+// protobuf parsers merge it, rather than allocated again; tensor data
 // stays a slice of the file until the graph mapper decodes the tensors it uses (OnnxTensorProto.Decode, which
 // checks the data against the dims without overflow). Judging what the graph means is OnnxGraphMapper's.
 using System.Buffers.Binary;
@@ -27,8 +30,8 @@ internal sealed class OnnxModelProto
                 case 1: // ModelProto.ir_version
                     model.IrVersion = reader.ReadInt64(field, wire);
                     break;
-                case 7: // ModelProto.graph
-                    model.Graph = OnnxGraphProto.Parse(file, reader.ReadMessage(field, wire, "GraphProto"));
+                case 7: // ModelProto.graph (a second record merges into the first, as protobuf merges a singular message)
+                    model.Graph = OnnxGraphProto.Parse(file, reader.ReadMessage(field, wire, "GraphProto"), model.Graph ?? new OnnxGraphProto());
                     break;
                 case 8: // ModelProto.opset_import (OperatorSetIdProto)
                     ProtobufReader opset = reader.ReadMessage(field, wire, "OperatorSetIdProto");
@@ -71,9 +74,9 @@ internal sealed class OnnxGraphProto
 
     public List<OnnxValueInfo> Outputs { get; } = [];
 
-    public static OnnxGraphProto Parse(byte[] file, ProtobufReader reader)
+    /// <summary>Appends <paramref name="reader"/>'s records to <paramref name="graph"/> (a new one, or the one an earlier record of the field began).</summary>
+    public static OnnxGraphProto Parse(byte[] file, ProtobufReader reader, OnnxGraphProto graph)
     {
-        var graph = new OnnxGraphProto();
         while (reader.NextField(out int field, out int wire))
         {
             switch (field)
@@ -102,9 +105,13 @@ internal sealed class OnnxGraphProto
 
 internal sealed class OnnxNodeProto
 {
-    public List<string> Inputs { get; } = [];
+    private List<string>? _inputs;
+    private List<string>? _outputs;
+    private List<OnnxAttributeProto>? _attributes;
 
-    public List<string> Outputs { get; } = [];
+    public IReadOnlyList<string> Inputs => (IReadOnlyList<string>?)_inputs ?? [];
+
+    public IReadOnlyList<string> Outputs => (IReadOnlyList<string>?)_outputs ?? [];
 
     public string Name { get; private set; } = "";
 
@@ -112,7 +119,7 @@ internal sealed class OnnxNodeProto
 
     public string Domain { get; private set; } = "";
 
-    public List<OnnxAttributeProto> Attributes { get; } = [];
+    public IReadOnlyList<OnnxAttributeProto> Attributes => (IReadOnlyList<OnnxAttributeProto>?)_attributes ?? [];
 
     /// <summary>The node's place in GraphProto.node (for messages when it has no name).</summary>
     public int Index { get; private init; }
@@ -125,10 +132,10 @@ internal sealed class OnnxNodeProto
             switch (field)
             {
                 case 1: // NodeProto.input
-                    node.Inputs.Add(reader.ReadString(field, wire));
+                    (node._inputs ??= []).Add(reader.ReadString(field, wire));
                     break;
                 case 2: // NodeProto.output
-                    node.Outputs.Add(reader.ReadString(field, wire));
+                    (node._outputs ??= []).Add(reader.ReadString(field, wire));
                     break;
                 case 3: // NodeProto.name
                     node.Name = reader.ReadString(field, wire);
@@ -137,7 +144,7 @@ internal sealed class OnnxNodeProto
                     node.OpType = reader.ReadString(field, wire);
                     break;
                 case 5: // NodeProto.attribute
-                    node.Attributes.Add(OnnxAttributeProto.Parse(file, reader.ReadMessage(field, wire, "AttributeProto")));
+                    (node._attributes ??= []).Add(OnnxAttributeProto.Parse(file, reader.ReadMessage(field, wire, "AttributeProto")));
                     break;
                 case 7: // NodeProto.domain
                     node.Domain = reader.ReadString(field, wire);
@@ -152,7 +159,7 @@ internal sealed class OnnxNodeProto
     }
 
     /// <summary>The attribute called <paramref name="name"/>, or null.</summary>
-    public OnnxAttributeProto? Attribute(string name) => Attributes.Find(a => a.Name == name);
+    public OnnxAttributeProto? Attribute(string name) => _attributes?.Find(a => a.Name == name);
 
     /// <summary>How messages name the node: its name (or its place in the graph) and its op_type.</summary>
     public override string ToString() => Name.Length > 0 ? $"Node \"{Name}\" ({OpType})" : $"Node #{Index} ({OpType})";
@@ -180,9 +187,12 @@ internal sealed class OnnxAttributeProto
 
     public OnnxTensorProto? T { get; private set; }
 
-    public List<float> Floats { get; } = [];
+    private List<float>? _floats;
+    private List<long>? _ints;
 
-    public List<long> Ints { get; } = [];
+    public IReadOnlyList<float> Floats => (IReadOnlyList<float>?)_floats ?? [];
+
+    public IReadOnlyList<long> Ints => (IReadOnlyList<long>?)_ints ?? [];
 
     public static OnnxAttributeProto Parse(byte[] file, ProtobufReader reader)
     {
@@ -203,14 +213,14 @@ internal sealed class OnnxAttributeProto
                 case 4: // AttributeProto.s (bytes; the attributes read here are ASCII)
                     attribute.S = reader.ReadString(field, wire);
                     break;
-                case 5: // AttributeProto.t
-                    attribute.T = OnnxTensorProto.Parse(file, reader.ReadMessage(field, wire, "TensorProto"));
+                case 5: // AttributeProto.t (a second record merges into the first)
+                    attribute.T = OnnxTensorProto.Parse(file, reader.ReadMessage(field, wire, "TensorProto"), attribute.T);
                     break;
                 case 7: // AttributeProto.floats
-                    reader.ReadFloats(field, wire, attribute.Floats);
+                    reader.ReadFloats(field, wire, attribute._floats ??= []);
                     break;
                 case 8: // AttributeProto.ints
-                    reader.ReadInt64s(field, wire, attribute.Ints);
+                    reader.ReadInt64s(field, wire, attribute._ints ??= []);
                     break;
                 case 20: // AttributeProto.type
                     attribute.Type = reader.ReadInt64(field, wire);
@@ -231,31 +241,33 @@ internal sealed class OnnxTensorProto
     public const int Float16 = 10; // TensorProto.DataType.FLOAT16
     public const int Double = 11; // TensorProto.DataType.DOUBLE
 
-    private readonly List<float> _floatData = [];
-    private readonly List<double> _doubleData = [];
-    private readonly List<long> _int32Data = [];
+    private List<float>? _floatData;
+    private List<double>? _doubleData;
+    private List<long>? _int32Data;
+    private List<long>? _dims;
     private byte[] _file = [];
     private int _rawOffset;
     private int _rawLength = -1;
 
     public string Name { get; private set; } = "";
 
-    public List<long> Dims { get; } = [];
+    public IReadOnlyList<long> Dims => (IReadOnlyList<long>?)_dims ?? [];
 
     public long DataType { get; private set; }
 
     /// <summary>Whether the data lies outside the file (data_location = EXTERNAL) or the tensor is one segment of several.</summary>
     public bool External { get; private set; }
 
-    public static OnnxTensorProto Parse(byte[] file, ProtobufReader reader)
+    /// <summary>A tensor from <paramref name="reader"/>'s records, merged into <paramref name="into"/> when an earlier record of the same singular field began one.</summary>
+    public static OnnxTensorProto Parse(byte[] file, ProtobufReader reader, OnnxTensorProto? into = null)
     {
-        var tensor = new OnnxTensorProto { _file = file };
+        OnnxTensorProto tensor = into ?? new OnnxTensorProto { _file = file };
         while (reader.NextField(out int field, out int wire))
         {
             switch (field)
             {
                 case 1: // TensorProto.dims
-                    reader.ReadInt64s(field, wire, tensor.Dims);
+                    reader.ReadInt64s(field, wire, tensor._dims ??= []);
                     break;
                 case 2: // TensorProto.data_type
                     tensor.DataType = reader.ReadInt64(field, wire);
@@ -265,10 +277,10 @@ internal sealed class OnnxTensorProto
                     tensor.External = true;
                     break;
                 case 4: // TensorProto.float_data
-                    reader.ReadFloats(field, wire, tensor._floatData);
+                    reader.ReadFloats(field, wire, tensor._floatData ??= []);
                     break;
                 case 5: // TensorProto.int32_data (FLOAT16's bits, one value each)
-                    reader.ReadInt64s(field, wire, tensor._int32Data);
+                    reader.ReadInt64s(field, wire, tensor._int32Data ??= []);
                     break;
                 case 8: // TensorProto.name
                     tensor.Name = reader.ReadString(field, wire);
@@ -277,7 +289,7 @@ internal sealed class OnnxTensorProto
                     tensor._rawLength = reader.ReadBytes(field, wire, out tensor._rawOffset).Length;
                     break;
                 case 10: // TensorProto.double_data
-                    reader.ReadDoubles(field, wire, tensor._doubleData);
+                    reader.ReadDoubles(field, wire, tensor._doubleData ??= []);
                     break;
                 case 13: // TensorProto.external_data
                     reader.Skip(field, wire);
@@ -328,12 +340,22 @@ internal sealed class OnnxTensorProto
             return null;
         }
 
-        int typed = DataType switch { Float => _floatData.Count, Float16 => _int32Data.Count, _ => _doubleData.Count };
+        int typed = (DataType switch { Float => _floatData?.Count, Float16 => _int32Data?.Count, _ => _doubleData?.Count }) ?? 0;
         long stored = _rawLength >= 0 ? _rawLength / width : typed;
         if ((_rawLength >= 0 && (typed != 0 || _rawLength % width != 0)) || stored != count)
         {
             why = $"its dims [{string.Join(", ", Dims)}] hold {(count == long.MaxValue ? "too many" : count)} elements but it stores {(_rawLength >= 0 ? $"{_rawLength} bytes of raw_data" : $"{typed} typed values")}";
             return null;
+        }
+
+        // onnx.proto: each FLOAT16 int32_data value is the 16 bits of one element; more bits are not a FLOAT16, so they are refused rather than cut to 16 bits.
+        for (int i = 0; DataType == Float16 && _rawLength < 0 && i < typed; i++)
+        {
+            if (_int32Data![i] is < 0 or > ushort.MaxValue)
+            {
+                why = $"its int32_data holds {_int32Data[i]} at element {i}, not the 16 bits of a FLOAT16";
+                return null;
+            }
         }
 
         var values = new float[count];
@@ -342,9 +364,9 @@ internal sealed class OnnxTensorProto
         {
             values[i] = DataType switch
             {
-                Float => _rawLength >= 0 ? BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]) : _floatData[i],
-                Float16 => (float)(_rawLength >= 0 ? BinaryPrimitives.ReadHalfLittleEndian(raw[(2 * i)..]) : BitConverter.UInt16BitsToHalf((ushort)_int32Data[i])),
-                _ => (float)(_rawLength >= 0 ? BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]) : _doubleData[i]),
+                Float => _rawLength >= 0 ? BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]) : _floatData![i],
+                Float16 => (float)(_rawLength >= 0 ? BinaryPrimitives.ReadHalfLittleEndian(raw[(2 * i)..]) : BitConverter.UInt16BitsToHalf((ushort)_int32Data![i])),
+                _ => (float)(_rawLength >= 0 ? BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]) : _doubleData![i]),
             };
         }
 
@@ -410,7 +432,7 @@ internal sealed class OnnxValueInfo
             }
             else if (field == 2) // TypeProto.Tensor.shape (TensorShapeProto)
             {
-                Shape = [];
+                Shape ??= []; // a second shape record merges: its dims append
                 ProtobufReader shape = reader.ReadMessage(field, wire, "TensorShapeProto");
                 while (shape.NextField(out int f, out int w))
                 {

@@ -64,7 +64,8 @@ internal static class OnnxReader
     {
         if (stream.CanSeek)
         {
-            long remaining = stream.Length - stream.Position;
+            // A stream positioned past its end (MemoryStream allows it) has no bytes left, not a negative count.
+            long remaining = Math.Max(0, stream.Length - stream.Position);
             if (remaining > Array.MaxLength)
             {
                 throw new ModelFormatException(ModelFormatError.ModelTooLarge, $"The stream holds {remaining} bytes; an ONNX file (one protobuf message) has under 2 GiB.");

@@ -12,8 +12,8 @@ namespace FastMlp.Tests.Model.Onnx;
 
 public sealed class OnnxLoadMutationTests
 {
-    private const long AllocationPerByte = 64;
-    private const long AllocationConstant = 256 * 1024;
+    internal const long AllocationPerByte = 64;
+    internal const long AllocationConstant = 256 * 1024;
 
     private static readonly byte[][] s_lengthPrefixes =
     [
