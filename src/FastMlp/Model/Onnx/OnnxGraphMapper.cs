@@ -593,16 +593,23 @@ internal sealed class OnnxGraphMapper
         }
     }
 
+    /// <summary>
+    /// The attribute's f, <paramref name="fallback"/> when the node has no such attribute. An attribute typed FLOAT
+    /// without an f field is 0, as protobuf reads an absent field (writers that omit default values write 0 so).
+    /// </summary>
     private static float FloatAttribute(OnnxNodeProto node, string name, float fallback)
     {
         OnnxAttributeProto? attribute = node.Attribute(name);
-        return attribute is null ? fallback : attribute.F ?? throw Unmapped(node, $"its attribute {name} is not a float");
+        return attribute is null ? fallback
+            : attribute.F ?? (attribute.Type == OnnxAttributeProto.FloatType ? 0f : throw Unmapped(node, $"its attribute {name} is not a float"));
     }
 
+    /// <summary>The attribute's i, as <see cref="FloatAttribute"/> reads f: an attribute typed INT without an i field is 0.</summary>
     private static long IntAttribute(OnnxNodeProto node, string name, long fallback)
     {
         OnnxAttributeProto? attribute = node.Attribute(name);
-        return attribute is null ? fallback : attribute.I ?? throw Unmapped(node, $"its attribute {name} is not an int");
+        return attribute is null ? fallback
+            : attribute.I ?? (attribute.Type == OnnxAttributeProto.IntType ? 0 : throw Unmapped(node, $"its attribute {name} is not an int"));
     }
 
     /// <summary>An initializer or Constant node's tensor (null when a Constant node holds no tensor "value").</summary>

@@ -34,6 +34,21 @@ public sealed class OnnxLoadPatternTests
         AssertNetwork(network, [3, 2], [Activation.Identity], s_dense);
     }
 
+    [Fact]
+    public void An_INT_attribute_without_its_value_field_is_0_as_protobuf_reads_an_absent_field()
+    {
+        // A writer that omits default-valued fields (proto3 style) writes transA = 0 and transB = 0 as the name and
+        // type alone; protobuf, and ONNX Runtime after it, read the absent i as 0.
+        static ProtobufWriter Zero(string name) => new ProtobufWriter().String(1, name).Int(20, 2); // name, type INT, no i
+        Network network = new OnnxGraphBuilder()
+            .Input("x", 3).Output("y", 2)
+            .Initializer("W", [3, 2], s_kernel)
+            .Initializer("b", [2], [0.5f, -0.5f])
+            .Node("gemm", "Gemm", ["x", "W", "b"], ["y"], Zero("transA"), Zero("transB"))
+            .Load();
+        AssertNetwork(network, [3, 2], [Activation.Identity], s_dense);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
