@@ -8,16 +8,18 @@ namespace FastMlp;
 
 internal static class PyTorchLayout
 {
-    /// <summary>The module index of layer <paramref name="layer"/>'s nn.Linear: its layer number plus the activation modules before it.</summary>
-    public static long Index(IReadOnlyList<Activation> activations, int layer)
+    /// <summary>The module index of each layer's nn.Linear: its layer number plus the activation modules before it.</summary>
+    public static long[] Indices(IReadOnlyList<Activation> activations)
     {
-        long index = layer;
-        for (int l = 0; l < layer; l++)
+        var indices = new long[activations.Count];
+        long index = 0;
+        for (int l = 0; l < indices.Length; l++)
         {
-            index += activations[l] == Activation.Identity ? 0 : 1;
+            indices[l] = index;
+            index += activations[l] == Activation.Identity ? 1 : 2;
         }
 
-        return index;
+        return indices;
     }
 
     /// <summary>The nn module that applies <paramref name="activation"/>, as Python source (null for Identity: no module).</summary>

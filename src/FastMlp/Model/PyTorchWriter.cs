@@ -1,6 +1,6 @@
 // PyTorchWriter: a Network as the safetensors file of an nn.Sequential state_dict, byte for byte what
 // safetensors.torch.save_file(model.state_dict(), path, metadata={"format": "pt"}) writes. Layer l is the
-// nn.Linear at module index PyTorchLayout.Index(l): tensors <prefix><index>.weight [out, in] (the transpose
+// nn.Linear at module index PyTorchLayout.Indices(...)[l]: tensors <prefix><index>.weight [out, in] (the transpose
 // of W_l [in, out]) and <prefix><index>.bias [out], F32. The reference writer (safetensors' Rust
 // prepare/serialize) sorts tensors by dtype, then name (ordinal: 0.bias, 0.weight, 10.bias, 2.bias, ...),
 // lays out the data in that order from offset 0, writes __metadata__ first when given one (save_file passes
@@ -21,9 +21,10 @@ internal static class PyTorchWriter
     public static (string Name, int Layer, bool Weight)[] Tensors(IReadOnlyList<Activation> activations, string keyPrefix)
     {
         var tensors = new (string Name, int Layer, bool Weight)[2 * activations.Count];
-        for (int l = 0; l < activations.Count; l++)
+        long[] indices = PyTorchLayout.Indices(activations);
+        for (int l = 0; l < indices.Length; l++)
         {
-            string module = keyPrefix + PyTorchLayout.Index(activations, l).ToString(CultureInfo.InvariantCulture);
+            string module = keyPrefix + indices[l].ToString(CultureInfo.InvariantCulture);
             tensors[2 * l] = (module + ".weight", l, true);
             tensors[(2 * l) + 1] = (module + ".bias", l, false);
         }
@@ -39,19 +40,6 @@ internal static class PyTorchWriter
     {
         ParameterLayout layout = network.Layout;
         long dataBytes = 4L * layout.Count;
-
-        // Each entry has at least its name plus 50 bytes ("":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},), the
-        // metadata 32: refuse what cannot load before building it.
-        long least = 2 + 32;
-        foreach ((string name, _, _) in tensors)
-        {
-            least += name.Length + 50L;
-        }
-
-        if (least > SafetensorsReader.MaxHeaderLength(dataBytes))
-        {
-            throw TooLong(least, dataBytes);
-        }
 
         // serde_json's compact form, as the reference writer emits it: no whitespace, tensor fields in TensorInfo's order.
         var json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
@@ -77,9 +65,33 @@ internal static class PyTorchWriter
         return header;
     }
 
+    /// <summary>
+    /// Refuses a header that could not load back from the lengths alone, before any key is built (a long prefix
+    /// times many layers would otherwise be built in full first). Each entry has at least its name plus 50 bytes
+    /// ("":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},), the metadata 32; a name's UTF-16 length is at most
+    /// its UTF-8 length, so this is a lower bound of the header's bytes.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Even that lower bound is over <see cref="SafetensorsReader.MaxHeaderLength"/>.</exception>
+    public static void CheckHeaderCanFit(Network network, string keyPrefix)
+    {
+        long dataBytes = 4L * network.Layout.Count;
+        long least = 2 + 32;
+        foreach (long index in PyTorchLayout.Indices(network.Activations))
+        {
+            long module = keyPrefix.Length + index.ToString(CultureInfo.InvariantCulture).Length;
+            least += (2 * module) + ".weight".Length + ".bias".Length + 100;
+        }
+
+        if (least > SafetensorsReader.MaxHeaderLength(dataBytes))
+        {
+            throw TooLong(least, dataBytes);
+        }
+    }
+
     /// <summary>Writes the whole file; the header is built (and may throw) before anything is written.</summary>
     public static void Write(Network network, Stream stream, string keyPrefix)
     {
+        CheckHeaderCanFit(network, keyPrefix);
         (string Name, int Layer, bool Weight)[] tensors = Tensors(network.Activations, keyPrefix);
         byte[] header = Header(network, tensors);
         SafetensorsWriter.WriteHeader(stream, header);

@@ -165,6 +165,22 @@ public sealed class PyTorchValidationTests
         Assert.Equal(0, stream.Length);
     }
 
+    [Fact]
+    public void A_prefix_too_long_to_load_back_is_refused_before_any_key_is_built()
+    {
+        // 100 layers: 200 keys of a 1 Mi-character prefix would be 400 MB of strings before the header's length
+        // could be checked; the check comes first, from the lengths alone.
+        int[] sizes = [.. Enumerable.Repeat(2, 101)];
+        Network network = Network.Create(sizes, Activation.Tanh, Activation.Identity, seed: 1);
+        string prefix = new('p', 1 << 20);
+        using var stream = new MemoryStream();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<NotSupportedException>(() => network.SavePyTorch(stream, prefix));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < (1 << 20), $"SavePyTorch allocated {allocated} bytes before refusing the prefix");
+        Assert.Equal(0, stream.Length);
+    }
+
     /// <summary>A 3-4-2 network's state_dict: Linear 0, activation module 1, Linear 2.</summary>
     private static List<Entry> Linear2(string prefix = "") =>
         StateDict(Exact([3, 4, 2], s_two, seed: 3), "F32", prefix);
