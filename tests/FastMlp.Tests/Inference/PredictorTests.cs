@@ -5,6 +5,10 @@ using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Inference;
 
+// Alone (SerialTestGroup), as TrainerAllocationTests: the GEMM's packing contexts come from one pool per process, and
+// a parallel test holding every pooled context at the moment of a counted call makes that call build one (104 bytes;
+// seen once in CI, PredictAllocationTests [784-256-128-10] batch 62 under DOTNET_EnableAVX512=0).
+[Collection(SerialTestGroup.Name)]
 public sealed class PredictorTests
 {
     private static readonly int[] s_sizes = [784, 256, 128, 10];

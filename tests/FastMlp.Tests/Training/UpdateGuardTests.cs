@@ -9,6 +9,10 @@ using FastMlp.Tests.Training.Optimizers;
 
 namespace FastMlp.Tests.Training;
 
+// Alone (SerialTestGroup), as TrainerAllocationTests: the GEMM's packing contexts come from one pool per process, and
+// a parallel test holding every pooled context at the moment of a counted call makes that call build one (104 bytes;
+// seen once in CI, PredictAllocationTests [784-256-128-10] batch 62 under DOTNET_EnableAVX512=0).
+[Collection(SerialTestGroup.Name)]
 public sealed class UpdateGuardTests
 {
     public static TheoryData<string> All() => OptimizerSetups.AllRows();
