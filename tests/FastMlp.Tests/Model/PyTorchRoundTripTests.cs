@@ -3,7 +3,6 @@
 // activation, with and without a key prefix; files written by hand by the format's rules load into the
 // network they describe (F32, F16, BF16, mixed dtypes, any data order); non-seekable streams with short
 // reads; non-finite weights when allowed; atomic saves by path.
-using System.Runtime.InteropServices;
 
 using FastMlp.Tests.Data;
 using FastMlp.Tests.Infrastructure;
@@ -62,7 +61,7 @@ public sealed class PyTorchRoundTripTests
             Network loaded = PyTorchFiles.Load(file, activations, prefix);
             Assert.Equal(expected.LayerSizes, loaded.LayerSizes);
             Assert.Equal(activations, loaded.Activations);
-            Assert.True(BitsEqual(expected.Parameters, loaded.Parameters), $"{dtype} prefix \"{prefix}\"");
+            Assert.True(RoundTripNetworks.BitsEqual(expected.Parameters, loaded.Parameters), $"{dtype} prefix \"{prefix}\"");
         }
     }
 
@@ -80,10 +79,10 @@ public sealed class PyTorchRoundTripTests
 
         // The reference order (F32, BF16, F16, by name) and the file's data reversed: both must tile and load.
         byte[] reference = PyTorchFiles.Build(entries, new Dictionary<string, string> { ["format"] = "pt", ["note"] = "any string" });
-        Assert.True(BitsEqual(expected.Parameters, PyTorchFiles.Load(reference, activations).Parameters));
+        Assert.True(RoundTripNetworks.BitsEqual(expected.Parameters, PyTorchFiles.Load(reference, activations).Parameters));
 
         byte[] reversed = ReverseDataOrder(reference);
-        Assert.True(BitsEqual(expected.Parameters, PyTorchFiles.Load(reversed, activations).Parameters));
+        Assert.True(RoundTripNetworks.BitsEqual(expected.Parameters, PyTorchFiles.Load(reversed, activations).Parameters));
     }
 
     [Fact]
@@ -100,7 +99,7 @@ public sealed class PyTorchRoundTripTests
         }
 
         Network loaded = PyTorchFiles.Load(PyTorchFiles.Build(entries), activations);
-        Assert.True(BitsEqual(expected.Parameters, loaded.Parameters));
+        Assert.True(RoundTripNetworks.BitsEqual(expected.Parameters, loaded.Parameters));
     }
 
     [Fact]
@@ -112,7 +111,7 @@ public sealed class PyTorchRoundTripTests
         foreach (int maxRead in new[] { 1, 3, 7, 4096 })
         {
             Network loaded = Network.LoadPyTorch(new NonSeekableStream(file, maxRead), activations, "mlp.");
-            Assert.True(BitsEqual(original.Parameters, loaded.Parameters));
+            Assert.True(RoundTripNetworks.BitsEqual(original.Parameters, loaded.Parameters));
         }
     }
 
@@ -133,7 +132,7 @@ public sealed class PyTorchRoundTripTests
         Assert.Contains("[1, 0]", e.Message, StringComparison.Ordinal);
 
         Network loaded = Network.LoadPyTorch(new MemoryStream(file), activations, "", new ModelLoadOptions { AllowNonFiniteWeights = true });
-        Assert.True(BitsEqual(original.Parameters, loaded.Parameters));
+        Assert.True(RoundTripNetworks.BitsEqual(original.Parameters, loaded.Parameters));
     }
 
     [Fact]
@@ -145,11 +144,11 @@ public sealed class PyTorchRoundTripTests
         network.SavePyTorch(path, "model.");
         Assert.Equal(PyTorchFiles.Save(network, "model."), File.ReadAllBytes(path));
         Network loaded = Network.LoadPyTorch(path, [Activation.Sigmoid, Activation.Identity], "model.");
-        Assert.True(BitsEqual(network.Parameters, loaded.Parameters));
+        Assert.True(RoundTripNetworks.BitsEqual(network.Parameters, loaded.Parameters));
         Assert.Equal(["model.safetensors"], Directory.GetFiles(directory.Path).Select(Path.GetFileName));
 
         network.SavePyTorch(path);
-        Assert.True(BitsEqual(network.Parameters, Network.LoadPyTorch(path, [Activation.Sigmoid, Activation.Identity]).Parameters));
+        Assert.True(RoundTripNetworks.BitsEqual(network.Parameters, Network.LoadPyTorch(path, [Activation.Sigmoid, Activation.Identity]).Parameters));
     }
 
     [Fact]
@@ -165,8 +164,6 @@ public sealed class PyTorchRoundTripTests
         Assert.Equal([9, 9, 9], File.ReadAllBytes(previous));
         Assert.Equal(["keep.safetensors"], Directory.GetFiles(directory.Path).Select(Path.GetFileName));
     }
-
-    internal static bool BitsEqual(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => MemoryMarshal.AsBytes(x).SequenceEqual(MemoryMarshal.AsBytes(y));
 
     /// <summary>The same file with its tensors' data in the reverse order (offsets rewritten to match).</summary>
     private static byte[] ReverseDataOrder(byte[] file)
@@ -195,42 +192,15 @@ public sealed class PyTorchRoundTripTests
     private static bool RoundTrips(SaveCase c)
     {
         Network original = Network.Create(c.Sizes, c.Activations, c.Seed);
-
-        // Odd bit patterns too: −0, subnormals, large and tiny magnitudes.
-        var random = new Random(c.Seed);
-        Span<float> p = original.Parameters;
-        for (int i = 0; i < p.Length; i++)
-        {
-            p[i] = random.Next(8) switch
-            {
-                0 => -0f,
-                1 => BitConverter.Int32BitsToSingle(random.Next(1, 1 << 23)) * (random.Next(2) == 0 ? 1 : -1),
-                2 => (float)(random.NextDouble() - 0.5) * 1e6f,
-                _ => (float)(random.NextDouble() - 0.5) * 4,
-            };
-        }
+        RoundTripNetworks.FillOddBits(original.Parameters, c.Seed);
 
         byte[] file = PyTorchFiles.Save(original, c.Prefix);
         Network loaded = PyTorchFiles.Load(file, c.Activations, c.Prefix);
 
-        const int batch = 3;
-        float[] inputs = [.. Enumerable.Range(0, batch * original.InputSize).Select(i => (float)Math.Sin(i + c.Seed))];
-        float[] expected = new float[batch * original.OutputSize];
-        float[] actual = new float[expected.Length];
-        using (Workspace w = original.CreateWorkspace(batch, 1))
-        {
-            original.Predict(inputs, expected, w);
-        }
-
-        using (Workspace w = loaded.CreateWorkspace(batch, 1))
-        {
-            loaded.Predict(inputs, actual, w);
-        }
-
         return loaded.LayerSizes.SequenceEqual(original.LayerSizes)
             && loaded.Activations.SequenceEqual(original.Activations)
-            && BitsEqual(loaded.Parameters, original.Parameters)
-            && BitsEqual(actual, expected)
+            && RoundTripNetworks.BitsEqual(loaded.Parameters, original.Parameters)
+            && RoundTripNetworks.PredictSameBits(original, loaded, c.Seed)
             && PyTorchFiles.Save(loaded, c.Prefix).AsSpan().SequenceEqual(file)
             && PyTorchFiles.Build(PyTorchFiles.StateDict(original, "F32", c.Prefix), new Dictionary<string, string> { ["format"] = "pt" }).AsSpan().SequenceEqual(file);
     }
