@@ -13,6 +13,9 @@
 // drop instead of pooling. Everything a call touches is managed memory (the snapshot's pinned parameter
 // array, the workspace's pinned block) kept alive by the call itself, so no call can outlive the memory
 // it reads.
+//
+// At BFloat16 the snapshot's weights are also rounded once into BFloat16Weights, which every call multiplies by
+// instead (on the calling thread); the biases, activations and workspaces are the snapshot's as at Float32.
 using System.Runtime.InteropServices;
 
 namespace FastMlp;
@@ -24,13 +27,16 @@ namespace FastMlp;
 public sealed class Predictor : IDisposable
 {
     private readonly Network _network;
+    private readonly BFloat16Weights? _reduced;   // null at Float32
     private readonly Slot[] _pool;
     private int _disposed;
     private long _workspacesCreated;
 
-    private Predictor(Network snapshot, int maxBatch, int maxDegreeOfParallelism)
+    private Predictor(Network snapshot, int maxBatch, int maxDegreeOfParallelism, PredictorPrecision precision)
     {
         _network = snapshot;
+        _reduced = precision == PredictorPrecision.BFloat16 ? new BFloat16Weights(snapshot) : null;
+        Precision = precision;
         MaxBatch = maxBatch;
         MaxDegreeOfParallelism = maxDegreeOfParallelism;
         _pool = new Slot[Capacity];
@@ -48,43 +54,49 @@ public sealed class Predictor : IDisposable
     /// <summary>The largest batch one call accepts.</summary>
     public int MaxBatch { get; }
 
-    /// <summary>The most threads one call uses (-1: all cores).</summary>
+    /// <summary>The most threads one call uses (-1: all cores). A BFloat16 predictor runs each call on the calling thread.</summary>
     public int MaxDegreeOfParallelism { get; }
+
+    /// <summary>The format the predictor keeps its weights in.</summary>
+    public PredictorPrecision Precision { get; }
 
     /// <summary>Workspaces built so far: grows to the peak number of calls in flight at once, then stays (tests).</summary>
     internal long WorkspacesCreated => Interlocked.Read(ref _workspacesCreated);
 
     /// <summary>
     /// A predictor answering as <paramref name="network"/> does now: its parameters are copied, so later changes to
-    /// <see cref="Network.Parameters"/> do not change this predictor's answers.
+    /// <see cref="Network.Parameters"/> do not change this predictor's answers. At <see cref="PredictorPrecision.BFloat16"/>
+    /// the weights are rounded to bfloat16 here, once.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">MaxBatch is below 1, or MaxDegreeOfParallelism is 0 or below -1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">MaxBatch is below 1, MaxDegreeOfParallelism is 0 or below -1, or Precision is not a PredictorPrecision.</exception>
+    /// <exception cref="NotSupportedException">Precision is <see cref="PredictorPrecision.Int8"/>, which is not available yet.</exception>
     public static Predictor Create(Network network, PredictorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        (int maxBatch, int threads) = Validate(options ?? new PredictorOptions());
-        return new Predictor(network.Snapshot(), maxBatch, threads);
+        (int maxBatch, int threads, PredictorPrecision precision) = Validate(options ?? new PredictorOptions());
+        return new Predictor(network.Snapshot(), maxBatch, threads, precision);
     }
 
     /// <summary>A predictor for the model file in <paramref name="stream"/> (<see cref="Network.Save(Stream)"/>).</summary>
     /// <exception cref="ModelFormatException">The stream does not hold a valid model file.</exception>
     public static Predictor Load(Stream stream, PredictorOptions? options = null)
     {
-        (int maxBatch, int threads) = Validate(options ?? new PredictorOptions());
-        return new Predictor(Network.Load(stream), maxBatch, threads);
+        (int maxBatch, int threads, PredictorPrecision precision) = Validate(options ?? new PredictorOptions());
+        return new Predictor(Network.Load(stream), maxBatch, threads, precision);
     }
 
     /// <summary>A predictor for the model file at <paramref name="path"/> (<see cref="Network.Save(string)"/>).</summary>
     /// <exception cref="ModelFormatException">The file does not hold a valid model file.</exception>
     public static Predictor Load(string path, PredictorOptions? options = null)
     {
-        (int maxBatch, int threads) = Validate(options ?? new PredictorOptions());
-        return new Predictor(Network.Load(path), maxBatch, threads);
+        (int maxBatch, int threads, PredictorPrecision precision) = Validate(options ?? new PredictorOptions());
+        return new Predictor(Network.Load(path), maxBatch, threads, precision);
     }
 
     /// <summary>
-    /// outputs [batch, OutputSize] for inputs [batch, InputSize], 1 ≤ batch ≤ MaxBatch. Thread-safe; the same bits
-    /// as <see cref="Network.Predict"/> on the network the predictor was made from.
+    /// outputs [batch, OutputSize] for inputs [batch, InputSize], 1 ≤ batch ≤ MaxBatch. Thread-safe. At Float32 the same
+    /// bits as Network.Predict on the network the predictor was made from; at BFloat16 that network's float forward
+    /// pass computed with its weights rounded to bfloat16.
     /// </summary>
     /// <exception cref="ArgumentException">The inputs are not a whole batch of 1 to MaxBatch samples, or outputs is too short or overlaps inputs.</exception>
     /// <exception cref="ObjectDisposedException">The predictor was disposed.</exception>
@@ -96,7 +108,7 @@ public sealed class Predictor : IDisposable
         Workspace workspace = Rent();
         try
         {
-            _network.Predict(inputs, outputs, workspace);
+            _network.PredictCore(inputs, outputs, workspace, _reduced);
         }
         finally
         {
@@ -113,7 +125,7 @@ public sealed class Predictor : IDisposable
         Workspace workspace = Rent();
         try
         {
-            _network.PredictClasses(inputs, classes, workspace);
+            _network.PredictClassesCore(inputs, classes, workspace, _reduced);
         }
         finally
         {
@@ -133,8 +145,18 @@ public sealed class Predictor : IDisposable
         }
     }
 
-    private static (int MaxBatch, int Threads) Validate(PredictorOptions options)
+    private static (int MaxBatch, int Threads, PredictorPrecision Precision) Validate(PredictorOptions options)
     {
+        if (options.Precision is not (PredictorPrecision.Float32 or PredictorPrecision.BFloat16 or PredictorPrecision.Int8))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.Precision, $"PredictorOptions.Precision is {options.Precision}, not a PredictorPrecision.");
+        }
+
+        if (options.Precision == PredictorPrecision.Int8)
+        {
+            ThrowHelper.ThrowNotSupported("PredictorOptions.Precision Int8 is not available yet (issue 16); use Float32 or BFloat16.");
+        }
+
         if (options.MaxBatch < 1)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.MaxBatch, $"PredictorOptions.MaxBatch is {options.MaxBatch}; a predictor needs at least 1.");
@@ -145,7 +167,7 @@ public sealed class Predictor : IDisposable
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.MaxDegreeOfParallelism, "PredictorOptions.MaxDegreeOfParallelism must be -1 (all cores) or at least 1.");
         }
 
-        return (options.MaxBatch, options.MaxDegreeOfParallelism);
+        return (options.MaxBatch, options.MaxDegreeOfParallelism, options.Precision);
     }
 
     /// <summary>Checks that the inputs hold a batch of 1..MaxBatch samples, before anything is rented or written.</summary>

@@ -43,6 +43,17 @@ internal static unsafe class DenseLayer
     }
 
     /// <summary>
+    /// y = f(x·W + b) with W the layer's bfloat16 <paramref name="weights"/> [In, Out] (BFloat16Gemm, one thread) and b
+    /// the float bias from <paramref name="parameters"/>, added with the activation in the same row sweep as the float path.
+    /// </summary>
+    public static void Forward(float* x, int batch, ushort* weights, float* parameters, ParameterLayout layout, int layer, Activation activation, float* y)
+    {
+        int nIn = layout.In(layer), nOut = layout.Out(layer);
+        BFloat16Gemm.Multiply(x, batch, weights, nIn, nOut, y);
+        Elementwise.Forward(activation, new ReadOnlySpan<float>(parameters + layout.BiasOffset(layer), nOut), new Span<float>(y, batch * nOut), batch);
+    }
+
+    /// <summary>
     /// From dZ [batch, Out] of this layer: dW = xᵀ·dZ [In, Out] and db = Σ_rows dZ [Out] into
     /// <paramref name="gradients"/>; when <paramref name="dx"/> is not null, the gradient of the layer below
     /// (<see cref="InputGradient"/>).

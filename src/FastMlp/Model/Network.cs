@@ -203,7 +203,10 @@ public sealed unsafe partial class Network
     /// </summary>
     /// <exception cref="ArgumentException">The inputs are not a whole batch, the batch exceeds the workspace, outputs is too short or overlaps inputs, or the workspace belongs to a different architecture.</exception>
     /// <exception cref="ObjectDisposedException">The workspace was disposed.</exception>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, Workspace workspace)
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, Workspace workspace) => PredictCore(inputs, outputs, workspace, null);
+
+    /// <summary>As <see cref="Predict(ReadOnlySpan{float}, Span{float}, Workspace)"/>, with the weights <paramref name="reduced"/> holds in place of the float ones when it is not null (a BFloat16 Predictor).</summary>
+    internal void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, Workspace workspace, BFloat16Weights? reduced)
     {
         int batch = ValidateBatch(inputs, workspace);
         if ((long)outputs.Length < (long)batch * OutputSize)
@@ -221,7 +224,7 @@ public sealed unsafe partial class Network
         {
             fixed (float* x = inputs, y = outputs)
             {
-                Forward(x, batch, workspace, y);
+                Forward(x, batch, workspace, y, reduced);
             }
         }
         finally
@@ -235,7 +238,10 @@ public sealed unsafe partial class Network
     /// classes[i] is written for i &lt; batch, batch = inputs.Length / InputSize. Allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The inputs are not a whole batch, the batch exceeds the workspace, or classes is too short.</exception>
-    public void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes, Workspace workspace)
+    public void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes, Workspace workspace) => PredictClassesCore(inputs, classes, workspace, null);
+
+    /// <summary>As <see cref="PredictClasses(ReadOnlySpan{float}, Span{int}, Workspace)"/>, with the weights <paramref name="reduced"/> holds when it is not null.</summary>
+    internal void PredictClassesCore(ReadOnlySpan<float> inputs, Span<int> classes, Workspace workspace, BFloat16Weights? reduced)
     {
         int batch = ValidateBatch(inputs, workspace);
         if (classes.Length < batch)
@@ -249,7 +255,7 @@ public sealed unsafe partial class Network
             float* y = workspace.Activation(Layout.Layers - 1);
             fixed (float* x = inputs)
             {
-                Forward(x, batch, workspace, y);
+                Forward(x, batch, workspace, y, reduced);
             }
 
             for (int r = 0; r < batch; r++)
@@ -292,16 +298,25 @@ public sealed unsafe partial class Network
 
     /// <summary>
     /// Runs every layer (inference: a training step runs Trainer.TrainingForward); layer l writes workspace.Activation(l),
-    /// except the last, which writes <paramref name="output"/>.
+    /// except the last, which writes <paramref name="output"/>. With <paramref name="reduced"/>, each layer multiplies by
+    /// its bfloat16 weights instead of the float ones (the biases are still these parameters').
     /// </summary>
-    internal void Forward(float* inputs, int batch, Workspace workspace, float* output)
+    internal void Forward(float* inputs, int batch, Workspace workspace, float* output, BFloat16Weights? reduced = null)
     {
         float* x = inputs;
         int last = Layout.Layers - 1;
         for (int l = 0; l <= last; l++)
         {
             float* y = l == last ? output : workspace.Activation(l);
-            DenseLayer.Forward(x, batch, ParametersPointer, Layout, l, _activations[l], y, workspace.MaxDegreeOfParallelism);
+            if (reduced is null)
+            {
+                DenseLayer.Forward(x, batch, ParametersPointer, Layout, l, _activations[l], y, workspace.MaxDegreeOfParallelism);
+            }
+            else
+            {
+                DenseLayer.Forward(x, batch, reduced.Layer(l), ParametersPointer, Layout, l, _activations[l], y);
+            }
+
             x = y;
         }
     }

@@ -2,7 +2,7 @@
 // serial calls get, and the calls really overlapped: a workspace is built only when every pooled one is in
 // use, so WorkspacesCreated > 1 proves two calls were inside at the same moment. Then Dispose while calls are
 // in flight: every call either completes with the right answer or throws ObjectDisposedException, nothing
-// else, and every call after Dispose throws.
+// else, and every call after Dispose throws. Both at Float32 and BFloat16.
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Inference;
@@ -11,11 +11,13 @@ public sealed class PredictorConcurrencyTests
 {
     private const int Callers = 64, Batch = 8;
 
-    [Fact]
-    public void Sixty_four_concurrent_callers_get_the_bits_of_serial_calls()
+    [Theory]
+    [InlineData(PredictorPrecision.Float32)]
+    [InlineData(PredictorPrecision.BFloat16)]
+    public void Sixty_four_concurrent_callers_get_the_bits_of_serial_calls(PredictorPrecision precision)
     {
         Network network = Network.Create([64, 48, 10], Activation.Relu, Activation.Softmax, seed: 6);
-        using var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = Batch });
+        using var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = Batch, Precision = precision });
         float[][] inputs = [.. Enumerable.Range(0, Callers).Select(Inputs)];
         float[][] want = [.. inputs.Select(x =>
         {
@@ -68,11 +70,13 @@ public sealed class PredictorConcurrencyTests
         Assert.True(predictor.WorkspacesCreated <= Callers, $"{predictor.WorkspacesCreated} workspaces for {Callers} callers: the pool lost some.");
     }
 
-    [Fact]
-    public void Dispose_while_calls_are_in_flight_lets_them_finish_or_refuse_and_refuses_every_later_call()
+    [Theory]
+    [InlineData(PredictorPrecision.Float32)]
+    [InlineData(PredictorPrecision.BFloat16)]
+    public void Dispose_while_calls_are_in_flight_lets_them_finish_or_refuse_and_refuses_every_later_call(PredictorPrecision precision)
     {
         Network network = Network.Create([64, 48, 10], Activation.Relu, Activation.Softmax, seed: 7);
-        var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = Batch });
+        var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = Batch, Precision = precision });
         float[] x = Inputs(1), want = new float[Batch * 10];
         predictor.Predict(x, want);
 

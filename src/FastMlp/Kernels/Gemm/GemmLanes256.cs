@@ -16,6 +16,9 @@ internal readonly unsafe struct GemmLanes256 : IGemmLanes<Vector256<float>>
     public static Vector256<float> Load(float* source) => Vector256.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadBFloat16(ushort* source) => Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(source), 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(float* source, Vector256<float> mask) => Avx.MaskLoad(source, mask);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

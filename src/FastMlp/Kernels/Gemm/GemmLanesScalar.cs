@@ -18,6 +18,9 @@ internal readonly unsafe struct GemmLanesScalar : IGemmLanes<float>
     public static float Load(float* source) => *source;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadBFloat16(ushort* source) => BFloat16.Widen(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load(float* source, float mask) => IsOn(mask) ? *source : 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,6 +21,9 @@ internal unsafe interface IGemmLanes<TVector>
     /// <summary>A full, unaligned load.</summary>
     static abstract TVector Load(float* source);
 
+    /// <summary>Count bfloat16 values from <paramref name="source"/>, each widened to the float it holds (a 16-bit shift).</summary>
+    static abstract TVector LoadBFloat16(ushort* source);
+
     /// <summary>The lanes of <paramref name="mask"/> from <paramref name="source"/>, zero elsewhere; masked lanes are not read (no fault past an end).</summary>
     static abstract TVector Load(float* source, TVector mask);
 
