@@ -1,0 +1,51 @@
+using System.Diagnostics.CodeAnalysis;
+
+using BenchmarkDotNet.Attributes;
+
+using FastMlp.Benchmarks.Infrastructure;
+
+namespace FastMlp.Benchmarks;
+
+/// <summary>
+/// Issue 16: the W3 network (784-256-128-10, ReLU hidden, Softmax output) through a Float32 and a BFloat16
+/// <see cref="Predictor"/> side by side in one run, on B = 1 and B = 64 samples, one thread. One operation = one
+/// Predict call of B samples; the BFloat16 / Float32 ratio column compares the two precisions within the run.
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("W3", "Inference", "Precision")]
+[FlopsPerSample(NetworkData.ForwardFlopsPerSample)]
+[SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes.")]
+public class PrecisionBenchmarks
+{
+    private Predictor? _float32;
+    private Predictor? _bfloat16;
+    private float[] _inputs = [];
+    private float[] _outputs = [];
+
+    /// <summary>Samples per Predict call; also the predictors' MaxBatch.</summary>
+    [Params(1, 64)]
+    public int B { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Network network = Network.Create(NetworkData.MnistShaped, Activation.Relu, Activation.Softmax, seed: 0);
+        _float32 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, Precision = PredictorPrecision.Float32 });
+        _bfloat16 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, Precision = PredictorPrecision.BFloat16 });
+        _inputs = NetworkData.Inputs(B, network.InputSize);
+        _outputs = new float[B * network.OutputSize];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _float32?.Dispose();
+        _bfloat16?.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "Predictor Float32")]
+    public void PredictFloat32() => _float32!.Predict(_inputs, _outputs);
+
+    [Benchmark(Description = "Predictor BFloat16")]
+    public void PredictBFloat16() => _bfloat16!.Predict(_inputs, _outputs);
+}
