@@ -6,7 +6,7 @@ using System.Runtime.CompilerServices;
 
 namespace FastMlp;
 
-internal sealed unsafe class BFloat16Weights
+internal sealed unsafe class BFloat16Weights : ReducedWeights
 {
     private readonly ushort[] _storage;
     private readonly long[] _offsets;
@@ -36,9 +36,12 @@ internal sealed unsafe class BFloat16Weights
         }
     }
 
-    /// <summary>The bytes the rounded weights take (without the over-read pad): half the float weights'.</summary>
-    public long Bytes => ((long)_storage.Length - BFloat16Gemm.OverRead) * sizeof(ushort);
+    /// <summary>Half the float weights' bytes (without the over-read pad).</summary>
+    public override long Bytes => ((long)_storage.Length - BFloat16Gemm.OverRead) * sizeof(ushort);
 
     /// <summary>W of layer <paramref name="layer"/> (0-based), [In, Out] row-major.</summary>
     public ushort* Layer(int layer) => (ushort*)Unsafe.AsPointer(ref _storage[0]) + _offsets[layer];
+
+    public override void Forward(int layer, float* x, int batch, float* parameters, ParameterLayout layout, Activation activation, float* y, Workspace workspace) =>
+        DenseLayer.Forward(x, batch, Layer(layer), parameters, layout, layer, activation, y);
 }

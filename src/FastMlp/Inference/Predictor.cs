@@ -14,8 +14,8 @@
 // array, the workspace's pinned block) kept alive by the call itself, so no call can outlive the memory
 // it reads.
 //
-// At BFloat16 the snapshot's weights are also rounded once into BFloat16Weights, which every call multiplies by
-// instead (on the calling thread); the biases, activations and workspaces are the snapshot's as at Float32.
+// At a reduced precision the snapshot's weights are also converted once into ReducedWeights (BFloat16Weights), which
+// every call multiplies by instead (on the calling thread); the biases, activations and workspaces are the snapshot's as at Float32.
 using System.Runtime.InteropServices;
 
 namespace FastMlp;
@@ -27,7 +27,7 @@ namespace FastMlp;
 public sealed class Predictor : IDisposable
 {
     private readonly Network _network;
-    private readonly BFloat16Weights? _reduced;   // null at Float32
+    private readonly ReducedWeights? _reduced;   // null at Float32
     private readonly Slot[] _pool;
     private int _disposed;
     private long _workspacesCreated;
@@ -35,7 +35,11 @@ public sealed class Predictor : IDisposable
     private Predictor(Network snapshot, int maxBatch, int maxDegreeOfParallelism, PredictorPrecision precision)
     {
         _network = snapshot;
-        _reduced = precision == PredictorPrecision.BFloat16 ? new BFloat16Weights(snapshot) : null;
+        _reduced = precision switch
+        {
+            PredictorPrecision.BFloat16 => new BFloat16Weights(snapshot),
+            _ => null,
+        };
         Precision = precision;
         MaxBatch = maxBatch;
         MaxDegreeOfParallelism = maxDegreeOfParallelism;

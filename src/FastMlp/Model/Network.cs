@@ -205,8 +205,8 @@ public sealed unsafe partial class Network
     /// <exception cref="ObjectDisposedException">The workspace was disposed.</exception>
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, Workspace workspace) => PredictCore(inputs, outputs, workspace, null);
 
-    /// <summary>As <see cref="Predict(ReadOnlySpan{float}, Span{float}, Workspace)"/>, with the weights <paramref name="reduced"/> holds in place of the float ones when it is not null (a BFloat16 Predictor).</summary>
-    internal void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, Workspace workspace, BFloat16Weights? reduced)
+    /// <summary>As <see cref="Predict(ReadOnlySpan{float}, Span{float}, Workspace)"/>, with the weights <paramref name="reduced"/> holds in place of the float ones when it is not null (a reduced-precision Predictor).</summary>
+    internal void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, Workspace workspace, ReducedWeights? reduced)
     {
         int batch = ValidateBatch(inputs, workspace);
         if ((long)outputs.Length < (long)batch * OutputSize)
@@ -241,7 +241,7 @@ public sealed unsafe partial class Network
     public void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes, Workspace workspace) => PredictClassesCore(inputs, classes, workspace, null);
 
     /// <summary>As <see cref="PredictClasses(ReadOnlySpan{float}, Span{int}, Workspace)"/>, with the weights <paramref name="reduced"/> holds when it is not null.</summary>
-    internal void PredictClassesCore(ReadOnlySpan<float> inputs, Span<int> classes, Workspace workspace, BFloat16Weights? reduced)
+    internal void PredictClassesCore(ReadOnlySpan<float> inputs, Span<int> classes, Workspace workspace, ReducedWeights? reduced)
     {
         int batch = ValidateBatch(inputs, workspace);
         if (classes.Length < batch)
@@ -299,9 +299,9 @@ public sealed unsafe partial class Network
     /// <summary>
     /// Runs every layer (inference: a training step runs Trainer.TrainingForward); layer l writes workspace.Activation(l),
     /// except the last, which writes <paramref name="output"/>. With <paramref name="reduced"/>, each layer multiplies by
-    /// its bfloat16 weights instead of the float ones (the biases are still these parameters').
+    /// its weights in that format instead of the float ones (the biases are still these parameters').
     /// </summary>
-    internal void Forward(float* inputs, int batch, Workspace workspace, float* output, BFloat16Weights? reduced = null)
+    internal void Forward(float* inputs, int batch, Workspace workspace, float* output, ReducedWeights? reduced = null)
     {
         float* x = inputs;
         int last = Layout.Layers - 1;
@@ -314,7 +314,7 @@ public sealed unsafe partial class Network
             }
             else
             {
-                DenseLayer.Forward(x, batch, reduced.Layer(l), ParametersPointer, Layout, l, _activations[l], y);
+                reduced.Forward(l, x, batch, ParametersPointer, Layout, _activations[l], y, workspace);
             }
 
             x = y;
