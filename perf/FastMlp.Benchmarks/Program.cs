@@ -13,8 +13,10 @@ using FastMlp.Benchmarks.Infrastructure;
 //                                                                    (update guard's cost, GuardHarness.cs)
 // dotnet run -c Release --project perf/FastMlp.Benchmarks -- concurrency [--callers 64] [--batches 1,64] [--out FILE]
 //                                                                    (many callers on one Predictor, ConcurrencyHarness.cs)
+// dotnet run -c Release --project perf/FastMlp.Benchmarks -- precision-accuracy [--precisions Float32,BFloat16,Int8] [--out FILE]
+//                                                                    (test accuracy per Predictor precision, PrecisionAccuracyHarness.cs)
 
-// Only a first argument of exactly "latency", "mnist", "guard" or "concurrency" leaves BenchmarkDotNet out; everything else goes to BenchmarkSwitcher untouched.
+// Only a first argument of exactly "latency", "mnist", "guard", "concurrency" or "precision-accuracy" leaves BenchmarkDotNet out; everything else goes to BenchmarkSwitcher untouched.
 if (args.Length > 0 && args[0] == LatencyHarness.Command)
 {
     return LatencyHarness.Run(args[1..]);
@@ -33,6 +35,11 @@ if (args.Length > 0 && args[0] == GuardHarness.Command)
 if (args.Length > 0 && args[0] == ConcurrencyHarness.Command)
 {
     return ConcurrencyHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == PrecisionAccuracyHarness.Command)
+{
+    return PrecisionAccuracyHarness.Run(args[1..]);
 }
 
 bool jobOnCommandLine = args.Any(arg => arg == "-j" || arg.StartsWith("--job", StringComparison.Ordinal));
