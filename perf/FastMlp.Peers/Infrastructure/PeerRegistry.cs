@@ -18,7 +18,7 @@ internal static class PeerRegistry
     {
         Systems.OpenBlas => OpenBlas.Info,
         Systems.Torch => TorchPeer.Info,
-        Systems.OrtIoBinding or Systems.OrtRun => OnnxPeer.Info,
+        Systems.OrtIoBinding or Systems.OrtRun or Systems.OrtInt8 => OnnxPeer.Info,
         Systems.MathNet => MathNetPeer.Info,
         _ => null,
     };

@@ -14,11 +14,12 @@ namespace FastMlp.Peers.Workloads;
 
 /// <summary>
 /// One W3 case for one system: the 784-256-128-10 ReLU/Softmax network (seed 0), B seeded inputs, a preallocated
-/// [B, 10] output, and the system's own copy of the network: FastMlp's Workspace, an ONNX Runtime session over
-/// the model <see cref="OnnxModelWriter"/> writes from the network (IOBinding over the same input and output arrays,
-/// or the classic Run API), or <see cref="TorchMlp"/>'s nn.Sequential. <see cref="Setup"/> sets the system's
-/// threads, runs it once into <see cref="Output"/> and keeps FastMlp's probabilities in <see cref="Expected"/>,
-/// so a caller checks the pair (<see cref="Tolerance"/>) before timing. One instance per system, so the latency
+/// [B, 10] output, and the system's own copy of the network: FastMlp's Workspace, a Predictor (Float32, BFloat16 or
+/// Int8), an ONNX Runtime session over the model <see cref="OnnxModelWriter"/> writes from the network (IOBinding over
+/// the same input and output arrays, or the classic Run API) or over <see cref="OnnxInt8ModelWriter"/>'s int8 graph
+/// (IOBinding), or <see cref="TorchMlp"/>'s nn.Sequential. <see cref="Setup"/> sets the system's threads, runs it
+/// once into <see cref="Output"/> and keeps FastMlp's probabilities in <see cref="Expected"/>, so a caller checks the
+/// pair (<see cref="AgreementTolerance"/>) before timing. One instance per system, so the latency
 /// harness can hold every system's case at once and alternate them.
 /// </summary>
 internal sealed class InferenceOperands : IDisposable
@@ -30,6 +31,13 @@ internal sealed class InferenceOperands : IDisposable
     /// layout or activation does to a probability (of order 1e-2 and more).
     /// </summary>
     public const double Tolerance = 1e-5;
+
+    /// <summary>
+    /// What the system set up last must agree with FastMlp's float probabilities within: <see cref="Tolerance"/> for a
+    /// float system, <see cref="ReducedPrecisionError.Tolerance"/> (6 σ of the worst output under its rounding-error
+    /// model, from these weights and inputs) for a bfloat16 or int8 one.
+    /// </summary>
+    public double AgreementTolerance { get; private set; } = Tolerance;
 
     private Network? _network;
     private float[] _inputs = [];
@@ -60,27 +68,41 @@ internal sealed class InferenceOperands : IDisposable
         RunFastMlp();
         Expected = (float[])Output.Clone();
         Array.Fill(Output, float.NaN);
+        AgreementTolerance = system switch
+        {
+            Systems.PredictorBFloat16 => ReducedPrecisionError.Tolerance(_network, _inputs, batch, PredictorPrecision.BFloat16),
+            Systems.PredictorInt8 or Systems.OrtInt8 => ReducedPrecisionError.Tolerance(_network, _inputs, batch, PredictorPrecision.Int8),
+            _ => Tolerance,
+        };
         switch (system)
         {
             case Systems.FastMlp:
                 RunFastMlp();
                 return;
-            case Systems.Predictor:
-                _predictor = Predictor.Create(_network, new PredictorOptions { MaxBatch = batch, MaxDegreeOfParallelism = threads });
+            case Systems.Predictor or Systems.PredictorBFloat16 or Systems.PredictorInt8:
+                PredictorPrecision precision = system switch
+                {
+                    Systems.PredictorBFloat16 => PredictorPrecision.BFloat16,
+                    Systems.PredictorInt8 => PredictorPrecision.Int8,
+                    _ => PredictorPrecision.Float32,
+                };
+                _predictor = Predictor.Create(_network, new PredictorOptions { MaxBatch = batch, MaxDegreeOfParallelism = threads, Precision = precision });
                 RunPredictor();
                 return;
-            case Systems.OrtIoBinding:
-                CreateSession(threads);
+            case Systems.OrtIoBinding or Systems.OrtInt8:
+                // The int8 graph as ORT's quantize_dynamic writes it (DynamicQuantizeMatMul, the fastest of the three
+                // forms OnnxInt8ModelWriter writes, which all ran within 4% of each other here).
+                _session = OnnxPeer.CreateSession(system == Systems.OrtInt8 ? OnnxInt8ModelWriter.Write(_network, Int8Graph.DynamicQuantizeMatMul) : OnnxModelWriter.Write(_network), threads);
                 _ortInput = OrtValue.CreateTensorValueFromMemory(_inputs, [batch, _network.InputSize]);
                 _ortOutput = OrtValue.CreateTensorValueFromMemory(Output, [batch, _network.OutputSize]);
-                _binding = _session!.CreateIoBinding();
+                _binding = _session.CreateIoBinding();
                 _binding.BindInput(OnnxModelWriter.InputName, _ortInput);
                 _binding.BindOutput(OnnxModelWriter.OutputName, _ortOutput);
                 _runOptions = new RunOptions();
                 RunOrtIoBinding();
                 return;
             case Systems.OrtRun:
-                CreateSession(threads);
+                _session = OnnxPeer.CreateSession(OnnxModelWriter.Write(_network), threads);
                 _namedInputs = [NamedOnnxValue.CreateFromTensor(OnnxModelWriter.InputName,
                     new DenseTensor<float>(_inputs, [batch, _network.InputSize]))];
                 RunOrtRun();
@@ -101,8 +123,8 @@ internal sealed class InferenceOperands : IDisposable
     public Action Runner(string system) => system switch
     {
         Systems.FastMlp => RunFastMlp,
-        Systems.Predictor => RunPredictor,
-        Systems.OrtIoBinding => RunOrtIoBinding,
+        Systems.Predictor or Systems.PredictorBFloat16 or Systems.PredictorInt8 => RunPredictor,
+        Systems.OrtIoBinding or Systems.OrtInt8 => RunOrtIoBinding,
         Systems.OrtRun => RunOrtRun,
         Systems.Torch => RunTorch,
         _ => throw new ArgumentOutOfRangeException(nameof(system), system, "Not a W3 system."),
@@ -110,7 +132,7 @@ internal sealed class InferenceOperands : IDisposable
 
     public void RunFastMlp() => _network!.Predict(_inputs, Output, _workspace!);
 
-    /// <summary>The service path: one Predictor call, its scratch memory rented from the predictor's pool.</summary>
+    /// <summary>The service path: one Predictor call (at the case's precision), its scratch memory rented from the predictor's pool.</summary>
     public void RunPredictor() => _predictor!.Predict(_inputs, Output);
 
     /// <summary>The zero-copy path: the binding made once over OrtValues that wrap the input and output arrays.</summary>
@@ -144,9 +166,7 @@ internal sealed class InferenceOperands : IDisposable
         _session?.Dispose();
         _torchInput?.Dispose();
         _torchModel?.Dispose();
-        (_workspace, _binding, _ortInput, _ortOutput, _runOptions, _session, _namedInputs, _torchInput, _torchModel) =
-            (null, null, null, null, null, null, [], null, null);
+        (_workspace, _predictor, _binding, _ortInput, _ortOutput, _runOptions, _session, _namedInputs, _torchInput, _torchModel) =
+            (null, null, null, null, null, null, null, [], null, null);
     }
-
-    private void CreateSession(int threads) => _session = OnnxPeer.CreateSession(OnnxModelWriter.Write(_network!), threads);
 }

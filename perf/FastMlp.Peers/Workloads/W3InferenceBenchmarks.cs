@@ -8,9 +8,10 @@ namespace FastMlp.Peers.Workloads;
 /// W3 throughput: the 784-256-128-10 ReLU/Softmax network (seed 0) on B = 8, 64, 256 samples per call, 1 and 2
 /// threads: FastMlp's Network.Predict with a Workspace and its Predictor (what a service calls), ONNX Runtime through IOBinding (the zero-copy path) and
 /// through the classic Run(NamedOnnxValue) API on the model <see cref="Peers.OnnxModelWriter"/> writes from the same
-/// network, and TorchSharp's nn.Sequential under inference_mode. One operation = one call of B samples, so
-/// samples/s = B / median. Each peer's setup first checks its probabilities against FastMlp's
-/// (<see cref="InferenceOperands.Tolerance"/>). Batch 1 is timed per call by <see cref="W3Latency"/>.
+/// network, and TorchSharp's nn.Sequential under inference_mode; and reduced precision (issue 16): the Predictor at
+/// BFloat16 and Int8 and ONNX Runtime's int8 graph (<see cref="Peers.OnnxInt8ModelWriter"/>, IOBinding). One
+/// operation = one call of B samples, so samples/s = B / median. Each system's setup first checks its probabilities
+/// against FastMlp's (<see cref="InferenceOperands.AgreementTolerance"/>). Batch 1 is timed per call by <see cref="W3Latency"/>.
 /// </summary>
 [MemoryDiagnoser]
 [PeerGroup("W3", "W3 inference throughput")]
@@ -34,6 +35,15 @@ public class W3InferenceBenchmarks : IPeerBenchmark
     [GlobalSetup(Target = nameof(Predictor))]
     public void SetupPredictor() => Setup(Systems.Predictor);
 
+    [GlobalSetup(Target = nameof(PredictorBFloat16))]
+    public void SetupPredictorBFloat16() => Setup(Systems.PredictorBFloat16);
+
+    [GlobalSetup(Target = nameof(PredictorInt8))]
+    public void SetupPredictorInt8() => Setup(Systems.PredictorInt8);
+
+    [GlobalSetup(Target = nameof(OrtInt8))]
+    public void SetupOrtInt8() => Setup(Systems.OrtInt8);
+
     [GlobalSetup(Target = nameof(OrtIoBinding))]
     public void SetupOrtIoBinding() => Setup(Systems.OrtIoBinding);
 
@@ -53,6 +63,15 @@ public class W3InferenceBenchmarks : IPeerBenchmark
     public void Predictor() => _operands.RunPredictor();
 
     [Benchmark]
+    public void PredictorBFloat16() => _operands.RunPredictor();
+
+    [Benchmark]
+    public void PredictorInt8() => _operands.RunPredictor();
+
+    [Benchmark]
+    public void OrtInt8() => _operands.RunOrtIoBinding();
+
+    [Benchmark]
     public void OrtIoBinding() => _operands.RunOrtIoBinding();
 
     [Benchmark]
@@ -70,7 +89,7 @@ public class W3InferenceBenchmarks : IPeerBenchmark
         _operands.Setup(B, Threads, system);
         if (system != Systems.FastMlp)
         {
-            Agreement.Require(this, system, _operands.Expected, _operands.Output, InferenceOperands.Tolerance, "probabilities");
+            Agreement.Require(this, system, _operands.Expected, _operands.Output, _operands.AgreementTolerance, "probabilities");
         }
 
         Allocations.Measure(this, system, _operands.Runner(system));

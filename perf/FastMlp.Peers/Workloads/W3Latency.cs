@@ -13,7 +13,7 @@ namespace FastMlp.Peers.Workloads;
 /// W3 batch 1, outside BenchmarkDotNet: one 784-float input to 10 probabilities per call, each call timed alone
 /// (Stopwatch.GetTimestamp before and after it, as perf/FastMlp.Benchmarks' LatencyHarness does, with the same
 /// nearest-rank percentiles, <see cref="Percentiles"/>), for FastMlp, ONNX Runtime (IOBinding and Run) and
-/// TorchSharp, 1 and 2 threads. Per thread count every system is set up (<see cref="InferenceOperands"/>) and
+/// TorchSharp, and at reduced precision FastMlp's Predictor (BFloat16, Int8) and ONNX Runtime's int8 graph, 1 and 2 threads. Per thread count every system is set up (<see cref="InferenceOperands"/>) and
 /// checked against FastMlp first; a peer that did not load or disagrees is a row saying so and is not timed. Then
 /// each system warms up, and the timed calls run in short rounds (500 calls, a few ms) that rotate through the
 /// systems (round r starts with system r modulo the systems timed), so a stretch of machine load (the 2 cores are
@@ -23,7 +23,8 @@ namespace FastMlp.Peers.Workloads;
 /// </summary>
 internal static class W3Latency
 {
-    private static readonly string[] s_systems = [Systems.FastMlp, Systems.Predictor, Systems.OrtIoBinding, Systems.OrtRun, Systems.Torch];
+    private static readonly string[] s_systems =
+        [Systems.FastMlp, Systems.Predictor, Systems.OrtIoBinding, Systems.OrtRun, Systems.Torch, Systems.PredictorBFloat16, Systems.PredictorInt8, Systems.OrtInt8];
 
     private static readonly int[] s_threads = [1, 2];
 
@@ -115,13 +116,13 @@ internal static class W3Latency
         {
             prepared.Setup(1, threads, system);
         }
-        catch (Exception e) when (e is OnnxRuntimeException or ExternalException or InvalidOperationException)
+        catch (Exception e) when (e is OnnxRuntimeException or ExternalException or InvalidOperationException or NotSupportedException)
         {
             prepared.Dispose();
             return $"failed: {e.GetType().Name}: {e.Message}";
         }
 
-        if (system != Systems.FastMlp && Agreement.Compare(prepared.Expected, prepared.Output, InferenceOperands.Tolerance) is { } problem)
+        if (system != Systems.FastMlp && Agreement.Compare(prepared.Expected, prepared.Output, prepared.AgreementTolerance) is { } problem)
         {
             prepared.Dispose();
             return $"mismatch: {Systems.Display(system)} disagrees with FastMlp on probabilities: {problem}";
