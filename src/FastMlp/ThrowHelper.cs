@@ -17,8 +17,4 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowInvalidOperation(string message) =>
         throw new InvalidOperationException(message);
-
-    [DoesNotReturn]
-    public static void ThrowNotSupported(string message) =>
-        throw new NotSupportedException(message);
 }

@@ -14,7 +14,8 @@
 // array, the workspace's pinned block) kept alive by the call itself, so no call can outlive the memory
 // it reads.
 //
-// At a reduced precision the snapshot's weights are also converted once into ReducedWeights (BFloat16Weights), which
+// At a reduced precision the snapshot's weights are also converted once into ReducedWeights (BFloat16Weights,
+// Int8Weights), which
 // every call multiplies by instead (on the calling thread); the biases, activations and workspaces are the snapshot's as at Float32.
 using System.Runtime.InteropServices;
 
@@ -38,6 +39,7 @@ public sealed class Predictor : IDisposable
         _reduced = precision switch
         {
             PredictorPrecision.BFloat16 => new BFloat16Weights(snapshot),
+            PredictorPrecision.Int8 => new Int8Weights(snapshot),
             _ => null,
         };
         Precision = precision;
@@ -58,7 +60,7 @@ public sealed class Predictor : IDisposable
     /// <summary>The largest batch one call accepts.</summary>
     public int MaxBatch { get; }
 
-    /// <summary>The most threads one call uses (-1: all cores). A BFloat16 predictor runs each call on the calling thread.</summary>
+    /// <summary>The most threads one call uses (-1: all cores). A BFloat16 or Int8 predictor runs each call on the calling thread.</summary>
     public int MaxDegreeOfParallelism { get; }
 
     /// <summary>The format the predictor keeps its weights in.</summary>
@@ -70,10 +72,10 @@ public sealed class Predictor : IDisposable
     /// <summary>
     /// A predictor answering as <paramref name="network"/> does now: its parameters are copied, so later changes to
     /// <see cref="Network.Parameters"/> do not change this predictor's answers. At <see cref="PredictorPrecision.BFloat16"/>
-    /// the weights are rounded to bfloat16 here, once.
+    /// the weights are rounded to bfloat16 here, once; at <see cref="PredictorPrecision.Int8"/> they are quantized here, once.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">MaxBatch is below 1, MaxDegreeOfParallelism is 0 or below -1, or Precision is not a PredictorPrecision.</exception>
-    /// <exception cref="NotSupportedException">Precision is <see cref="PredictorPrecision.Int8"/>, which is not available yet.</exception>
+    /// <exception cref="ArgumentException">Precision is <see cref="PredictorPrecision.Int8"/> and a layer has more than 133,144 inputs (its int32 sums could overflow).</exception>
     public static Predictor Create(Network network, PredictorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -100,7 +102,8 @@ public sealed class Predictor : IDisposable
     /// <summary>
     /// outputs [batch, OutputSize] for inputs [batch, InputSize], 1 ≤ batch ≤ MaxBatch. Thread-safe. At Float32 the same
     /// bits as Network.Predict on the network the predictor was made from; at BFloat16 that network's float forward
-    /// pass computed with its weights rounded to bfloat16.
+    /// pass computed with its weights rounded to bfloat16; at Int8 each layer's input quantized per row, multiplied
+    /// exactly by the quantized weights and dequantized (<see cref="PredictorPrecision.Int8"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The inputs are not a whole batch of 1 to MaxBatch samples, or outputs is too short or overlaps inputs.</exception>
     /// <exception cref="ObjectDisposedException">The predictor was disposed.</exception>
@@ -154,11 +157,6 @@ public sealed class Predictor : IDisposable
         if (options.Precision is not (PredictorPrecision.Float32 or PredictorPrecision.BFloat16 or PredictorPrecision.Int8))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options), options.Precision, $"PredictorOptions.Precision is {options.Precision}, not a PredictorPrecision.");
-        }
-
-        if (options.Precision == PredictorPrecision.Int8)
-        {
-            ThrowHelper.ThrowNotSupported("PredictorOptions.Precision Int8 is not available yet (issue 16); use Float32 or BFloat16.");
         }
 
         if (options.MaxBatch < 1)

@@ -22,6 +22,7 @@ public sealed unsafe class Workspace : IDisposable
     private readonly int[] _activationOffsets;
     private readonly int[] _deltaOffsets;
     private PinnedFloats? _buffer;
+    private PinnedFloats? _int8;   // an Int8 predictor's scratch, built by its first call
     private float* _base;
     private int _state;
 
@@ -75,6 +76,29 @@ public sealed unsafe class Workspace : IDisposable
 
     /// <summary>Delta buffer 0 or 1: [MaxBatch, widest layer]. Only between Enter and Exit.</summary>
     internal float* Delta(int which) => _base + _deltaOffsets[which];
+
+    /// <summary>
+    /// An Int8 predictor's scratch, only between Enter and Exit: MaxBatch row <paramref name="scales"/>, then MaxBatch rows of
+    /// <paramref name="depth"/> quantized inputs (64-byte aligned). Built by the first call that asks (the one
+    /// allocation; every caller of one workspace asks for the same depth), the same memory on every later call.
+    /// </summary>
+    internal sbyte* Int8Scratch(int depth, out float* scales)
+    {
+        int scaleFloats = (int)Aligned(MaxBatch);
+        long floats = scaleFloats + ((((long)MaxBatch * depth) + 3) / 4);
+        if (_int8 is null || _int8.Length < floats)
+        {
+            if (floats > Array.MaxLength - 16)
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(nameof(depth), depth, $"Int8 scratch for {MaxBatch} rows of {depth} bytes does not fit one array.");
+            }
+
+            _int8 = new PinnedFloats((int)floats);
+        }
+
+        scales = _int8.Pointer;
+        return (sbyte*)(scales + scaleFloats);
+    }
 
     /// <summary>Free → Busy; a second caller at the same time gets an exception instead of corrupt results.</summary>
     /// <exception cref="InvalidOperationException">Another call is using the workspace.</exception>
@@ -132,6 +156,7 @@ public sealed unsafe class Workspace : IDisposable
         Volatile.Write(ref _state, Disposed);
         _base = null;
         _buffer = null;
+        _int8 = null;
     }
 
     /// <summary>Rounds up to whole 64-byte lines so every buffer starts aligned.</summary>

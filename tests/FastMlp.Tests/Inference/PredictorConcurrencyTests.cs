@@ -2,7 +2,7 @@
 // serial calls get, and the calls really overlapped: a workspace is built only when every pooled one is in
 // use, so WorkspacesCreated > 1 proves two calls were inside at the same moment. Then Dispose while calls are
 // in flight: every call either completes with the right answer or throws ObjectDisposedException, nothing
-// else, and every call after Dispose throws. Both at Float32 and BFloat16.
+// else, and every call after Dispose throws. At Float32, BFloat16 and Int8.
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Inference;
@@ -14,6 +14,7 @@ public sealed class PredictorConcurrencyTests
     [Theory]
     [InlineData(PredictorPrecision.Float32)]
     [InlineData(PredictorPrecision.BFloat16)]
+    [InlineData(PredictorPrecision.Int8)]
     public void Sixty_four_concurrent_callers_get_the_bits_of_serial_calls(PredictorPrecision precision)
     {
         Network network = Network.Create([64, 48, 10], Activation.Relu, Activation.Softmax, seed: 6);
@@ -73,6 +74,7 @@ public sealed class PredictorConcurrencyTests
     [Theory]
     [InlineData(PredictorPrecision.Float32)]
     [InlineData(PredictorPrecision.BFloat16)]
+    [InlineData(PredictorPrecision.Int8)]
     public void Dispose_while_calls_are_in_flight_lets_them_finish_or_refuse_and_refuses_every_later_call(PredictorPrecision precision)
     {
         Network network = Network.Create([64, 48, 10], Activation.Relu, Activation.Softmax, seed: 7);

@@ -1,7 +1,8 @@
 // PredictorTests: the snapshot rule, loading from a model file, every bad input refused before anything is
 // written, Dispose (calls after it refused, twice harmless), and 0 bytes per warm call at batch 1, 8, 64
 // and 256 on 1 and 2 threads (every one of the counted calls, the pool's worker threads included), each at
-// Float32 and BFloat16; Int8 (not built yet) and values outside the enum refused by Create and Load.
+// Float32, BFloat16 and Int8; values outside the enum refused by Create and Load, and at Int8 a layer too deep
+// for exact int32 sums refused by Create.
 using FastMlp.Tests.Infrastructure;
 
 namespace FastMlp.Tests.Inference;
@@ -14,7 +15,7 @@ public sealed class PredictorTests
 {
     private static readonly int[] s_sizes = [784, 256, 128, 10];
 
-    public static TheoryData<PredictorPrecision> Precisions => [PredictorPrecision.Float32, PredictorPrecision.BFloat16];
+    public static TheoryData<PredictorPrecision> Precisions => [PredictorPrecision.Float32, PredictorPrecision.BFloat16, PredictorPrecision.Int8];
 
     [Theory]
     [MemberData(nameof(Precisions))]
@@ -84,15 +85,19 @@ public sealed class PredictorTests
     }
 
     [Fact]
-    public void Int8_is_refused_as_not_supported_yet_by_Create_and_Load()
+    public void Int8_refuses_a_layer_whose_int32_sums_could_overflow_and_takes_the_deepest_that_cannot()
     {
-        Network network = Network.Create([3, 2], Activation.Identity, Activation.Identity, seed: 0);
-        var options = new PredictorOptions { Precision = PredictorPrecision.Int8 };
-        Assert.Contains("Int8 is not available yet", Assert.Throws<NotSupportedException>(() => Predictor.Create(network, options)).Message, StringComparison.Ordinal);
-        using var stream = new MemoryStream();
-        network.Save(stream);
-        stream.Position = 0;
-        Assert.Throws<NotSupportedException>(() => Predictor.Load(stream, options));
+        // 133,144 · 127² = 2,147,479,576 ≤ 2³¹ − 1 < 133,145 · 127² = 2,147,495,705.
+        Network deepest = Network.Create([133_144, 1], Activation.Identity, Activation.Identity, seed: 0);
+        using (Predictor.Create(deepest, new PredictorOptions { Precision = PredictorPrecision.Int8 }))
+        {
+        }
+
+        Network tooDeep = Network.Create([133_145, 1], Activation.Identity, Activation.Identity, seed: 0);
+        var e = Assert.Throws<ArgumentException>(() => Predictor.Create(tooDeep, new PredictorOptions { Precision = PredictorPrecision.Int8 }));
+        Assert.Equal("network", e.ParamName);
+        Assert.Contains("133145 inputs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("at most 133144", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -145,6 +150,8 @@ public sealed class PredictorTests
     [InlineData(2, PredictorPrecision.Float32)]
     [InlineData(1, PredictorPrecision.BFloat16)]
     [InlineData(2, PredictorPrecision.BFloat16)]
+    [InlineData(1, PredictorPrecision.Int8)]
+    [InlineData(2, PredictorPrecision.Int8)]
     public void Warm_calls_allocate_nothing_at_batch_1_8_64_and_256(int threads, PredictorPrecision precision)
     {
         Network network = Network.Create(s_sizes, Activation.Relu, Activation.Softmax, seed: 5);

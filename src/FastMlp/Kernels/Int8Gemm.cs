@@ -1,0 +1,278 @@
+// The int8 integer core and its dequantizing store: acc[r, j] = Σ_k qx[r, k] · qw[k, j] in int32, exact
+// (|acc| ≤ k·127² < 2³¹ for k ≤ MaxDepth), then z[r, j] = float(acc) · (rowScale[r] · columnScale[j]).
+//
+// Operands: qx [rows, 4·groups] bytes (each row zero-padded to whole groups of 4 depths); w packed as
+// Int8Weights lays it out, [groups][paddedColumns][4] (the 4 depths of one column in 4 adjacent bytes, zero
+// depths past k and zero columns past n), paddedColumns a multiple of ColumnAlignment; columnScales
+// [paddedColumns] (zero past n). z [rows, n] is written, never read; only its n columns are stored.
+//
+// Register blocking: a tile of Rows × Cols registers of accumulators runs down all groups, so each weight
+// register loaded serves Rows rows and each broadcast activation quad Cols registers. 4 rows × 2 registers
+// (8 accumulators) where there are 4 rows, 1 row × 4 registers for the rest (batch 1: 4 independent
+// accumulator chains over 64 columns); column remainders of a block run one register at a time.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace FastMlp;
+
+internal static unsafe class Int8Gemm
+{
+    /// <summary>The deepest k whose sums fit int32 in every case: k·127² ≤ 2³¹ − 1.</summary>
+    public const int MaxDepth = int.MaxValue / (Int8Quantize.Limit * Int8Quantize.Limit);
+
+    /// <summary>Padded column counts are multiples of this (the widest register's int32 lanes).</summary>
+    public const int ColumnAlignment = 16;
+
+    /// <summary>The kernel this process runs: the ISA flags it sees decide, once.</summary>
+    public static Int8Kernel Kernel { get; } =
+        Avx512BW.IsSupported ? Int8Kernel.Avx512BW
+        : AvxVnni.IsSupported ? Int8Kernel.AvxVnni
+        : Avx2.IsSupported ? Int8Kernel.Avx2
+        : Int8Kernel.Scalar;
+
+    /// <summary>z [rows, n] = (qx · w) dequantized (see the header).</summary>
+    public static void Multiply(sbyte* qx, float* rowScales, int rows, int groups, sbyte* w, int paddedColumns, float* columnScales, int n, float* z) =>
+        Run(new Operands(qx, rowScales, rows, groups, w, paddedColumns, columnScales, n, z, null));
+
+    /// <summary>acc [rows, paddedColumns] = qx · w in int32, the integer core alone (tests).</summary>
+    public static void Accumulate(sbyte* qx, int rows, int groups, sbyte* w, int paddedColumns, int* acc) =>
+        Run(new Operands(qx, null, rows, groups, w, paddedColumns, null, paddedColumns, null, acc));
+
+    private static void Run(in Operands o)
+    {
+        switch (Kernel)
+        {
+            case Int8Kernel.Avx512BW:
+                Run<Int8Lanes512, Vector512<int>, Vector512<sbyte>>(o);
+                break;
+            case Int8Kernel.AvxVnni:
+                Run<Int8LanesVnni, Vector256<int>, Vector256<sbyte>>(o);
+                break;
+            case Int8Kernel.Avx2:
+                Run<Int8Lanes256, Vector256<int>, Vector256<sbyte>>(o);
+                break;
+            default:
+                Run<Int8LanesScalar, int, int>(o);
+                break;
+        }
+    }
+
+    private static void Run<TLanes, TInt, TSign>(in Operands o)
+        where TLanes : struct, IInt8Lanes<TInt, TSign>
+        where TInt : struct
+        where TSign : struct
+    {
+        int r = 0;
+        for (; r + 4 <= o.Rows; r += 4)
+        {
+            Rows<TLanes, TInt, TSign, Tile4x2>(o, r);
+        }
+
+        for (; r < o.Rows; r++)
+        {
+            Rows<TLanes, TInt, TSign, Tile1x4>(o, r);
+        }
+    }
+
+    /// <summary>Rows r..r+TTile.Rows−1 over every column: whole tiles, then the remainder one register at a time.</summary>
+    private static void Rows<TLanes, TInt, TSign, TTile>(in Operands o, int r)
+        where TLanes : struct, IInt8Lanes<TInt, TSign>
+        where TInt : struct
+        where TSign : struct
+        where TTile : struct, IInt8Tile
+    {
+        int block = TTile.Cols * TLanes.Columns, j = 0;
+        for (; j + block <= o.PaddedColumns; j += block)
+        {
+            Tile<TLanes, TInt, TSign, TTile>(o, r, j);
+        }
+
+        for (; j < o.PaddedColumns; j += TLanes.Columns)
+        {
+            if (TTile.Rows == 1)
+            {
+                Tile<TLanes, TInt, TSign, Tile1x1>(o, r, j);
+            }
+            else
+            {
+                Tile<TLanes, TInt, TSign, Tile4x1>(o, r, j);
+            }
+        }
+    }
+
+    /// <summary>One tile: rows r.., columns j.. (TTile.Cols registers), all groups, then the stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TLanes, TInt, TSign, TTile>(in Operands o, int r, int j)
+        where TLanes : struct, IInt8Lanes<TInt, TSign>
+        where TInt : struct
+        where TSign : struct
+        where TTile : struct, IInt8Tile
+    {
+        int c = TLanes.Columns, depth = 4 * o.Groups;
+        long wStride = 4L * o.PaddedColumns;
+        sbyte* x0 = o.Qx + ((long)r * depth), x1 = x0 + depth, x2 = x1 + depth, x3 = x2 + depth;
+        sbyte* w = o.W + (4L * j);
+        TInt a00 = default, a01 = default, a02 = default, a03 = default;
+        TInt a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+        for (int g = 0; g < o.Groups; g++, w += wStride)
+        {
+            TInt w0 = TLanes.Load(w), w1 = default, w2 = default, w3 = default;
+            if (TTile.Cols > 1)
+            {
+                w1 = TLanes.Load(w + (4 * c));
+            }
+
+            if (TTile.Cols > 2)
+            {
+                w2 = TLanes.Load(w + (8 * c));
+                w3 = TLanes.Load(w + (12 * c));
+            }
+
+            int q = *(int*)(x0 + (4 * g));
+            TInt u = TLanes.Magnitudes(q);
+            TSign s = TLanes.Signs(q);
+            a00 = TLanes.MultiplyAdd(a00, u, s, w0);
+            if (TTile.Cols > 1)
+            {
+                a01 = TLanes.MultiplyAdd(a01, u, s, w1);
+            }
+
+            if (TTile.Cols > 2)
+            {
+                a02 = TLanes.MultiplyAdd(a02, u, s, w2);
+                a03 = TLanes.MultiplyAdd(a03, u, s, w3);
+            }
+
+            if (TTile.Rows > 1)
+            {
+                q = *(int*)(x1 + (4 * g));
+                u = TLanes.Magnitudes(q);
+                s = TLanes.Signs(q);
+                a10 = TLanes.MultiplyAdd(a10, u, s, w0);
+                q = *(int*)(x2 + (4 * g));
+                TInt u2 = TLanes.Magnitudes(q);
+                TSign s2 = TLanes.Signs(q);
+                a20 = TLanes.MultiplyAdd(a20, u2, s2, w0);
+                q = *(int*)(x3 + (4 * g));
+                TInt u3 = TLanes.Magnitudes(q);
+                TSign s3 = TLanes.Signs(q);
+                a30 = TLanes.MultiplyAdd(a30, u3, s3, w0);
+                if (TTile.Cols > 1)
+                {
+                    a11 = TLanes.MultiplyAdd(a11, u, s, w1);
+                    a21 = TLanes.MultiplyAdd(a21, u2, s2, w1);
+                    a31 = TLanes.MultiplyAdd(a31, u3, s3, w1);
+                }
+            }
+        }
+
+        Store<TLanes, TInt, TSign>(o, r, j, a00);
+        if (TTile.Cols > 1)
+        {
+            Store<TLanes, TInt, TSign>(o, r, j + c, a01);
+        }
+
+        if (TTile.Cols > 2)
+        {
+            Store<TLanes, TInt, TSign>(o, r, j + (2 * c), a02);
+            Store<TLanes, TInt, TSign>(o, r, j + (3 * c), a03);
+        }
+
+        if (TTile.Rows > 1)
+        {
+            Store<TLanes, TInt, TSign>(o, r + 1, j, a10);
+            Store<TLanes, TInt, TSign>(o, r + 2, j, a20);
+            Store<TLanes, TInt, TSign>(o, r + 3, j, a30);
+            if (TTile.Cols > 1)
+            {
+                Store<TLanes, TInt, TSign>(o, r + 1, j + c, a11);
+                Store<TLanes, TInt, TSign>(o, r + 2, j + c, a21);
+                Store<TLanes, TInt, TSign>(o, r + 3, j + c, a31);
+            }
+        }
+    }
+
+    /// <summary>One register of results for row r, columns j..: the int32 sums (tests) or the dequantized floats of the columns below n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TLanes, TInt, TSign>(in Operands o, int r, int j, TInt acc)
+        where TLanes : struct, IInt8Lanes<TInt, TSign>
+        where TInt : struct
+        where TSign : struct
+    {
+        if (o.Acc != null)
+        {
+            TLanes.Store(o.Acc + ((long)r * o.PaddedColumns) + j, acc);
+        }
+        else if (j < o.N)
+        {
+            TLanes.Store(o.Z + ((long)r * o.N) + j, acc, o.RowScales[r], o.ColumnScales + j, o.N - j);
+        }
+    }
+
+    private readonly struct Operands(sbyte* qx, float* rowScales, int rows, int groups, sbyte* w, int paddedColumns, float* columnScales, int n, float* z, int* acc)
+    {
+        public readonly sbyte* Qx = qx;
+        public readonly float* RowScales = rowScales;
+        public readonly int Rows = rows;
+        public readonly int Groups = groups;
+        public readonly sbyte* W = w;
+        public readonly int PaddedColumns = paddedColumns;
+        public readonly float* ColumnScales = columnScales;
+        public readonly int N = n;
+        public readonly float* Z = z;
+        public readonly int* Acc = acc;
+    }
+}
+
+/// <summary>The int8 kernels, by the ISA they need.</summary>
+internal enum Int8Kernel
+{
+    /// <summary>No SIMD: one column at a time (DOTNET_EnableHWIntrinsic=0).</summary>
+    Scalar,
+
+    /// <summary>256-bit vpsignb, vpmaddubsw, vpmaddwd.</summary>
+    Avx2,
+
+    /// <summary>256-bit vpsignb and vpdpbusd.</summary>
+    AvxVnni,
+
+    /// <summary>512-bit masked vpsubb, vpmaddubsw, vpmaddwd.</summary>
+    Avx512BW,
+}
+
+/// <summary>A register tile of Int8Gemm: Rows rows (1 or 4) × Cols registers (1 or 2 with 4 rows; 1 or 4 with 1 row).</summary>
+internal interface IInt8Tile
+{
+    static abstract int Rows { get; }
+
+    static abstract int Cols { get; }
+}
+
+internal readonly struct Tile4x2 : IInt8Tile
+{
+    public static int Rows => 4;
+
+    public static int Cols => 2;
+}
+
+internal readonly struct Tile4x1 : IInt8Tile
+{
+    public static int Rows => 4;
+
+    public static int Cols => 1;
+}
+
+internal readonly struct Tile1x4 : IInt8Tile
+{
+    public static int Rows => 1;
+
+    public static int Cols => 4;
+}
+
+internal readonly struct Tile1x1 : IInt8Tile
+{
+    public static int Rows => 1;
+
+    public static int Cols => 1;
+}
