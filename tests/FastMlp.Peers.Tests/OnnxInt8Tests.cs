@@ -8,7 +8,10 @@
 //   zero point moves them by whole steps.
 // - Within ReducedPrecisionError's tolerance (6 σ of its rounding-error model) of FastMlp's float probabilities on the
 //   W3 network (784-256-128-10 ReLU/Softmax, seed 0, the benchmarks' inputs) at batch 1 and 64, as the benchmarks'
-//   agreement check requires before timing.
+//   agreement check requires before timing; FastMlp's Int8 Predictor too, and the two int8 paths within twice it of
+//   each other. That check catches a wrong network (another seed's moves these probabilities by 0.47, the tolerance
+//   is about 0.017), not a subtle quantization slip (each column given another column's scale passes it): the
+//   exact test is the one that pins the graph down.
 using FastMlp.Benchmarks.Infrastructure;
 using FastMlp.Peers.Infrastructure;
 using FastMlp.Peers.Peers;
@@ -78,6 +81,27 @@ public sealed class OnnxInt8Tests
         Assert.True(Agreement.Compare(expected, actual, tolerance) is null, $"{graph}, batch {batch}: {Agreement.Compare(expected, actual, tolerance)}");
         // Not trivially so: int8 moves the probabilities (a float graph would agree to 1e-7).
         Assert.True(Agreement.Compare(expected, actual, 1e-5) is not null, $"{graph}, batch {batch}: the int8 graph's probabilities equal the float ones to 1e-5.");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public void On_the_W3_network_FastMlps_int8_Predictor_and_the_graph_agree_with_each_other_and_with_Float32_within_the_int8_tolerance(int batch)
+    {
+        Network network = Network.Create(NetworkData.MnistShaped, Activation.Relu, Activation.Softmax, seed: 0);
+        float[] inputs = NetworkData.Inputs(batch, network.InputSize);
+        float[] expected = Predict(network, inputs, batch);
+        var predictor = new float[expected.Length];
+        using (var int8 = Predictor.Create(network, new PredictorOptions { MaxBatch = batch, Precision = PredictorPrecision.Int8 }))
+        {
+            int8.Predict(inputs, predictor);
+        }
+
+        float[] ort = RunOnnxRuntime(OnnxInt8ModelWriter.Write(network, Int8Graph.DynamicQuantizeMatMul), inputs, batch, network.InputSize, network.OutputSize);
+        double tolerance = ReducedPrecisionError.Tolerance(network, inputs, batch, PredictorPrecision.Int8);
+        Assert.True(Agreement.Compare(expected, predictor, tolerance) is null, $"Int8 Predictor vs Float32, batch {batch}: {Agreement.Compare(expected, predictor, tolerance)}");
+        // Each lies within the tolerance of Float32, so within twice it of the other.
+        Assert.True(Agreement.Compare(predictor, ort, 2 * tolerance) is null, $"ONNX Runtime int8 vs the Int8 Predictor, batch {batch}: {Agreement.Compare(predictor, ort, 2 * tolerance)}");
     }
 
     [Fact]
