@@ -19,8 +19,10 @@ namespace FastMlp.Benchmarks;
 /// risen for --patience epochs, ending with the best epoch's weights (at most --max-epochs).</item>
 /// </list>
 /// <code>
-/// dotnet run -c Release --project perf/FastMlp.Benchmarks -- precision-accuracy [--precisions Float32,BFloat16,Int8] [--patience 10] [--max-epochs 100] [--out FILE]
+/// dotnet run -c Release --project perf/FastMlp.Benchmarks -- precision-accuracy [--patience 10] [--max-epochs 100] [--out FILE]
 /// </code>
+/// perf/FastMlp.Peers links this file and runs it as its own <c>precision-accuracy</c> command with ONNX Runtime's
+/// int8 graph as further rows (<see cref="PeerOutputs"/>); this project stays native-free.
 /// </summary>
 internal static class PrecisionAccuracyHarness
 {
@@ -31,14 +33,16 @@ internal static class PrecisionAccuracyHarness
     private const int Seed = 0;
 
     private const string Usage =
-        "usage: dotnet run -c Release --project perf/FastMlp.Benchmarks -- precision-accuracy [--precisions Float32,BFloat16,Int8] [--patience 10] [--max-epochs 100] [--out FILE]\n" +
-        "  --precisions  the Predictor precisions to compare with Float32 (default all)\n" +
+        "usage: dotnet run -c Release --project perf/FastMlp.Benchmarks (or perf/FastMlp.Peers) -- precision-accuracy [--patience 10] [--max-epochs 100] [--out FILE]\n" +
         "  --patience    epochs without a higher validation accuracy before the 784-256-128-10 fit stops (default 10)\n" +
         "  --max-epochs  the most epochs that fit may run (default 100)\n" +
         "  --out         also write the markdown report to this file";
 
     /// <summary>Runs the harness with the arguments after <c>precision-accuracy</c>; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, []);
+
+    /// <summary>The same, with <paramref name="peers"/> as rows after FastMlp's precisions.</summary>
+    public static int Run(string[] args, IReadOnlyList<PeerOutputs> peers)
     {
         var options = new Options();
         if (!HarnessArguments.TryApply(args, Usage, Options.Names, options.Apply, out int exitCode))
@@ -58,7 +62,7 @@ internal static class PrecisionAccuracyHarness
         var text = new StringBuilder();
         foreach (Model model in new[] { w5, converged })
         {
-            Append(text, model, test, options.Precisions);
+            Append(text, model, test, peers);
         }
 
         AppendMethod(text, train.Count, test.Count, args);
@@ -111,7 +115,7 @@ internal static class PrecisionAccuracyHarness
     }
 
     /// <summary>One table: the model's test digits through a Predictor per precision, each compared with Float32's outputs.</summary>
-    private static void Append(StringBuilder text, Model model, Dataset test, PredictorPrecision[] precisions)
+    private static void Append(StringBuilder text, Model model, Dataset test, IReadOnlyList<PeerOutputs> peers)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         float[] reference = Outputs(model.Network, test, PredictorPrecision.Float32);
@@ -122,15 +126,17 @@ internal static class PrecisionAccuracyHarness
         text.AppendLine();
         text.AppendLine(model.Description);
         text.AppendLine();
-        text.AppendLine("| precision | test accuracy | Δ vs Float32 (points) | max \\|output − Float32\\| | mean \\|output − Float32\\| | digits whose class changes |");
+        text.AppendLine("| system | test accuracy | Δ vs Float32 (points) | max \\|output − Float32\\| | mean \\|output − Float32\\| | digits whose class changes |");
         text.AppendLine("|---|---|---|---|---|---|");
-        foreach (PredictorPrecision precision in precisions)
+        IEnumerable<(string Name, float[] Outputs)> rows = Enum.GetValues<PredictorPrecision>()
+            .Select(p => ($"Predictor {p}", p == PredictorPrecision.Float32 ? reference : Outputs(model.Network, test, p)))
+            .Concat(peers.Select(p => (p.Name, p.Outputs(model.Network, test))));
+        foreach ((string name, float[] outputs) in rows)
         {
-            float[] outputs = precision == PredictorPrecision.Float32 ? reference : Outputs(model.Network, test, precision);
             double accuracy = Accuracy(outputs, test);
             (double max, double mean) = Difference(outputs, reference);
             int changed = Classes(outputs).Zip(referenceClasses).Count(p => p.First != p.Second);
-            text.AppendLine(c, $"| {precision} | {accuracy * 100:F2}% | {(accuracy - referenceAccuracy) * 100:+0.00;-0.00;0.00} | {max:G3} | {mean:G3} | {changed} |");
+            text.AppendLine(c, $"| {name} | {accuracy * 100:F2}% | {(accuracy - referenceAccuracy) * 100:+0.00;-0.00;0.00} | {max:G3} | {mean:G3} | {changed} |");
         }
 
         text.AppendLine();
@@ -189,9 +195,7 @@ internal static class PrecisionAccuracyHarness
 
     private sealed class Options
     {
-        public static readonly string[] Names = ["--precisions", "--patience", "--max-epochs", "--out"];
-
-        public PredictorPrecision[] Precisions { get; private set; } = Enum.GetValues<PredictorPrecision>();
+        public static readonly string[] Names = ["--patience", "--max-epochs", "--out"];
 
         public int Patience { get; private set; } = 10;
 
@@ -202,47 +206,24 @@ internal static class PrecisionAccuracyHarness
         /// <summary>Takes the value of one of <see cref="Names"/>; returns the error for a bad one.</summary>
         public string? Apply(string name, string value)
         {
-            switch (name)
+            if (name == "--out")
             {
-                case "--precisions":
-                    var chosen = new List<PredictorPrecision> { PredictorPrecision.Float32 };
-                    foreach (string part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    {
-                        if (!Enum.TryParse(part, ignoreCase: true, out PredictorPrecision precision) || !Enum.IsDefined(precision))
-                        {
-                            return $"--precisions takes a list of {string.Join(',', Enum.GetNames<PredictorPrecision>())}; got '{value}'.";
-                        }
-
-                        if (!chosen.Contains(precision))
-                        {
-                            chosen.Add(precision);
-                        }
-                    }
-
-                    Precisions = [.. chosen];
-                    return null;
-                case "--patience" or "--max-epochs":
-                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1)
-                    {
-                        return $"{name} takes a count >= 1; got '{value}'.";
-                    }
-
-                    if (name == "--patience")
-                    {
-                        Patience = count;
-                    }
-                    else
-                    {
-                        MaxEpochs = count;
-                    }
-
-                    return null;
-                default:
-                    OutputPath = value;
-                    return null;
+                OutputPath = value;
+                return null;
             }
+
+            if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1)
+            {
+                return $"{name} takes a count >= 1; got '{value}'.";
+            }
+
+            (Patience, MaxEpochs) = name == "--patience" ? (count, MaxEpochs) : (Patience, count);
+            return null;
         }
     }
 
     private sealed record Model(string Name, Network Network, string Description);
 }
+
+/// <summary>A system beside FastMlp's Predictors in <see cref="PrecisionAccuracyHarness"/>'s tables: its row name and its probabilities [count, 10] for a network and the test digits.</summary>
+internal sealed record PeerOutputs(string Name, Func<Network, Dataset, float[]> Outputs);

@@ -5,8 +5,10 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
+using FastMlp.Benchmarks;
 using FastMlp.Benchmarks.Infrastructure;
 using FastMlp.Peers.Infrastructure;
+using FastMlp.Peers.Peers;
 using FastMlp.Peers.Report;
 using FastMlp.Peers.Workloads;
 
@@ -18,6 +20,7 @@ namespace FastMlp.Peers;
 /// dotnet run -c Release --project perf/FastMlp.Peers [-- run] [--quick | --dry] [--workloads W1,W3] [--out DIR]
 /// dotnet run -c Release --project perf/FastMlp.Peers -- report [--run FILE] [--out DIR]
 /// dotnet run -c Release --project perf/FastMlp.Peers -- peers
+/// dotnet run -c Release --project perf/FastMlp.Peers -- precision-accuracy [--out FILE]
 /// </code>
 /// A run probes every peer, runs the BenchmarkDotNet cases of the chosen workloads in this process, then the
 /// W3 batch-1 latency, W3S HTTP serving and W5 MNIST harnesses (W5 also cold: one child process of this executable per
@@ -30,6 +33,7 @@ internal static class PeersCommand
         "usage: dotnet run -c Release --project perf/FastMlp.Peers -- [run] [--quick | --dry] [--workloads W1,W2,W3,W3S,W4,W5] [--out DIR] [--require PEERS] [--openblas-core NAME]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- report [--run FILE] [--out DIR]\n" +
         "       dotnet run -c Release --project perf/FastMlp.Peers -- peers\n" +
+        "       dotnet run -c Release --project perf/FastMlp.Peers -- precision-accuracy [--out FILE]\n" +
         "  run        (the default) measure, then write run.json, peers.md and the charts\n" +
         "  --quick    a subset of sizes with short iterations, under 5 minutes; not a report to commit\n" +
         "  --dry      every case once, cold (CI): checks that every case loads and agrees; measures nothing\n" +
@@ -41,7 +45,9 @@ internal static class PeersCommand
         "  --openblas-core  load OpenBLAS with OPENBLAS_CORETYPE=NAME (Haswell: its AVX2 kernels) instead of letting it\n" +
         "             pick; with DOTNET_EnableAVX512=0 in the environment this compares both AVX2 kernels\n" +
         "  report     rebuild peers.md and the charts from a run.json (default: perf/results/<cpu>/run.json)\n" +
-        "  peers      print which peers load here, their versions and kernels, or why not";
+        "  peers      print which peers load here, their versions and kernels, or why not\n" +
+        "  precision-accuracy  test accuracy and output error per Predictor precision and of ONNX Runtime's int8 graph\n" +
+        "             on two MNIST models (perf/FastMlp.Benchmarks' PrecisionAccuracyHarness, with ONNX Runtime's rows)";
 
     private static readonly string[] s_allWorkloads = ["W1", "W2", "W3", "W3S", "W4", "W5"];
 
@@ -52,6 +58,11 @@ internal static class PeersCommand
         if (command == W5Cold.ChildCommand)
         {
             return W5Cold.RunChild(rest);
+        }
+
+        if (command == PrecisionAccuracyHarness.Command)
+        {
+            return PrecisionAccuracyHarness.Run(rest, OnnxInt8Accuracy.Rows);
         }
 
         var options = new Options();
