@@ -55,6 +55,16 @@ internal static class Systems
     /// <summary>Whether a system computes with bfloat16 or int8 weights instead of float ones.</summary>
     public static bool IsReducedPrecision(string system) => system is PredictorBFloat16 or PredictorInt8 or OrtInt8;
 
+    /// <summary>Whether a system is FastMlp's own, whose rows the report gives a ratio to the best peer.</summary>
+    public static bool IsFastMlp(string system) => system is FastMlp or Predictor or PredictorBFloat16 or PredictorInt8;
+
+    /// <summary>
+    /// Whether the report compares FastMlp's system <paramref name="own"/> with <paramref name="peer"/>: a float peer
+    /// for a float system (<see cref="IsPeer"/>), a reduced-precision peer (ONNX Runtime's int8 graph) for a reduced one.
+    /// </summary>
+    public static bool Compares(string own, string peer) =>
+        IsReducedPrecision(own) ? IsReducedPrecision(peer) && !IsFastMlp(peer) : IsPeer(peer);
+
     /// <summary>How the report names each system.</summary>
     public static string Display(string system) => system switch
     {

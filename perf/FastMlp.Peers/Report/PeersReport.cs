@@ -115,11 +115,12 @@ internal static class PeersReport
             text.AppendLine();
             text.Append("| case | ");
             text.Append(string.Join(" | ", systems.Select(Systems.Display)));
-            bool predictor = systems.Contains(Systems.Predictor);
-            text.AppendLine(peers.Length == 0 ? " |" : predictor ? " | best peer | FastMlp / best peer | Predictor / best peer |" : " | best peer | FastMlp / best peer |");
+            // A ratio column per FastMlp system of the table; a reduced-precision one's is to the best reduced-precision peer.
+            string[] own = [.. systems.Where(Systems.IsFastMlp).DefaultIfEmpty(Systems.FastMlp)];
+            text.AppendLine(peers.Length == 0 ? " |" : $" | best peer | {string.Join(" | ", own.Select(o => $"{RatioName(o)} / best {(Systems.IsReducedPrecision(o) ? "reduced-precision " : "")}peer"))} |");
             text.Append("|---|");
             text.Append(string.Concat(systems.Select(_ => "---|")));
-            text.AppendLine(peers.Length == 0 ? "" : predictor ? "---|---|---|" : "---|---|");
+            text.AppendLine(peers.Length == 0 ? "" : string.Concat(Enumerable.Repeat("---|", own.Length + 1)));
             foreach (IGrouping<string, CaseResult> row in Rows(threads))
             {
                 text.Append(s_c, $"| {row.Key} | ");
@@ -128,10 +129,11 @@ internal static class PeersReport
                 {
                     CaseResult? best = BestPeer(row, metric);
                     text.Append(best is null ? " | -" : $" | {Systems.Display(best.System)}");
-                    foreach (string own in predictor ? [Systems.FastMlp, Systems.Predictor] : (string[])[Systems.FastMlp])
+                    foreach (string system in own)
                     {
-                        CaseResult? ours = row.FirstOrDefault(c => c.System == own && c.MedianNs is not null);
-                        text.Append(best is null || ours is null ? " | -" : string.Create(s_c, $" | **{metric.Advantage(metric.Value(ours), metric.Value(best)):F2}×**"));
+                        CaseResult? ours = row.FirstOrDefault(c => c.System == system && c.MedianNs is not null);
+                        CaseResult? theirs = BestPeer(row, metric, system);
+                        text.Append(theirs is null || ours is null ? " | -" : string.Create(s_c, $" | **{metric.Advantage(metric.Value(ours), metric.Value(theirs)):F2}×**"));
                     }
                 }
 
@@ -182,14 +184,14 @@ internal static class PeersReport
         text.AppendLine();
         text.AppendLine("One 784-float input to 10 probabilities per call, every call timed on its own; systems interleaved in rounds.");
         text.AppendLine();
-        text.AppendLine("| system | threads | calls | median | p99 | p99.9 | max | allocated per call | best peer median / this median (FastMlp's rows) |");
+        text.AppendLine("| system | threads | calls | median | p99 | p99.9 | max | allocated per call | best peer median / this median (FastMlp's rows; a reduced-precision row's: the best reduced-precision peer's) |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (IGrouping<int, LatencyRow> threads in rows.GroupBy(r => r.Threads))
         {
-            (_, LatencyRow? best) = FastMlpAndBestPeer(threads);
             foreach (LatencyRow r in threads)
             {
-                string ratio = !Systems.IsPeer(r.System) && r.Status == "ok" && best is not null
+                LatencyRow? best = threads.Where(p => Systems.Compares(r.System, p.System) && p.Status == "ok").MinBy(p => p.MedianUs);
+                string ratio = Systems.IsFastMlp(r.System) && r.Status == "ok" && best is not null
                     ? string.Create(s_c, $"**{best.MedianUs / r.MedianUs:F2}×** (vs {Systems.Display(best.System)})")
                     : "";
                 text.AppendLine(r.Status == "ok"
@@ -334,11 +336,17 @@ internal static class PeersReport
     private static IEnumerable<IGrouping<string, CaseResult>> Rows(IEnumerable<CaseResult> cases) => cases.GroupBy(c => c.Case);
 
     /// <summary>The peer with the best figure in a row; FastMlp and W4's scalar floor are not peers.</summary>
-    private static CaseResult? BestPeer(IEnumerable<CaseResult> row, Metric metric) =>
-        row.Where(c => IsPeer(c.System) && c.MedianNs is not null)
+    private static CaseResult? BestPeer(IEnumerable<CaseResult> row, Metric metric) => BestPeer(row, metric, Systems.FastMlp);
+
+    /// <summary>The peer with the best figure in a row among those the report compares <paramref name="own"/> with (<see cref="Systems.Compares"/>).</summary>
+    private static CaseResult? BestPeer(IEnumerable<CaseResult> row, Metric metric, string own) =>
+        row.Where(c => Systems.Compares(own, c.System) && c.MedianNs is not null)
             .Aggregate((CaseResult?)null, (best, c) => best is null || metric.Beats(metric.Value(c), metric.Value(best)) ? c : best);
 
     private static bool IsPeer(string system) => Systems.IsPeer(system);
+
+    /// <summary>A FastMlp system's name in a ratio column's header: "FastMlp", "Predictor", "Predictor int8".</summary>
+    private static string RatioName(string system) => system == Systems.FastMlp ? "FastMlp" : Systems.Display(system)["FastMlp ".Length..];
 
     private static string Cell(CaseResult? c, Metric metric) => c switch
     {
