@@ -7,7 +7,7 @@ using FastMlp.Benchmarks.Infrastructure;
 namespace FastMlp.Benchmarks;
 
 /// <summary>
-/// Issue 16: the W3 network (784-256-128-10, ReLU hidden, Softmax output) through a Float32 and a BFloat16
+/// Issue 16: the W3 network (784-256-128-10, ReLU hidden, Softmax output) through a Float32, a BFloat16 and an Int8
 /// <see cref="Predictor"/> side by side in one run, on B = 1 and B = 64 samples, one thread. One operation = one
 /// Predict call of B samples; the BFloat16 / Float32 ratio column compares the two precisions within the run.
 /// </summary>
@@ -19,6 +19,7 @@ public class PrecisionBenchmarks
 {
     private Predictor? _float32;
     private Predictor? _bfloat16;
+    private Predictor? _int8;
     private float[] _inputs = [];
     private float[] _outputs = [];
 
@@ -32,6 +33,7 @@ public class PrecisionBenchmarks
         Network network = Network.Create(NetworkData.MnistShaped, Activation.Relu, Activation.Softmax, seed: 0);
         _float32 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, Precision = PredictorPrecision.Float32 });
         _bfloat16 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, Precision = PredictorPrecision.BFloat16 });
+        _int8 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, Precision = PredictorPrecision.Int8 });
         _inputs = NetworkData.Inputs(B, network.InputSize);
         _outputs = new float[B * network.OutputSize];
     }
@@ -41,6 +43,7 @@ public class PrecisionBenchmarks
     {
         _float32?.Dispose();
         _bfloat16?.Dispose();
+        _int8?.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "Predictor Float32")]
@@ -48,4 +51,7 @@ public class PrecisionBenchmarks
 
     [Benchmark(Description = "Predictor BFloat16")]
     public void PredictBFloat16() => _bfloat16!.Predict(_inputs, _outputs);
+
+    [Benchmark(Description = "Predictor Int8")]
+    public void PredictInt8() => _int8!.Predict(_inputs, _outputs);
 }

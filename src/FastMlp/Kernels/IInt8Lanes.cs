@@ -25,6 +25,9 @@ internal unsafe interface IInt8Lanes<TInt, TSign>
     /// <summary>acc + Σ over the group of q · w, per column: |q| times the weights with q's signs applied.</summary>
     static abstract TInt MultiplyAdd(TInt acc, TInt magnitudes, TSign signs, TInt weights);
 
+    /// <summary>acc + Σ over the group of q · w, per column, for 4 bytes known non-negative (q = |q|).</summary>
+    static abstract TInt MultiplyAddNonNegative(TInt acc, TInt magnitudes, TInt weights);
+
     /// <summary>The accumulators as they are (the integer core, for tests).</summary>
     static abstract void Store(int* destination, TInt acc);
 

@@ -10,6 +10,11 @@
 // register loaded serves Rows rows and each broadcast activation quad Cols registers. 4 rows × 2 registers
 // (8 accumulators) where there are 4 rows, 1 row × 4 registers for the rest (batch 1: 4 independent
 // accumulator chains over 64 columns); column remainders of a block run one register at a time.
+//
+// Signs: vpmaddubsw needs one unsigned operand, so a signed activation byte goes in as |q| with its sign moved
+// onto the weights, which costs an operation per weight register. When no row of the call has a negative byte
+// (a layer after ReLU, pixel inputs: NonNegativeRows) q is its own magnitude and that step is skipped; the sums
+// are the same integers either way.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -31,13 +36,16 @@ internal static unsafe class Int8Gemm
         : Avx2.IsSupported ? Int8Kernel.Avx2
         : Int8Kernel.Scalar;
 
-    /// <summary>z [rows, n] = (qx · w) dequantized (see the header).</summary>
-    public static void Multiply(sbyte* qx, float* rowScales, int rows, int groups, sbyte* w, int paddedColumns, float* columnScales, int n, float* z) =>
-        Run(new Operands(qx, rowScales, rows, groups, w, paddedColumns, columnScales, n, z, null));
+    /// <summary>
+    /// z [rows, n] = (qx · w) dequantized (see the header). <paramref name="signed"/> false promises that no byte of qx
+    /// is negative (ReLU outputs, pixels), which lets the kernel skip applying the signs.
+    /// </summary>
+    public static void Multiply(sbyte* qx, bool signed, float* rowScales, int rows, int groups, sbyte* w, int paddedColumns, float* columnScales, int n, float* z) =>
+        Run(new Operands(qx, signed, rowScales, rows, groups, w, paddedColumns, columnScales, n, z, null));
 
     /// <summary>acc [rows, paddedColumns] = qx · w in int32, the integer core alone (tests).</summary>
-    public static void Accumulate(sbyte* qx, int rows, int groups, sbyte* w, int paddedColumns, int* acc) =>
-        Run(new Operands(qx, null, rows, groups, w, paddedColumns, null, paddedColumns, null, acc));
+    public static void Accumulate(sbyte* qx, bool signed, int rows, int groups, sbyte* w, int paddedColumns, int* acc) =>
+        Run(new Operands(qx, signed, null, rows, groups, w, paddedColumns, null, paddedColumns, null, acc));
 
     private static void Run(in Operands o)
     {
@@ -63,50 +71,68 @@ internal static unsafe class Int8Gemm
         where TInt : struct
         where TSign : struct
     {
+        if (o.Signed)
+        {
+            Run<TLanes, TInt, TSign, SignedRows>(o);
+        }
+        else
+        {
+            Run<TLanes, TInt, TSign, NonNegativeRows>(o);
+        }
+    }
+
+    private static void Run<TLanes, TInt, TSign, TSigns>(in Operands o)
+        where TLanes : struct, IInt8Lanes<TInt, TSign>
+        where TInt : struct
+        where TSign : struct
+        where TSigns : struct, IInt8Signs
+    {
         int r = 0;
         for (; r + 4 <= o.Rows; r += 4)
         {
-            Rows<TLanes, TInt, TSign, Tile4x2>(o, r);
+            Rows<TLanes, TInt, TSign, TSigns, Tile4x2>(o, r);
         }
 
         for (; r < o.Rows; r++)
         {
-            Rows<TLanes, TInt, TSign, Tile1x4>(o, r);
+            Rows<TLanes, TInt, TSign, TSigns, Tile1x4>(o, r);
         }
     }
 
     /// <summary>Rows r..r+TTile.Rows−1 over every column: whole tiles, then the remainder one register at a time.</summary>
-    private static void Rows<TLanes, TInt, TSign, TTile>(in Operands o, int r)
+    private static void Rows<TLanes, TInt, TSign, TSigns, TTile>(in Operands o, int r)
         where TLanes : struct, IInt8Lanes<TInt, TSign>
         where TInt : struct
         where TSign : struct
+        where TSigns : struct, IInt8Signs
         where TTile : struct, IInt8Tile
     {
         int block = TTile.Cols * TLanes.Columns, j = 0;
         for (; j + block <= o.PaddedColumns; j += block)
         {
-            Tile<TLanes, TInt, TSign, TTile>(o, r, j);
+            Tile<TLanes, TInt, TSign, TSigns, TTile>(o, r, j);
         }
 
         for (; j < o.PaddedColumns; j += TLanes.Columns)
         {
             if (TTile.Rows == 1)
             {
-                Tile<TLanes, TInt, TSign, Tile1x1>(o, r, j);
+                Tile<TLanes, TInt, TSign, TSigns, Tile1x1>(o, r, j);
             }
             else
             {
-                Tile<TLanes, TInt, TSign, Tile4x1>(o, r, j);
+                Tile<TLanes, TInt, TSign, TSigns, Tile4x1>(o, r, j);
             }
         }
     }
 
     /// <summary>One tile: rows r.., columns j.. (TTile.Cols registers), all groups, then the stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TLanes, TInt, TSign, TTile>(in Operands o, int r, int j)
+    private static void Tile<TLanes, TInt, TSign, TSigns, TTile>(in Operands o, int r, int j)
         where TLanes : struct, IInt8Lanes<TInt, TSign>
         where TInt : struct
         where TSign : struct
+        where TSigns : struct, IInt8Signs
         where TTile : struct, IInt8Tile
     {
         int c = TLanes.Columns, depth = 4 * o.Groups;
@@ -131,38 +157,38 @@ internal static unsafe class Int8Gemm
 
             int q = *(int*)(x0 + (4 * g));
             TInt u = TLanes.Magnitudes(q);
-            TSign s = TLanes.Signs(q);
-            a00 = TLanes.MultiplyAdd(a00, u, s, w0);
+            TSign s = Signs<TLanes, TInt, TSign, TSigns>(q);
+            a00 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a00, u, s, w0);
             if (TTile.Cols > 1)
             {
-                a01 = TLanes.MultiplyAdd(a01, u, s, w1);
+                a01 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a01, u, s, w1);
             }
 
             if (TTile.Cols > 2)
             {
-                a02 = TLanes.MultiplyAdd(a02, u, s, w2);
-                a03 = TLanes.MultiplyAdd(a03, u, s, w3);
+                a02 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a02, u, s, w2);
+                a03 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a03, u, s, w3);
             }
 
             if (TTile.Rows > 1)
             {
                 q = *(int*)(x1 + (4 * g));
                 u = TLanes.Magnitudes(q);
-                s = TLanes.Signs(q);
-                a10 = TLanes.MultiplyAdd(a10, u, s, w0);
+                s = Signs<TLanes, TInt, TSign, TSigns>(q);
+                a10 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a10, u, s, w0);
                 q = *(int*)(x2 + (4 * g));
                 TInt u2 = TLanes.Magnitudes(q);
-                TSign s2 = TLanes.Signs(q);
-                a20 = TLanes.MultiplyAdd(a20, u2, s2, w0);
+                TSign s2 = Signs<TLanes, TInt, TSign, TSigns>(q);
+                a20 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a20, u2, s2, w0);
                 q = *(int*)(x3 + (4 * g));
                 TInt u3 = TLanes.Magnitudes(q);
-                TSign s3 = TLanes.Signs(q);
-                a30 = TLanes.MultiplyAdd(a30, u3, s3, w0);
+                TSign s3 = Signs<TLanes, TInt, TSign, TSigns>(q);
+                a30 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a30, u3, s3, w0);
                 if (TTile.Cols > 1)
                 {
-                    a11 = TLanes.MultiplyAdd(a11, u, s, w1);
-                    a21 = TLanes.MultiplyAdd(a21, u2, s2, w1);
-                    a31 = TLanes.MultiplyAdd(a31, u3, s3, w1);
+                    a11 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a11, u, s, w1);
+                    a21 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a21, u2, s2, w1);
+                    a31 = MultiplyAdd<TLanes, TInt, TSign, TSigns>(a31, u3, s3, w1);
                 }
             }
         }
@@ -193,6 +219,24 @@ internal static unsafe class Int8Gemm
         }
     }
 
+    /// <summary>The signs MultiplyAdd needs, none for rows known non-negative.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TSign Signs<TLanes, TInt, TSign, TSigns>(int quad)
+        where TLanes : struct, IInt8Lanes<TInt, TSign>
+        where TInt : struct
+        where TSign : struct
+        where TSigns : struct, IInt8Signs =>
+        TSigns.Signed ? TLanes.Signs(quad) : default;
+
+    /// <summary>acc + q · w over one group: with the signs applied, or, for rows with no negative q, without.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TInt MultiplyAdd<TLanes, TInt, TSign, TSigns>(TInt acc, TInt magnitudes, TSign signs, TInt weights)
+        where TLanes : struct, IInt8Lanes<TInt, TSign>
+        where TInt : struct
+        where TSign : struct
+        where TSigns : struct, IInt8Signs =>
+        TSigns.Signed ? TLanes.MultiplyAdd(acc, magnitudes, signs, weights) : TLanes.MultiplyAddNonNegative(acc, magnitudes, weights);
+
     /// <summary>One register of results for row r, columns j..: the int32 sums (tests) or the dequantized floats of the columns below n.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<TLanes, TInt, TSign>(in Operands o, int r, int j, TInt acc)
@@ -210,8 +254,9 @@ internal static unsafe class Int8Gemm
         }
     }
 
-    private readonly struct Operands(sbyte* qx, float* rowScales, int rows, int groups, sbyte* w, int paddedColumns, float* columnScales, int n, float* z, int* acc)
+    private readonly struct Operands(sbyte* qx, bool signed, float* rowScales, int rows, int groups, sbyte* w, int paddedColumns, float* columnScales, int n, float* z, int* acc)
     {
+        public readonly bool Signed = signed;
         public readonly sbyte* Qx = qx;
         public readonly float* RowScales = rowScales;
         public readonly int Rows = rows;
@@ -239,6 +284,22 @@ internal enum Int8Kernel
 
     /// <summary>512-bit masked vpsubb, vpmaddubsw, vpmaddwd.</summary>
     Avx512BW,
+}
+
+/// <summary>Whether the rows of a call may hold negative bytes (the signs must be applied) or hold none.</summary>
+internal interface IInt8Signs
+{
+    static abstract bool Signed { get; }
+}
+
+internal readonly struct SignedRows : IInt8Signs
+{
+    public static bool Signed => true;
+}
+
+internal readonly struct NonNegativeRows : IInt8Signs
+{
+    public static bool Signed => false;
 }
 
 /// <summary>A register tile of Int8Gemm: Rows rows (1 or 4) × Cols registers (1 or 2 with 4 rows; 1 or 4 with 1 row).</summary>

@@ -1,5 +1,5 @@
-// IInt8Lanes for each ISA. AVX-512BW has no 512-bit vpsignb, so the signs are a byte mask (q < 0) made once per
-// group and applied as a masked subtract from zero (the same mask serves every column); AVX2 applies them with
+// IInt8Lanes for each ISA. AVX-512BW has no 512-bit vpsignb, so the signs are a byte mask m (q < 0: all ones) made
+// once per group and applied as (w ^ m) − m (the same mask serves every column); AVX2 applies them with
 // vpsignb. Both then multiply |q| (u8) by the signed weights (s8) with vpmaddubsw, pair sums in int16 without
 // saturation, and widen with vpmaddwd by ones into the int32 accumulators. AVX-VNNI does the multiply, the pair
 // sums and the accumulation in one vpdpbusd on the same operands (u8 × s8 → s32, no saturation). The scalar
@@ -27,10 +27,12 @@ internal readonly unsafe struct Int8Lanes512 : IInt8Lanes<Vector512<int>, Vector
     public static Vector512<int> MultiplyAdd(Vector512<int> acc, Vector512<int> magnitudes, Vector512<sbyte> signs, Vector512<int> weights)
     {
         Vector512<sbyte> w = weights.AsSByte();
-        Vector512<sbyte> signed = Vector512.ConditionalSelect(signs, Vector512<sbyte>.Zero - w, w);
-        Vector512<short> pairs = Avx512BW.MultiplyAddAdjacent(magnitudes.AsByte(), signed);
-        return acc + Avx512BW.MultiplyAddAdjacent(pairs, Vector512<short>.One);
+        return MultiplyAddNonNegative(acc, magnitudes, ((w ^ signs) - signs).AsInt32());   // −w where the mask is all ones
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> MultiplyAddNonNegative(Vector512<int> acc, Vector512<int> magnitudes, Vector512<int> weights) =>
+        acc + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitudes.AsByte(), weights.AsSByte()), Vector512<short>.One);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(int* destination, Vector512<int> acc) => Vector512.Store(acc, destination);
@@ -65,7 +67,11 @@ internal readonly unsafe struct Int8Lanes256 : IInt8Lanes<Vector256<int>, Vector
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyAdd(Vector256<int> acc, Vector256<int> magnitudes, Vector256<sbyte> signs, Vector256<int> weights) =>
-        acc + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes.AsByte(), Avx2.Sign(weights.AsSByte(), signs)), Vector256<short>.One);
+        MultiplyAddNonNegative(acc, magnitudes, Avx2.Sign(weights.AsSByte(), signs).AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyAddNonNegative(Vector256<int> acc, Vector256<int> magnitudes, Vector256<int> weights) =>
+        acc + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes.AsByte(), weights.AsSByte()), Vector256<short>.One);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(int* destination, Vector256<int> acc) => Vector256.Store(acc, destination);
@@ -101,7 +107,11 @@ internal readonly unsafe struct Int8LanesVnni : IInt8Lanes<Vector256<int>, Vecto
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyAdd(Vector256<int> acc, Vector256<int> magnitudes, Vector256<sbyte> signs, Vector256<int> weights) =>
-        AvxVnni.MultiplyWideningAndAdd(acc, magnitudes.AsByte(), Avx2.Sign(weights.AsSByte(), signs));
+        MultiplyAddNonNegative(acc, magnitudes, Avx2.Sign(weights.AsSByte(), signs).AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyAddNonNegative(Vector256<int> acc, Vector256<int> magnitudes, Vector256<int> weights) =>
+        AvxVnni.MultiplyWideningAndAdd(acc, magnitudes.AsByte(), weights.AsSByte());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(int* destination, Vector256<int> acc) => Int8Lanes256.Store(destination, acc);
@@ -130,6 +140,8 @@ internal readonly unsafe struct Int8LanesScalar : IInt8Lanes<int, int>
 
         return acc;
     }
+
+    public static int MultiplyAddNonNegative(int acc, int magnitudes, int weights) => MultiplyAdd(acc, magnitudes, magnitudes, weights);
 
     public static void Store(int* destination, int acc) => *destination = acc;
 

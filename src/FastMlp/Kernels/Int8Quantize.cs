@@ -30,13 +30,14 @@ internal static unsafe class Int8Quantize
     public static sbyte Quantize(float x, float inverse) => (sbyte)MathF.Round(Math.Clamp(x * inverse, -Limit, Limit));
 
     /// <summary>
-    /// q [padded] from x [k] (padded ≥ k; q[k..padded) = 0); returns the row's scale. A row with a NaN or ±∞ gets
-    /// scale NaN and q all 0.
+    /// q [padded] from x [k] (padded ≥ k; q[k..padded) = 0); returns the row's scale, and in
+    /// <paramref name="negative"/> whether any q is below 0. A row with a NaN or ±∞ gets scale NaN and q all 0.
     /// </summary>
-    public static float Row(float* x, int k, sbyte* q, int padded)
+    public static float Row(float* x, int k, sbyte* q, int padded, out bool negative)
     {
         float largest = MaxAbsolute.OrNaN(new ReadOnlySpan<float>(x, k));
-        int i = 0;
+        int i = 0, least = 0;
+        negative = false;
         if (!float.IsFinite(largest))
         {
             new Span<sbyte>(q, padded).Clear();
@@ -47,26 +48,35 @@ internal static unsafe class Int8Quantize
         if (Avx512F.IsSupported)
         {
             Vector512<float> by = Vector512.Create(inverse), low = Vector512.Create((float)-Limit), high = Vector512.Create((float)Limit);
+            Vector512<int> smallest = Vector512<int>.Zero;
             for (; i + 16 <= k; i += 16)
             {
-                Vector512<float> v = Vector512.Round(Vector512.Min(Vector512.Max(Vector512.Load(x + i) * by, low), high));
-                Vector128.Store(Avx512F.ConvertToVector128SByte(Vector512.ConvertToInt32(v)), q + i);
+                Vector512<int> v = Vector512.ConvertToInt32(Vector512.Round(Vector512.Min(Vector512.Max(Vector512.Load(x + i) * by, low), high)));
+                smallest = Vector512.Min(smallest, v);
+                Vector128.Store(Avx512F.ConvertToVector128SByte(v), q + i);
             }
+
+            least = Vector512.LessThanAny(smallest, Vector512<int>.Zero) ? -1 : 0;
         }
         else if (Avx2.IsSupported)
         {
             Vector256<float> by = Vector256.Create(inverse), low = Vector256.Create((float)-Limit), high = Vector256.Create((float)Limit);
+            Vector256<int> smallest = Vector256<int>.Zero;
             for (; i + 8 <= k; i += 8)
             {
                 Vector256<int> v = Vector256.ConvertToInt32(Vector256.Round(Vector256.Min(Vector256.Max(Vector256.Load(x + i) * by, low), high)));
+                smallest = Vector256.Min(smallest, v);
                 Vector256<sbyte> bytes = Vector256.Narrow(Vector256.Narrow(v, v), Vector256.Narrow(v, v));
                 *(long*)(q + i) = bytes.AsInt64().GetElement(0);
             }
+
+            least = Vector256.LessThanAny(smallest, Vector256<int>.Zero) ? -1 : 0;
         }
 
         for (; i < k; i++)
         {
             q[i] = Quantize(x[i], inverse);
+            least = Math.Min(least, q[i]);
         }
 
         for (; i < padded; i++)
@@ -74,6 +84,7 @@ internal static unsafe class Int8Quantize
             q[i] = 0;
         }
 
+        negative = least < 0;
         return Scale(largest);
     }
 }

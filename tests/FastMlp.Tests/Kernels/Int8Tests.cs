@@ -4,7 +4,7 @@
 // quantization and packing (Int8Weights) byte for byte, zero in every pad; the integer core (Int8Gemm.Accumulate)
 // equal to the twin's int32 sums over shapes hitting every tail (k % 4, k = 1, column registers, 4-row blocks and
 // their remainders, batch 1..70) with ±127 extremes and all-zero rows and columns, and at the deepest k whose sums
-// fit int32; a row or a column holding a NaN or ±∞ quantizes to scale NaN and zeros; and the dispatch: the kernel
+// fit int32, with the signs applied and, for non-negative activations, without (both must give the same sums); a row or a column holding a NaN or ±∞ quantizes to scale NaN and zeros; and the dispatch: the kernel
 // each ISA setting of the process selects (DOTNET_EnableHWIntrinsic=0, DOTNET_EnableAVX512=0, DOTNET_EnableAVXVNNI=0).
 using System.Runtime.Intrinsics.X86;
 
@@ -100,6 +100,11 @@ public sealed unsafe class Int8Tests(ITestOutputHelper output)
             var qw = new sbyte[k, n];
             Fill(qx, random);
             Fill(qw, random);
+            if (seed % 3 == 0)
+            {
+                Abs(qx);   // a third of the cases non-negative, as after ReLU: the kernel without signs
+            }
+
             CheckCore(qx, qw, $"rows {rows}, k {k}, n {n}, seed {seed}");
         });
 
@@ -123,6 +128,8 @@ public sealed unsafe class Int8Tests(ITestOutputHelper output)
         }
 
         CheckCore(qx, qw, "k = MaxDepth, all ±127");
+        Abs(qx);
+        CheckCore(qx, qw, "k = MaxDepth, activations all 127");
     }
 
     [Fact]
@@ -149,13 +156,15 @@ public sealed unsafe class Int8Tests(ITestOutputHelper output)
         sbyte[] q = new sbyte[padded];
         Array.Fill(q, (sbyte)0x55);
         float scale;
+        bool negative;
         fixed (float* px = x)
         fixed (sbyte* pq = q)
         {
-            scale = Int8Quantize.Row(px, k, pq, padded);
+            scale = Int8Quantize.Row(px, k, pq, padded, out negative);
         }
 
         (sbyte[] want, float wantScale) = NaiveInt8.Quantize(x);
+        Assert.True(negative == want.Any(v => v < 0), $"{what}: negative {negative}, the twin's bytes say {want.Any(v => v < 0)}");
         Assert.True(BitConverter.SingleToUInt32Bits(scale) == BitConverter.SingleToUInt32Bits(wantScale) || (float.IsNaN(scale) && float.IsNaN(wantScale)), $"{what}: scale {scale:R}, the twin's {wantScale:R}");
         for (int i = 0; i < padded; i++)
         {
@@ -186,21 +195,37 @@ public sealed unsafe class Int8Tests(ITestOutputHelper output)
             }
         }
 
-        int[] acc = new int[rows * padded];
-        Array.Fill(acc, int.MinValue);
-        fixed (sbyte* px = x, pw = w)
-        fixed (int* pa = acc)
-        {
-            Int8Gemm.Accumulate(px, rows, groups, pw, padded, pa);
-        }
-
         int[,] want = NaiveInt8.Multiply(qx, qw);
-        for (int r = 0; r < rows; r++)
+        bool negative = x.Any(v => v < 0);
+        foreach (bool signed in negative ? (bool[])[true] : [false, true])
         {
-            for (int j = 0; j < padded; j++)
+            int[] acc = new int[rows * padded];
+            Array.Fill(acc, int.MinValue);
+            fixed (sbyte* px = x, pw = w)
+            fixed (int* pa = acc)
             {
-                int expected = j < n ? want[r, j] : 0;
-                Assert.True(expected == acc[(r * padded) + j], $"{what} ({Int8Gemm.Kernel}): acc[{r}, {j}] = {acc[(r * padded) + j]}, the twin's {expected}");
+                Int8Gemm.Accumulate(px, signed, rows, groups, pw, padded, pa);
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < padded; j++)
+                {
+                    int expected = j < n ? want[r, j] : 0;
+                    Assert.True(expected == acc[(r * padded) + j], $"{what} ({Int8Gemm.Kernel}, signed {signed}): acc[{r}, {j}] = {acc[(r * padded) + j]}, the twin's {expected}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Every value made non-negative.</summary>
+    private static void Abs(sbyte[,] q)
+    {
+        for (int r = 0; r < q.GetLength(0); r++)
+        {
+            for (int j = 0; j < q.GetLength(1); j++)
+            {
+                q[r, j] = Math.Abs(q[r, j]);
             }
         }
     }
