@@ -8,7 +8,7 @@ namespace FastMlp.Benchmarks;
 
 /// <summary>
 /// Issue 16: the W3 network (784-256-128-10, ReLU hidden, Softmax output) through a Float32 and a BFloat16
-/// <see cref="Predictor"/> side by side in one run, on B = 1 and B = 64 samples, one thread. One operation = one
+/// <see cref="Predictor"/> side by side in one run, on B = 1, 8, 64 and 256 samples, one thread. One operation = one
 /// Predict call of B samples; the BFloat16 / Float32 ratio column compares the two precisions within the run.
 /// </summary>
 [MemoryDiagnoser]
@@ -23,7 +23,7 @@ public class PrecisionBenchmarks
     private float[] _outputs = [];
 
     /// <summary>Samples per Predict call; also the predictors' MaxBatch.</summary>
-    [Params(1, 64)]
+    [Params(1, 8, 64, 256)]
     public int B { get; set; }
 
     [GlobalSetup]
