@@ -8,8 +8,8 @@
 // streaming kernel it replaced widened 16 values per register with a zero-extending move plus a shift. Columns
 // past n are zero, so a block is read whole, never past the layer's end, and every block stream is sequential.
 //
-// Batch 1 is bound by the weights' bytes and the FMA port: Row runs down one block with the depth unrolled four
-// times (8 independent FMA chains hide the FMA latency). More rows run as tiles of up to 6 rows × one block (12
+// Batch 1 is bound by the weights' bytes and the FMA port: Row runs down two blocks at once with the depth unrolled
+// twice (8 independent FMA chains hide the FMA latency; one x broadcast per four FMAs). More rows run as tiles of up to 6 rows × one block (12
 // accumulators): each widened register feeds every row of the tile, so W is read once per 6 rows. Work splits
 // over whole blocks between WorkerPool workers, like the float GEMM's split over columns, from the same
 // GemmBlocking.MinMultiplyAddsPerWorker; a worker's blocks stay in its own core's cache between calls.
@@ -177,43 +177,57 @@ internal static unsafe class BFloat16Gemm
     }
 
     /// <summary>
-    /// One row × one block: a 1-row tile has only 2 FMA chains, so the depth is unrolled four times into 8
-    /// (four consecutive block rows, one sequential 4·C-word read), summed pairwise at the end.
+    /// One row × TBlocks.Value (1 or 2) neighbouring blocks, two sequential streams: a 1-row tile has only 2 FMA chains,
+    /// so the depth is unrolled twice (even and odd depths), and each broadcast of x feeds every block's two FMAs, for 8
+    /// independent chains on two blocks. A block gets the same arithmetic alone or paired (even and odd sums, added at
+    /// the end), so its bits do not depend on how the blocks were shared between workers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row<TLanes, TVector>(float* x, uint* w, int k, float* z, int left)
+    private static void Row<TLanes, TVector, TBlocks>(float* x, uint* w, int k, float* z, int left)
         where TLanes : struct, IGemmLanes<TVector>
         where TVector : struct
+        where TBlocks : struct, IGemmRows
     {
         int lanes = TLanes.Count, i = 0;
-        TVector l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
-        float* words = (float*)w;
-        for (; i <= k - 4; i += 4, words += 4 * lanes)
+        bool pair = TBlocks.Value > 1;
+        TVector la0 = default, ha0 = default, lb0 = default, hb0 = default, la1 = default, ha1 = default, lb1 = default, hb1 = default;
+        float* wa = (float*)w, wb = wa + ((long)k * lanes), xi = x;
+        for (; i <= k - 2; i += 2, wa += 2 * lanes, wb += 2 * lanes, xi += 2)
         {
-            TVector p0 = TLanes.Load(words), p1 = TLanes.Load(words + lanes), p2 = TLanes.Load(words + (2 * lanes)), p3 = TLanes.Load(words + (3 * lanes));
-            TVector x0 = TLanes.Broadcast(x[i]), x1 = TLanes.Broadcast(x[i + 1]), x2 = TLanes.Broadcast(x[i + 2]), x3 = TLanes.Broadcast(x[i + 3]);
-            l0 = TLanes.MultiplyAdd(x0, TLanes.WidenLowHalves(p0), l0);
-            h0 = TLanes.MultiplyAdd(x0, TLanes.WidenHighHalves(p0), h0);
-            l1 = TLanes.MultiplyAdd(x1, TLanes.WidenLowHalves(p1), l1);
-            h1 = TLanes.MultiplyAdd(x1, TLanes.WidenHighHalves(p1), h1);
-            l2 = TLanes.MultiplyAdd(x2, TLanes.WidenLowHalves(p2), l2);
-            h2 = TLanes.MultiplyAdd(x2, TLanes.WidenHighHalves(p2), h2);
-            l3 = TLanes.MultiplyAdd(x3, TLanes.WidenLowHalves(p3), l3);
-            h3 = TLanes.MultiplyAdd(x3, TLanes.WidenHighHalves(p3), h3);
+            TVector x0 = TLanes.Broadcast(xi[0]), x1 = TLanes.Broadcast(xi[1]);
+            TVector pa0 = TLanes.Load(wa), pa1 = TLanes.Load(wa + lanes);
+            la0 = TLanes.MultiplyAdd(x0, TLanes.WidenLowHalves(pa0), la0);
+            ha0 = TLanes.MultiplyAdd(x0, TLanes.WidenHighHalves(pa0), ha0);
+            la1 = TLanes.MultiplyAdd(x1, TLanes.WidenLowHalves(pa1), la1);
+            ha1 = TLanes.MultiplyAdd(x1, TLanes.WidenHighHalves(pa1), ha1);
+            if (pair)
+            {
+                TVector pb0 = TLanes.Load(wb), pb1 = TLanes.Load(wb + lanes);
+                lb0 = TLanes.MultiplyAdd(x0, TLanes.WidenLowHalves(pb0), lb0);
+                hb0 = TLanes.MultiplyAdd(x0, TLanes.WidenHighHalves(pb0), hb0);
+                lb1 = TLanes.MultiplyAdd(x1, TLanes.WidenLowHalves(pb1), lb1);
+                hb1 = TLanes.MultiplyAdd(x1, TLanes.WidenHighHalves(pb1), hb1);
+            }
         }
 
-        for (; i < k; i++, words += lanes)
+        if (i < k)
         {
-            TVector pairs = TLanes.Load(words), xi = TLanes.Broadcast(x[i]);
-            l0 = TLanes.MultiplyAdd(xi, TLanes.WidenLowHalves(pairs), l0);
-            h0 = TLanes.MultiplyAdd(xi, TLanes.WidenHighHalves(pairs), h0);
+            TVector x0 = TLanes.Broadcast(xi[0]), pa0 = TLanes.Load(wa);
+            la0 = TLanes.MultiplyAdd(x0, TLanes.WidenLowHalves(pa0), la0);
+            ha0 = TLanes.MultiplyAdd(x0, TLanes.WidenHighHalves(pa0), ha0);
+            if (pair)
+            {
+                TVector pb0 = TLanes.Load(wb);
+                lb0 = TLanes.MultiplyAdd(x0, TLanes.WidenLowHalves(pb0), lb0);
+                hb0 = TLanes.MultiplyAdd(x0, TLanes.WidenHighHalves(pb0), hb0);
+            }
         }
 
-        StoreBlock<TLanes, TVector>(
-            z,
-            TLanes.Add(TLanes.Add(l0, l1), TLanes.Add(l2, l3)),
-            TLanes.Add(TLanes.Add(h0, h1), TLanes.Add(h2, h3)),
-            left);
+        StoreBlock<TLanes, TVector>(z, TLanes.Add(la0, la1), TLanes.Add(ha0, ha1), left);
+        if (pair)
+        {
+            StoreBlock<TLanes, TVector>(z + (2 * lanes), TLanes.Add(lb0, lb1), TLanes.Add(hb0, hb1), left - (2 * lanes));
+        }
     }
 
     /// <summary>A block's 2·C sums of one row: the first min(<paramref name="left"/>, 2·C) columns written.</summary>
@@ -257,7 +271,16 @@ internal static unsafe class BFloat16Gemm
             {
                 int rows = Math.Min(MaxRows, batch - r);
                 float* xr = x + ((long)r * k), zr = z + ((long)r * n);
-                for (int b = first; b < end; b++)
+                int b = first;
+                if (rows == 1)
+                {
+                    for (; b < end - 1; b += 2)
+                    {
+                        Row<TLanes, TVector, GemmRows2>(xr, w + ((long)b * k * TLanes.Count), k, zr + (b * width), n - (b * width));
+                    }
+                }
+
+                for (; b < end; b++)
                 {
                     uint* wb = w + ((long)b * k * TLanes.Count);
                     float* zb = zr + (b * width);
@@ -269,7 +292,7 @@ internal static unsafe class BFloat16Gemm
                         case 4: Tile<TLanes, TVector, GemmRows4>(xr, wb, k, n, zb, left); break;
                         case 3: Tile<TLanes, TVector, GemmRows3>(xr, wb, k, n, zb, left); break;
                         case 2: Tile<TLanes, TVector, GemmRows2>(xr, wb, k, n, zb, left); break;
-                        default: Row<TLanes, TVector>(xr, wb, k, zb, left); break;
+                        default: Row<TLanes, TVector, GemmRows1>(xr, wb, k, zb, left); break;
                     }
                 }
             }
