@@ -9,9 +9,12 @@
 // past n are zero, so a block is read whole, never past the layer's end, and every block stream is sequential.
 //
 // Batch 1 is bound by the weights' bytes and the FMA port: Row runs down two blocks at once with the depth unrolled
-// twice (8 independent FMA chains hide the FMA latency; one x broadcast per four FMAs). More rows run as tiles of up to 6 rows × one block (12
-// accumulators): each widened register feeds every row of the tile, so W is read once per 6 rows. Work splits
-// over whole blocks between WorkerPool workers, like the float GEMM's split over columns, from the same
+// twice (8 independent FMA chains hide the FMA latency; one x broadcast per four FMAs). More rows run as tiles of up
+// to 6 rows × two blocks on AVX-512 (24 accumulators, 2 loads, 4 widening operations and 6 broadcasts per 24 FMAs;
+// 1.11× the one-block tile at W3 batch 64) or one block elsewhere (12 accumulators fit AVX2's 16 registers): each
+// widened register feeds every row of the tile, so W is read once per 6 rows. A block gets the same arithmetic in
+// every kernel that takes its row, so the bits do not depend on how blocks were shared. Work splits over whole
+// blocks between WorkerPool workers, like the float GEMM's split over columns, from the same
 // GemmBlocking.MinMultiplyAddsPerWorker; a worker's blocks stay in its own core's cache between calls.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -92,88 +95,154 @@ internal static unsafe class BFloat16Gemm
     private static ushort Rounded(ReadOnlySpan<float> row, int column) => column < row.Length ? BFloat16.Round(row[column]) : (ushort)0;
 
     /// <summary>
-    /// Tiles of up to 6 rows, rows outer (a tile's x rows stay in L1 while the worker's blocks stream past them),
-    /// TRows.Value rows each: as in GemmKernelSimd, `rows > r` is a constant per instantiation.
+    /// TRows.Value ≤ 6 rows × TBlocks.Value (1 or 2) blocks: each widened register feeds every row, each broadcast of x
+    /// every block. Rows and blocks are constants per instantiation, as in GemmKernelSimd, so a short tile carries no
+    /// code for what it lacks. Two blocks (24 accumulators) only where 32 registers hold them (AVX-512).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TLanes, TVector, TRows>(float* x, uint* w, int k, int n, float* z, int left)
+    private static void Tile<TLanes, TVector, TRows, TBlocks>(float* x, uint* w, int k, int n, float* z, int left)
         where TLanes : struct, IGemmLanes<TVector>
         where TVector : struct
         where TRows : struct, IGemmRows
+        where TBlocks : struct, IGemmRows
     {
         int rows = TRows.Value, lanes = TLanes.Count;
+        bool pair = TBlocks.Value > 1;
         float* x0 = x, x1 = x + k, x2 = x + (2 * k), x3 = x + (3 * k), x4 = x + (4 * k), x5 = x + (5 * k);
         TVector l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
         TVector l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
-        float* words = (float*)w;
-        for (int i = 0; i < k; i++, words += lanes)
+        TVector m0 = default, g0 = default, m1 = default, g1 = default, m2 = default, g2 = default;
+        TVector m3 = default, g3 = default, m4 = default, g4 = default, m5 = default, g5 = default;
+        float* wa = (float*)w, wb = wa + ((long)k * lanes);
+        for (int i = 0; i < k; i++, wa += lanes, wb += lanes)
         {
-            TVector pairs = TLanes.Load(words);
-            TVector low = TLanes.WidenLowHalves(pairs), high = TLanes.WidenHighHalves(pairs);
-            TVector xi = TLanes.Broadcast(x0[i]);
-            l0 = TLanes.MultiplyAdd(xi, low, l0);
-            h0 = TLanes.MultiplyAdd(xi, high, h0);
+            TVector pa = TLanes.Load(wa);
+            TVector la = TLanes.WidenLowHalves(pa), ha = TLanes.WidenHighHalves(pa), lb = default, hb = default;
+            if (pair)
+            {
+                TVector pb = TLanes.Load(wb);
+                lb = TLanes.WidenLowHalves(pb);
+                hb = TLanes.WidenHighHalves(pb);
+            }
+
+            TVector x0i = TLanes.Broadcast(x0[i]);
+            MultiplyAdd<TLanes, TVector>(x0i, la, ha, ref l0, ref h0);
+            if (pair)
+            {
+                MultiplyAdd<TLanes, TVector>(x0i, lb, hb, ref m0, ref g0);
+            }
+
             if (rows > 1)
             {
-                xi = TLanes.Broadcast(x1[i]);
-                l1 = TLanes.MultiplyAdd(xi, low, l1);
-                h1 = TLanes.MultiplyAdd(xi, high, h1);
+                TVector x1i = TLanes.Broadcast(x1[i]);
+                MultiplyAdd<TLanes, TVector>(x1i, la, ha, ref l1, ref h1);
+                if (pair)
+                {
+                    MultiplyAdd<TLanes, TVector>(x1i, lb, hb, ref m1, ref g1);
+                }
             }
 
             if (rows > 2)
             {
-                xi = TLanes.Broadcast(x2[i]);
-                l2 = TLanes.MultiplyAdd(xi, low, l2);
-                h2 = TLanes.MultiplyAdd(xi, high, h2);
+                TVector x2i = TLanes.Broadcast(x2[i]);
+                MultiplyAdd<TLanes, TVector>(x2i, la, ha, ref l2, ref h2);
+                if (pair)
+                {
+                    MultiplyAdd<TLanes, TVector>(x2i, lb, hb, ref m2, ref g2);
+                }
             }
 
             if (rows > 3)
             {
-                xi = TLanes.Broadcast(x3[i]);
-                l3 = TLanes.MultiplyAdd(xi, low, l3);
-                h3 = TLanes.MultiplyAdd(xi, high, h3);
+                TVector x3i = TLanes.Broadcast(x3[i]);
+                MultiplyAdd<TLanes, TVector>(x3i, la, ha, ref l3, ref h3);
+                if (pair)
+                {
+                    MultiplyAdd<TLanes, TVector>(x3i, lb, hb, ref m3, ref g3);
+                }
             }
 
             if (rows > 4)
             {
-                xi = TLanes.Broadcast(x4[i]);
-                l4 = TLanes.MultiplyAdd(xi, low, l4);
-                h4 = TLanes.MultiplyAdd(xi, high, h4);
+                TVector x4i = TLanes.Broadcast(x4[i]);
+                MultiplyAdd<TLanes, TVector>(x4i, la, ha, ref l4, ref h4);
+                if (pair)
+                {
+                    MultiplyAdd<TLanes, TVector>(x4i, lb, hb, ref m4, ref g4);
+                }
             }
 
             if (rows > 5)
             {
-                xi = TLanes.Broadcast(x5[i]);
-                l5 = TLanes.MultiplyAdd(xi, low, l5);
-                h5 = TLanes.MultiplyAdd(xi, high, h5);
+                TVector x5i = TLanes.Broadcast(x5[i]);
+                MultiplyAdd<TLanes, TVector>(x5i, la, ha, ref l5, ref h5);
+                if (pair)
+                {
+                    MultiplyAdd<TLanes, TVector>(x5i, lb, hb, ref m5, ref g5);
+                }
             }
         }
 
         StoreBlock<TLanes, TVector>(z, l0, h0, left);
+        if (pair)
+        {
+            StoreBlock<TLanes, TVector>(z + (2 * lanes), m0, g0, left - (2 * lanes));
+        }
+
         if (rows > 1)
         {
             StoreBlock<TLanes, TVector>(z + n, l1, h1, left);
+            if (pair)
+            {
+                StoreBlock<TLanes, TVector>(z + n + (2 * lanes), m1, g1, left - (2 * lanes));
+            }
         }
 
         if (rows > 2)
         {
             StoreBlock<TLanes, TVector>(z + (2 * n), l2, h2, left);
+            if (pair)
+            {
+                StoreBlock<TLanes, TVector>(z + (2 * n) + (2 * lanes), m2, g2, left - (2 * lanes));
+            }
         }
 
         if (rows > 3)
         {
             StoreBlock<TLanes, TVector>(z + (3 * n), l3, h3, left);
+            if (pair)
+            {
+                StoreBlock<TLanes, TVector>(z + (3 * n) + (2 * lanes), m3, g3, left - (2 * lanes));
+            }
         }
 
         if (rows > 4)
         {
             StoreBlock<TLanes, TVector>(z + (4 * n), l4, h4, left);
+            if (pair)
+            {
+                StoreBlock<TLanes, TVector>(z + (4 * n) + (2 * lanes), m4, g4, left - (2 * lanes));
+            }
         }
 
         if (rows > 5)
         {
             StoreBlock<TLanes, TVector>(z + (5 * n), l5, h5, left);
+            if (pair)
+            {
+                StoreBlock<TLanes, TVector>(z + (5 * n) + (2 * lanes), m5, g5, left - (2 * lanes));
+            }
         }
+    }
+
+    /// <summary>acc low += x · low and acc high += x · high: one row's step on one block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd<TLanes, TVector>(TVector x, TVector low, TVector high, ref TVector accLow, ref TVector accHigh)
+        where TLanes : struct, IGemmLanes<TVector>
+        where TVector : struct
+    {
+        accLow = TLanes.MultiplyAdd(x, low, accLow);
+        accHigh = TLanes.MultiplyAdd(x, high, accHigh);
     }
 
     /// <summary>
@@ -272,29 +341,33 @@ internal static unsafe class BFloat16Gemm
                 int rows = Math.Min(MaxRows, batch - r);
                 float* xr = x + ((long)r * k), zr = z + ((long)r * n);
                 int b = first;
-                if (rows == 1)
+                if (rows == 1 || TLanes.Count >= 16)
                 {
                     for (; b < end - 1; b += 2)
                     {
-                        Row<TLanes, TVector, GemmRows2>(xr, w + ((long)b * k * TLanes.Count), k, zr + (b * width), n - (b * width));
+                        Tiles<GemmRows2>(rows, xr, w + ((long)b * k * TLanes.Count), k, n, zr + (b * width), n - (b * width));
                     }
                 }
 
                 for (; b < end; b++)
                 {
-                    uint* wb = w + ((long)b * k * TLanes.Count);
-                    float* zb = zr + (b * width);
-                    int left = n - (b * width);
-                    switch (rows)
-                    {
-                        case 6: Tile<TLanes, TVector, GemmRows6>(xr, wb, k, n, zb, left); break;
-                        case 5: Tile<TLanes, TVector, GemmRows5>(xr, wb, k, n, zb, left); break;
-                        case 4: Tile<TLanes, TVector, GemmRows4>(xr, wb, k, n, zb, left); break;
-                        case 3: Tile<TLanes, TVector, GemmRows3>(xr, wb, k, n, zb, left); break;
-                        case 2: Tile<TLanes, TVector, GemmRows2>(xr, wb, k, n, zb, left); break;
-                        default: Row<TLanes, TVector, GemmRows1>(xr, wb, k, zb, left); break;
-                    }
+                    Tiles<GemmRows1>(rows, xr, w + ((long)b * k * TLanes.Count), k, n, zr + (b * width), n - (b * width));
                 }
+            }
+        }
+
+        /// <summary>The tile for exactly <paramref name="rows"/> rows (2..6; one row is Row) on TBlocks.Value blocks.</summary>
+        private static void Tiles<TBlocks>(int rows, float* x, uint* w, int k, int n, float* z, int left)
+            where TBlocks : struct, IGemmRows
+        {
+            switch (rows)
+            {
+                case 6: Tile<TLanes, TVector, GemmRows6, TBlocks>(x, w, k, n, z, left); break;
+                case 5: Tile<TLanes, TVector, GemmRows5, TBlocks>(x, w, k, n, z, left); break;
+                case 4: Tile<TLanes, TVector, GemmRows4, TBlocks>(x, w, k, n, z, left); break;
+                case 3: Tile<TLanes, TVector, GemmRows3, TBlocks>(x, w, k, n, z, left); break;
+                case 2: Tile<TLanes, TVector, GemmRows2, TBlocks>(x, w, k, n, z, left); break;
+                default: Row<TLanes, TVector, TBlocks>(x, w, k, z, left); break;
             }
         }
     }
