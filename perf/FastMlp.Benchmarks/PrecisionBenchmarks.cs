@@ -8,7 +8,7 @@ namespace FastMlp.Benchmarks;
 
 /// <summary>
 /// Issue 16: the W3 network (784-256-128-10, ReLU hidden, Softmax output) through a Float32 and a BFloat16
-/// <see cref="Predictor"/> side by side in one run, on B = 1, 8, 64 and 256 samples, one thread. One operation = one
+/// <see cref="Predictor"/> side by side in one run, on B = 1, 8, 64 and 256 samples, on 1 and 2 threads. One operation = one
 /// Predict call of B samples; the BFloat16 / Float32 ratio column compares the two precisions within the run.
 /// </summary>
 [MemoryDiagnoser]
@@ -26,12 +26,16 @@ public class PrecisionBenchmarks
     [Params(1, 8, 64, 256)]
     public int B { get; set; }
 
+    /// <summary>The predictors' MaxDegreeOfParallelism: 1 (the default) or 2 (both cores of the machine).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         Network network = Network.Create(NetworkData.MnistShaped, Activation.Relu, Activation.Softmax, seed: 0);
-        _float32 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, Precision = PredictorPrecision.Float32 });
-        _bfloat16 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, Precision = PredictorPrecision.BFloat16 });
+        _float32 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, MaxDegreeOfParallelism = Threads, Precision = PredictorPrecision.Float32 });
+        _bfloat16 = Predictor.Create(network, new PredictorOptions { MaxBatch = B, MaxDegreeOfParallelism = Threads, Precision = PredictorPrecision.BFloat16 });
         _inputs = NetworkData.Inputs(B, network.InputSize);
         _outputs = new float[B * network.OutputSize];
     }
