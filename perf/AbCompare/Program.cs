@@ -7,7 +7,7 @@
 // (the third folder supplies System.Numerics.Tensors.dll); without a mode it compares Gemm.Multiply on
 // square and MLP shapes at 1 and 2 threads, with "step" Trainer.Step on W2 (batch 1, 32) and W4, with
 // "predict" Predictor.Predict on the W3 network (batch 1, 8, 64, 256; 1 and 2 threads; AB_BATCHES="1,8" and
-// AB_THREADS="1" narrow it); AB_STEPS="W4" or "W2 B=1,W2 B=32" narrows "step",
+// AB_THREADS="1" narrow it, AB_PRECISION="BFloat16" sets both predictors' precision); AB_STEPS="W4" or "W2 B=1,W2 B=32" narrows "step",
 // and AB_THREADS sets its trainers' maxDegreeOfParallelism (default 1); AB_OPTIMIZER = momentum, adam or
 // rmsprop steps with that optimizer instead of plain SGD.
 using System.Diagnostics;
@@ -86,6 +86,8 @@ Predict MakePredict(Assembly a, int[] sizes, int batch, int threads)
     object opts = Activator.CreateInstance(options)!;
     options.GetProperty("MaxBatch")!.SetValue(opts, batch);
     options.GetProperty("MaxDegreeOfParallelism")!.SetValue(opts, threads);
+    if (Environment.GetEnvironmentVariable("AB_PRECISION") is { Length: > 0 } precision)
+        options.GetProperty("Precision")!.SetValue(opts, Enum.Parse(a.GetType("FastMlp.PredictorPrecision")!, precision));
     Type predictor = a.GetType("FastMlp.Predictor")!;
     object p = predictor.GetMethod("Create")!.Invoke(null, [network, opts])!;
     return (Predict)Delegate.CreateDelegate(typeof(Predict), p, predictor.GetMethod("Predict")!);

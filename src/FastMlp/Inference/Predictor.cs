@@ -15,8 +15,8 @@
 // it reads.
 //
 // At a reduced precision the snapshot's weights are also converted once into ReducedWeights (BFloat16Weights,
-// Int8Weights), which
-// every call multiplies by instead (on the calling thread); the biases, activations and workspaces are the snapshot's as at Float32.
+// Int8Weights), which every call multiplies by instead; the biases, activations and workspaces are the snapshot's as
+// at Float32. BFloat16 splits its products over threads as the float ones are; Int8 runs on the calling thread.
 using System.Runtime.InteropServices;
 
 namespace FastMlp;
@@ -60,7 +60,11 @@ public sealed class Predictor : IDisposable
     /// <summary>The largest batch one call accepts.</summary>
     public int MaxBatch { get; }
 
-    /// <summary>The most threads one call uses (-1: all cores). A BFloat16 or Int8 predictor runs each call on the calling thread.</summary>
+    /// <summary>
+    /// The most threads one call uses (-1: all cores). At Float32 and BFloat16 a layer's product gets one thread per
+    /// 65,536 multiply-adds (batch · inputs · outputs), up to this many, so small products stay on the calling thread; an
+    /// Int8 predictor runs each call on the calling thread.
+    /// </summary>
     public int MaxDegreeOfParallelism { get; }
 
     /// <summary>The format the predictor keeps its weights in.</summary>

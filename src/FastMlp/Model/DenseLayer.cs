@@ -43,13 +43,14 @@ internal static unsafe class DenseLayer
     }
 
     /// <summary>
-    /// y = f(x·W + b) with W the layer's bfloat16 <paramref name="weights"/> [In, Out] (BFloat16Gemm, one thread) and b
-    /// the float bias from <paramref name="parameters"/>, added with the activation in the same row sweep as the float path.
+    /// y = f(x·W + b) with W the layer's bfloat16 <paramref name="weights"/> [In, Out] packed by BFloat16Gemm.Pack (up to
+    /// <paramref name="maxDegreeOfParallelism"/> threads, as the float GEMM splits) and b the float bias from
+    /// <paramref name="parameters"/>, added with the activation in the same row sweep as the float path.
     /// </summary>
-    public static void Forward(float* x, int batch, ushort* weights, float* parameters, ParameterLayout layout, int layer, Activation activation, float* y)
+    public static void Forward(float* x, int batch, uint* weights, float* parameters, ParameterLayout layout, int layer, Activation activation, float* y, int maxDegreeOfParallelism)
     {
         int nIn = layout.In(layer), nOut = layout.Out(layer);
-        BFloat16Gemm.Multiply(x, batch, weights, nIn, nOut, y);
+        BFloat16Gemm.Multiply(x, batch, weights, nIn, nOut, y, maxDegreeOfParallelism);
         Elementwise.Forward(activation, new ReadOnlySpan<float>(parameters + layout.BiasOffset(layer), nOut), new Span<float>(y, batch * nOut), batch);
     }
 

@@ -2,7 +2,8 @@
 // bit against Network.Predict on the network it was made from, for random architectures, every legal
 // activation pair, batches 1..70 and 1 or 2 threads; PredictClasses against the index of the largest output.
 // A BFloat16 predictor against NaiveMlp.Forward on the weights NaiveBFloat16 rounds (the float computation on
-// those exact values, so the same derived bound holds), its classes against its own outputs.
+// those exact values, so the same derived bound holds), bit for bit against a 1-thread BFloat16 predictor when it
+// has 2 threads, its classes against its own outputs.
 using FastMlp.Reference;
 using FastMlp.Tests.Infrastructure;
 
@@ -38,6 +39,13 @@ public sealed class PredictorProperties
         NaiveBackwardPass backward = mlp.Backward(theta, forward, loss, targets);
         MlpErrorBound bound = MlpErrorBound.Compute(mlp, theta, forward, backward, loss, targets, t.LearningRate);
         MlpAssert.Within("BFloat16 Predict outputs", got, MlpReference.Flatten(forward.Output), bound.Output, t);
+        if (t.Threads != 1)
+        {
+            using var serial = Predictor.Create(network, new PredictorOptions { MaxBatch = t.Batch, MaxDegreeOfParallelism = 1, Precision = PredictorPrecision.BFloat16 });
+            float[] one = new float[got.Length];
+            serial.Predict(data.Inputs, one);
+            MlpAssert.BitIdentical(one, got, $"BFloat16 Predictor on {t.Threads} threads against 1, {t}");
+        }
 
         int[] classes = new int[t.Batch];
         predictor.PredictClasses(data.Inputs, classes);

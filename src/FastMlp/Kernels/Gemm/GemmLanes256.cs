@@ -16,7 +16,10 @@ internal readonly unsafe struct GemmLanes256 : IGemmLanes<Vector256<float>>
     public static Vector256<float> Load(float* source) => Vector256.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> LoadBFloat16(ushort* source) => Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(source), 16).AsSingle();
+    public static Vector256<float> WidenLowHalves(Vector256<float> pairs) => Vector256.ShiftLeft(pairs.AsUInt32(), 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenHighHalves(Vector256<float> pairs) => (pairs.AsUInt32() & Vector256.Create(0xFFFF_0000u)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(float* source, Vector256<float> mask) => Avx.MaskLoad(source, mask);

@@ -16,8 +16,10 @@ internal readonly unsafe struct GemmLanes512 : IGemmLanes<Vector512<float>>
     public static Vector512<float> Load(float* source) => Vector512.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> LoadBFloat16(ushort* source) =>
-        Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load(source)), 16).AsSingle();
+    public static Vector512<float> WidenLowHalves(Vector512<float> pairs) => Vector512.ShiftLeft(pairs.AsUInt32(), 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> WidenHighHalves(Vector512<float> pairs) => (pairs.AsUInt32() & Vector512.Create(0xFFFF_0000u)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load(float* source, Vector512<float> mask) => Avx512F.MaskLoad(source, mask, default);

@@ -18,7 +18,10 @@ internal readonly unsafe struct GemmLanesScalar : IGemmLanes<float>
     public static float Load(float* source) => *source;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LoadBFloat16(ushort* source) => BFloat16.Widen(*source);
+    public static float WidenLowHalves(float pairs) => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(pairs) << 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float WidenHighHalves(float pairs) => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(pairs) & 0xFFFF_0000u);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load(float* source, float mask) => IsOn(mask) ? *source : 0f;

@@ -21,8 +21,11 @@ internal unsafe interface IGemmLanes<TVector>
     /// <summary>A full, unaligned load.</summary>
     static abstract TVector Load(float* source);
 
-    /// <summary>Count bfloat16 values from <paramref name="source"/>, each widened to the float it holds (a 16-bit shift).</summary>
-    static abstract TVector LoadBFloat16(ushort* source);
+    /// <summary>The float each lane's low 16 bits hold as a bfloat16 (the lane's bits shifted left 16).</summary>
+    static abstract TVector WidenLowHalves(TVector pairs);
+
+    /// <summary>The float each lane's high 16 bits hold as a bfloat16 (the lane's low 16 bits cleared).</summary>
+    static abstract TVector WidenHighHalves(TVector pairs);
 
     /// <summary>The lanes of <paramref name="mask"/> from <paramref name="source"/>, zero elsewhere; masked lanes are not read (no fault past an end).</summary>
     static abstract TVector Load(float* source, TVector mask);
