@@ -62,9 +62,9 @@ public sealed class Predictor : IDisposable
     public int MaxBatch { get; }
 
     /// <summary>
-    /// The most threads one call uses (-1: all cores). At every precision a layer's product gets one thread per 65,536
-    /// multiply-adds (batch · inputs · outputs; at Int8 the inputs rounded up to a multiple of 4), up to this many, so
-    /// small products stay on the calling thread; the outputs are the same bits for any number of threads.
+    /// The most threads one call uses (-1: all cores). A layer's product gets one thread per 65,536 multiply-adds (batch ·
+    /// inputs · outputs; at Int8 one per 131,072, the inputs rounded up to a multiple of 4), up to this many, so small
+    /// products stay on the calling thread; the outputs are the same bits for any number of threads.
     /// </summary>
     public int MaxDegreeOfParallelism { get; }
 

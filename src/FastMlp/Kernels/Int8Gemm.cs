@@ -19,8 +19,8 @@
 // are the same integers either way.
 //
 // Threads: Multiply splits the padded columns over WorkerPool workers in whole blocks of 4 registers (64 columns on
-// AVX-512, the widest tile), each worker running every row on its contiguous range, one worker per
-// GemmBlocking.MinMultiplyAddsPerWorker (as BFloat16Gemm). A column's sum is exact and its store reads only its own
+// AVX-512, the widest tile), each worker running every row on its contiguous range, as BFloat16Gemm, one worker per
+// MinMultiplyAddsPerWorker (twice GemmBlocking's: an int8 multiply-add costs less). A column's sum is exact and its store reads only its own
 // acc and scales, so the bits do not depend on the number of workers. The caller quantizes the rows before the split.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -32,6 +32,15 @@ internal static unsafe class Int8Gemm
 {
     /// <summary>The deepest k whose sums fit int32 in every case: k·127² ≤ 2³¹ − 1.</summary>
     public const int MaxDepth = int.MaxValue / (Int8Quantize.Limit * Int8Quantize.Limit);
+
+    /// <summary>
+    /// Below twice this many multiply-adds (rows · n · 4·groups) a product stays on the calling thread: twice
+    /// GemmBlocking.MinMultiplyAddsPerWorker, as an int8 multiply-add takes this kernel less time than a float one takes
+    /// the float GEMM. Measured on the Zen 4, 2 threads, W3 Predictor beside the 1-thread build (perf/AbCompare): at
+    /// 2^16 the first layer at batch 1 (200,704) split and the call ran 0.65× to 1.02× as fast as unsplit; at 2^17 it
+    /// stays on the caller, and at batch 8 both the first and the second layer (262,144) still split.
+    /// </summary>
+    public const long MinMultiplyAddsPerWorker = 2 * GemmBlocking.MinMultiplyAddsPerWorker;
 
     /// <summary>Padded column counts are multiples of this (the widest register's int32 lanes).</summary>
     public const int ColumnAlignment = 16;
@@ -46,7 +55,7 @@ internal static unsafe class Int8Gemm
     /// <summary>
     /// z [rows, n] = (qx · w) dequantized (see the header). <paramref name="signed"/> false promises that no byte of qx
     /// is negative (ReLU outputs, pixels), which lets the kernel skip applying the signs. Up to
-    /// <paramref name="maxDegreeOfParallelism"/> threads (−1: all cores), one per <see cref="GemmBlocking.MinMultiplyAddsPerWorker"/>.
+    /// <paramref name="maxDegreeOfParallelism"/> threads (−1: all cores), one per <see cref="MinMultiplyAddsPerWorker"/>.
     /// </summary>
     public static void Multiply(sbyte* qx, bool signed, float* rowScales, int rows, int groups, sbyte* w, int paddedColumns, float* columnScales, int n, float* z, int maxDegreeOfParallelism) =>
         Run(new Operands(qx, signed, rowScales, rows, groups, w, paddedColumns, columnScales, n, z, null), maxDegreeOfParallelism);
@@ -89,7 +98,7 @@ internal static unsafe class Int8Gemm
         }
     }
 
-    /// <summary>The workers: one per MinMultiplyAddsPerWorker of rows · n · 4·groups, capped by the caller and by the column blocks.</summary>
+    /// <summary>The workers: one per <see cref="MinMultiplyAddsPerWorker"/> of rows · n · 4·groups, capped by the caller and by the column blocks.</summary>
     private static void Run<TLanes, TInt, TSign, TSigns>(in Operands o, int maxDegreeOfParallelism)
         where TLanes : struct, IInt8Lanes<TInt, TSign>
         where TInt : struct
@@ -97,7 +106,7 @@ internal static unsafe class Int8Gemm
         where TSigns : struct, IInt8Signs
     {
         int blocks = GemmBlocking.CeilDiv(o.PaddedColumns, Product<TLanes, TInt, TSign, TSigns>.BlockColumns);
-        long byWork = Math.Max(1, (long)o.Rows * o.N * 4 * o.Groups / GemmBlocking.MinMultiplyAddsPerWorker);
+        long byWork = Math.Max(1, (long)o.Rows * o.N * 4 * o.Groups / MinMultiplyAddsPerWorker);
         int workers = (int)Math.Min(Math.Min(WorkerPool.Cap(maxDegreeOfParallelism), byWork), blocks);
         WorkerPool.Run(new Product<TLanes, TInt, TSign, TSigns>(o), workers);
     }

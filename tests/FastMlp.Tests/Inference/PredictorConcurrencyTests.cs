@@ -20,9 +20,9 @@ public sealed class PredictorConcurrencyTests
     [InlineData(PredictorPrecision.Int8, 2)]
     public void Sixty_four_concurrent_callers_get_the_bits_of_serial_calls(PredictorPrecision precision, int maxDegreeOfParallelism)
     {
-        // The first layer, 8 × 64 × 256 = 131,072 multiply-adds, takes two workers at 2 threads when the pool is free,
-        // and runs inline when another call holds it: both must give the serial calls' bits.
-        Network network = Network.Create([64, 256, 10], Activation.Relu, Activation.Softmax, seed: 6);
+        // The first layer, 8 × 64 × 512 = 262,144 multiply-adds, takes two workers at 2 threads (at every precision) when
+        // the pool is free, and runs inline when another call holds it: both must give the serial calls' bits.
+        Network network = Network.Create([64, 512, 10], Activation.Relu, Activation.Softmax, seed: 6);
         using var predictor = Predictor.Create(network, new PredictorOptions { MaxBatch = Batch, MaxDegreeOfParallelism = maxDegreeOfParallelism, Precision = precision });
         float[][] inputs = [.. Enumerable.Range(0, Callers).Select(Inputs)];
         float[][] want = [.. inputs.Select(x =>
