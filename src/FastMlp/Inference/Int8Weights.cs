@@ -5,7 +5,7 @@
 // its outputs are NaN. Immutable once built, so any number of calls read it at once.
 //
 // Each call quantizes each row of a layer's input the same way (its own scale, symmetric, into the Workspace's
-// int8 scratch; whether any byte is negative decides if the kernel must apply signs), runs the exact integer core with the dequantizing store, then adds the float bias and applies
+// int8 scratch, on the calling thread; whether any byte is negative decides if the kernel must apply signs), runs the exact integer core with the dequantizing store (split over up to the workspace's MaxDegreeOfParallelism threads), then adds the float bias and applies
 // the activation in one row sweep (Elementwise, as the float path). A row holding a NaN or ±∞ has scale NaN, so
 // every output of that row is NaN before the activation (the activation then does with NaN what the float path's does).
 using System.Runtime.CompilerServices;
@@ -90,7 +90,7 @@ internal sealed unsafe class Int8Weights : ReducedWeights
             signed |= negative;
         }
 
-        Int8Gemm.Multiply(qx, signed, rowScales, batch, _groups[layer], Layer(layer), _padded[layer], Scales(layer), nOut, y);
+        Int8Gemm.Multiply(qx, signed, rowScales, batch, _groups[layer], Layer(layer), _padded[layer], Scales(layer), nOut, y, workspace.MaxDegreeOfParallelism);
         Elementwise.Forward(activation, new ReadOnlySpan<float>(parameters + layout.BiasOffset(layer), nOut), new Span<float>(y, batch * nOut), batch);
     }
 

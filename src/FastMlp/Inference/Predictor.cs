@@ -16,7 +16,8 @@
 //
 // At a reduced precision the snapshot's weights are also converted once into ReducedWeights (BFloat16Weights,
 // Int8Weights), which every call multiplies by instead; the biases, activations and workspaces are the snapshot's as
-// at Float32. BFloat16 splits its products over threads as the float ones are; Int8 runs on the calling thread.
+// at Float32. BFloat16 and Int8 split their products over threads as the float ones are (Int8 quantizes each layer's
+// input on the calling thread first).
 using System.Runtime.InteropServices;
 
 namespace FastMlp;
@@ -61,9 +62,9 @@ public sealed class Predictor : IDisposable
     public int MaxBatch { get; }
 
     /// <summary>
-    /// The most threads one call uses (-1: all cores). At Float32 and BFloat16 a layer's product gets one thread per
-    /// 65,536 multiply-adds (batch · inputs · outputs), up to this many, so small products stay on the calling thread; an
-    /// Int8 predictor runs each call on the calling thread.
+    /// The most threads one call uses (-1: all cores). A layer's product gets one thread per 65,536 multiply-adds (batch ·
+    /// inputs · outputs; at Int8 one per 131,072, the inputs rounded up to a multiple of 4), up to this many, so small
+    /// products stay on the calling thread; the outputs are the same bits for any number of threads.
     /// </summary>
     public int MaxDegreeOfParallelism { get; }
 

@@ -12,6 +12,6 @@ public sealed class PredictorOptions
     /// <summary>The most threads one call may use: 1 (the calling thread only, the default), more, or -1 for all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = 1;
 
-    /// <summary>The format the predictor keeps its weights in: Float32 (the default) or BFloat16 (Int8 is not available yet).</summary>
+    /// <summary>The format the predictor keeps its weights in: Float32 (the default), BFloat16 or Int8.</summary>
     public PredictorPrecision Precision { get; init; } = PredictorPrecision.Float32;
 }

@@ -1,7 +1,8 @@
 // PredictorTests: the snapshot rule, loading from a model file, every bad input refused before anything is
 // written, Dispose (calls after it refused, twice harmless), and 0 bytes per warm call at batch 1, 8, 64
-// and 256 on 1 and 2 threads (every one of the counted calls, the pool's worker threads included), each at
-// Float32, BFloat16 and Int8; values outside the enum refused by Create and Load, and at Int8 a layer too deep
+// and 256 on 1 and 2 threads (every one of the counted calls, the pool's worker threads included), and a 2-thread
+// predictor's outputs the bits of a 1-thread one's at batch 8 and 64 with its products really split (the pool's
+// SplitJobs), each at Float32, BFloat16 and Int8; values outside the enum refused by Create and Load, and at Int8 a layer too deep
 // for exact int32 sums refused by Create.
 using FastMlp.Tests.Infrastructure;
 
@@ -143,6 +144,29 @@ public sealed class PredictorTests
         predictor.Dispose();
         Assert.Throws<ObjectDisposedException>(() => predictor.Predict(new float[3], new float[2]));
         Assert.Throws<ObjectDisposedException>(() => predictor.PredictClasses(new float[3], new int[1]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Precisions))]
+    public void Two_threads_split_the_products_and_give_the_bits_of_one_thread(PredictorPrecision precision)
+    {
+        Network network = Network.Create(s_sizes, Activation.Tanh, Activation.Softmax, seed: 7);
+        using var one = Predictor.Create(network, new PredictorOptions { MaxBatch = 64, MaxDegreeOfParallelism = 1, Precision = precision });
+        using var two = Predictor.Create(network, new PredictorOptions { MaxBatch = 64, MaxDegreeOfParallelism = 2, Precision = precision });
+        float[] inputs = Inputs(64);
+        foreach (int batch in (int[])[8, 64])
+        {
+            float[] want = new float[batch * 10], got = new float[batch * 10];
+            one.Predict(inputs.AsSpan(0, batch * 784), want);
+            long splits = WorkerPool.SplitJobs;
+            two.Predict(inputs.AsSpan(0, batch * 784), got);
+            if (Environment.ProcessorCount > 1)
+            {
+                Assert.True(WorkerPool.SplitJobs > splits, $"{precision}, batch {batch}: the 2-thread predictor never reached the worker pool.");
+            }
+
+            MlpAssert.BitIdentical(want, got, $"{precision}, batch {batch}: 2 threads against 1");
+        }
     }
 
     [Theory]
