@@ -66,25 +66,10 @@ public sealed unsafe class Int8GemmSplitTests
     private static float[] Multiply(sbyte[,] qx, bool signed, float[] rowScales, sbyte[,] qw, float[] columnScales, int threads)
     {
         const int frame = 64;
-        int rows = qx.GetLength(0), k = qx.GetLength(1), n = qw.GetLength(1);
-        int groups = (k + 3) / 4, depth = 4 * groups, padded = (n + Int8Gemm.ColumnAlignment - 1) / Int8Gemm.ColumnAlignment * Int8Gemm.ColumnAlignment;
-        sbyte[] x = new sbyte[rows * depth], w = new sbyte[groups * padded * 4];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int i = 0; i < k; i++)
-            {
-                x[(r * depth) + i] = qx[r, i];
-            }
-        }
-
-        for (int i = 0; i < k; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                w[((long)(i / 4) * padded * 4) + (4 * j) + (i % 4)] = qw[i, j];
-            }
-        }
-
+        int rows = qx.GetLength(0), n = qw.GetLength(1);
+        var packed = new Int8Packed(qx, qw);
+        int groups = packed.Groups, padded = packed.PaddedColumns;
+        sbyte[] x = packed.X, w = packed.W;
         float[] scales = new float[padded];
         columnScales.CopyTo(scales, 0);
         float[] z = new float[(rows * n) + (2 * frame)];

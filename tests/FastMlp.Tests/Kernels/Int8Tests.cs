@@ -176,24 +176,10 @@ public sealed unsafe class Int8Tests(ITestOutputHelper output)
     /// <summary>Int8Gemm.Accumulate on qx and qw packed as Int8Weights packs them against NaiveInt8.Multiply, every int32.</summary>
     private static void CheckCore(sbyte[,] qx, sbyte[,] qw, string what)
     {
-        int rows = qx.GetLength(0), k = qx.GetLength(1), n = qw.GetLength(1);
-        int groups = (k + 3) / 4, depth = 4 * groups, padded = (n + 15) / 16 * 16;
-        sbyte[] x = new sbyte[rows * depth], w = new sbyte[groups * padded * 4];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int i = 0; i < k; i++)
-            {
-                x[(r * depth) + i] = qx[r, i];
-            }
-        }
-
-        for (int i = 0; i < k; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                w[((long)(i / 4) * padded * 4) + (4 * j) + (i % 4)] = qw[i, j];
-            }
-        }
+        int rows = qx.GetLength(0), n = qw.GetLength(1);
+        var packed = new Int8Packed(qx, qw);
+        int groups = packed.Groups, padded = packed.PaddedColumns;
+        sbyte[] x = packed.X, w = packed.W;
 
         int[,] want = NaiveInt8.Multiply(qx, qw);
         bool negative = x.Any(v => v < 0);
