@@ -124,39 +124,13 @@ public static class NaiveInt8
         return z;
     }
 
-    /// <summary>f applied to z [rows, n] (Softmax over each row).</summary>
+    /// <summary>f applied to z [rows, n] (Softmax over each row), as NaiveMlp applies it.</summary>
     public static double[,] Activate(NaiveActivation f, double[,] z)
     {
-        int rows = z.GetLength(0), n = z.GetLength(1);
-        var y = new double[rows, n];
-        for (int r = 0; r < rows; r++)
+        var y = new double[z.GetLength(0), z.GetLength(1)];
+        for (int r = 0; r < z.GetLength(0); r++)
         {
-            if (f == NaiveActivation.Softmax)
-            {
-                double max = double.NegativeInfinity, sum = 0;
-                for (int j = 0; j < n; j++)
-                {
-                    max = Math.Max(max, z[r, j]);
-                }
-
-                for (int j = 0; j < n; j++)
-                {
-                    y[r, j] = Math.Exp(z[r, j] - max);
-                    sum += y[r, j];
-                }
-
-                for (int j = 0; j < n; j++)
-                {
-                    y[r, j] /= sum;
-                }
-            }
-            else
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    y[r, j] = NaiveMlp.Apply(f, z[r, j]);
-                }
-            }
+            NaiveMlp.Activate(f, z, y, r);
         }
 
         return y;

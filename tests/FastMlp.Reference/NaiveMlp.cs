@@ -354,8 +354,8 @@ public sealed class NaiveMlp
         return delta;
     }
 
-    /// <summary>a[b, ·] = f(z[b, ·]) for one sample.</summary>
-    private static void Activate(NaiveActivation f, double[,] z, double[,] a, int b)
+    /// <summary>a[b, ·] = f(z[b, ·]) for one sample (Softmax over the row).</summary>
+    public static void Activate(NaiveActivation f, double[,] z, double[,] a, int b)
     {
         int n = z.GetLength(1);
         if (f != NaiveActivation.Softmax)
