@@ -10,7 +10,7 @@ namespace FastMlp;
 /// g' = g + λ·p;  b ← μ·b + g' (b₀ = 0);  p ← p − lr·d,  d = b, or d = g' + μ·b with Nesterov
 /// (Sutskever et al. 2013, as PyTorch's SGD). With μ = λ = 0: p ← p − lr·g.
 /// </summary>
-public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
+public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer, IStatefulOptimizer
 {
     private readonly OptimizerState _velocity = new(buffers: 1);
 
@@ -80,6 +80,12 @@ public sealed class Sgd : IAdjustableOptimizer, IGuardedOptimizer
 
     /// <summary>Zeroes the velocity and releases it; the next Step starts as a new optimizer's would, on any parameters.</summary>
     public void Reset() => _velocity.Reset();
+
+    /// <inheritdoc/>
+    public OptimizerSnapshot SaveState() => new(nameof(Sgd), 0, _velocity.Export());
+
+    /// <inheritdoc/>
+    public void LoadState(OptimizerSnapshot snapshot) => _velocity.Import(snapshot, nameof(Sgd), kept: Momentum == 0 ? 0 : 1);
 
     bool IGuardedOptimizer.StateFinite => _velocity.Finite;
 

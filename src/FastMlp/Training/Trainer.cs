@@ -85,13 +85,18 @@ public sealed unsafe partial class Trainer : IDisposable
     /// </summary>
     public bool KeepsGradients { get; set; }
 
-    /// <summary>The gradients (batch means) of the last Step, in the layout of <see cref="Network.Parameters"/>; all zero before the first.</summary>
-    /// <exception cref="InvalidOperationException"><see cref="KeepsGradients"/> is false: Steps do not keep their gradients.</exception>
+    /// <summary>
+    /// The gradients (batch means) of the last Step or <see cref="ComputeGradients"/>, in the layout of
+    /// <see cref="Network.Parameters"/>; all zero before the first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// <see cref="KeepsGradients"/> is false and the last call was a Step: Steps do not keep their gradients.
+    /// </exception>
     public ReadOnlySpan<float> Gradients
     {
         get
         {
-            if (!KeepsGradients)
+            if (!KeepsGradients && !_gradientsComputedOnly)
             {
                 ThrowHelper.ThrowInvalidOperation("This Trainer's Steps do not keep their gradients: set KeepsGradients = true before the Steps whose gradients you read (it costs the fused optimizer update).");
             }
@@ -175,21 +180,11 @@ public sealed unsafe partial class Trainer : IDisposable
 
     private float Run(float* inputs, float* targets, int batch, BatchWeights weights)
     {
-        double maxGradient;
-        float loss;
-        if (_tiny is not null)
+        _gradientsComputedOnly = false;
+        float loss = Backpropagate(inputs, targets, batch, weights, fuse: true, out double maxGradient);
+        if (double.IsNegativeInfinity(maxGradient))
         {
-            loss = _tiny.Backpropagate(inputs, targets, batch, weights, out maxGradient);
-        }
-        else
-        {
-            loss = ForwardAndLoss(inputs, targets, batch, weights);
-            if (FusesUpdate(batch) && TryFusedBackward(loss, inputs, batch))
-            {
-                return loss;
-            }
-
-            maxGradient = Backward(inputs, batch);
+            return loss;   // the fused backward pass applied the update
         }
 
         if (Clips)
@@ -204,6 +199,29 @@ public sealed unsafe partial class Trainer : IDisposable
         }
 
         Update(loss, maxGradient);
+        return loss;
+    }
+
+    /// <summary>
+    /// Forward, loss and backward: the gradients in <see cref="_gradients"/> and the largest gradient bound in
+    /// <paramref name="maxGradient"/>. With <paramref name="fuse"/>, a step the fused pass can take is updated there
+    /// instead, and <paramref name="maxGradient"/> is −∞. Returns the loss.
+    /// </summary>
+    private float Backpropagate(float* inputs, float* targets, int batch, BatchWeights weights, bool fuse, out double maxGradient)
+    {
+        if (_tiny is not null)
+        {
+            return _tiny.Backpropagate(inputs, targets, batch, weights, out maxGradient);
+        }
+
+        float loss = ForwardAndLoss(inputs, targets, batch, weights);
+        if (fuse && FusesUpdate(batch) && TryFusedBackward(loss, inputs, batch))
+        {
+            maxGradient = double.NegativeInfinity;
+            return loss;
+        }
+
+        maxGradient = Backward(inputs, batch);
         return loss;
     }
 

@@ -21,12 +21,12 @@ public sealed class TrainingDivergedException : Exception
         UpdateFinite = true;
     }
 
-    private TrainingDivergedException(string message, float loss)
+    private TrainingDivergedException(string message, float loss, bool gradientsFinite)
         : base(message)
     {
         Loss = loss;
-        GradientsFinite = true;
-        UpdateFinite = false;
+        GradientsFinite = gradientsFinite;
+        UpdateFinite = !gradientsFinite;   // a refused update (finite gradients), or refused gradients (no update tried)
     }
 
     /// <summary>Creates the exception with a message of your own (for tests and wrappers).</summary>
@@ -69,11 +69,22 @@ public sealed class TrainingDivergedException : Exception
     public bool UpdateFinite { get; }
 
     /// <summary>The exception for a step whose update was refused, its loss and gradients being finite.</summary>
-    /// <param name="loss">The step's loss.</param>
     /// <param name="stateRestored">Whether the optimizer's state is as before too (false: a custom optimizer, whose state the Trainer cannot see).</param>
-    internal static TrainingDivergedException UpdateRefused(float loss, bool stateRestored) => new(
-        stateRestored
-            ? $"Training diverged: the step's update would make a parameter or the optimizer's state NaN or infinite (loss {loss}). Neither was changed. Lower the learning rate, or check the data and the parameters for values too large."
-            : $"Training diverged: the step's update made a parameter NaN or infinite (loss {loss}). The parameters were restored; the custom optimizer's own state, if any, is as its Step left it. Lower the learning rate, or check the data and the parameters for values too large.",
-        loss);
+    /// <param name="loss">The step's loss; NaN for <see cref="Trainer.ApplyGradients"/>, which has none.</param>
+    internal static TrainingDivergedException UpdateRefused(float loss, bool stateRestored)
+    {
+        string ofLoss = float.IsNaN(loss) ? "" : $" (loss {loss})";
+        return new(
+            stateRestored
+                ? $"Training diverged: the step's update would make a parameter or the optimizer's state NaN or infinite{ofLoss}. Neither was changed. Lower the learning rate, or check the data and the parameters for values too large."
+                : $"Training diverged: the step's update made a parameter NaN or infinite{ofLoss}. The parameters were restored; the custom optimizer's own state, if any, is as its Step left it. Lower the learning rate, or check the data and the parameters for values too large.",
+            loss,
+            gradientsFinite: true);
+    }
+
+    /// <summary>The exception for <see cref="Trainer.ApplyGradients"/> given a NaN or infinite gradient.</summary>
+    internal static TrainingDivergedException GradientsRefused() => new(
+        "Training diverged: the gradients given to ApplyGradients hold a NaN or infinite value. The parameters were not updated.",
+        float.NaN,
+        gradientsFinite: false);
 }

@@ -6,7 +6,7 @@ namespace FastMlp;
 /// g' = g + λ·p;  m ← β1·m + (1 − β1)·g';  v ← β2·v + (1 − β2)·g'²;  m̂ = m / (1 − β1^t);  v̂ = v / (1 − β2^t);
 /// p ← p − lr·m̂ / (√v̂ + ε)   (Kingma and Ba 2015; m₀ = v₀ = 0, t = 1, 2, ... counts the steps).
 /// </summary>
-public sealed class Adam : IAdjustableOptimizer, IGuardedOptimizer
+public sealed class Adam : IAdjustableOptimizer, IGuardedOptimizer, IStatefulOptimizer
 {
     private readonly AdamMoments _moments;
 
@@ -63,6 +63,12 @@ public sealed class Adam : IAdjustableOptimizer, IGuardedOptimizer
 
     /// <summary>Zeroes m, v and t and releases them; the next Step starts as a new optimizer's would, on any parameters.</summary>
     public void Reset() => _moments.Reset();
+
+    /// <inheritdoc/>
+    public OptimizerSnapshot SaveState() => _moments.Export(nameof(Adam));
+
+    /// <inheritdoc/>
+    public void LoadState(OptimizerSnapshot snapshot) => _moments.Import(snapshot, nameof(Adam));
 
     bool IGuardedOptimizer.StateFinite => _moments.Finite;
 

@@ -73,6 +73,16 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
         Steps = _savedSteps;
     }
 
+    /// <summary>m, v and t copied out, for the optimizer named <paramref name="kind"/>.</summary>
+    public OptimizerSnapshot Export(string kind) => new(kind, Steps, _state.Export());
+
+    /// <summary>m, v and t copied in (OptimizerState.Import); t is 0 when the snapshot has no buffers.</summary>
+    public void Import(OptimizerSnapshot snapshot, string kind)
+    {
+        _state.Import(snapshot, kind, kept: 2);
+        Steps = snapshot.Buffers.Count == 0 ? 0 : snapshot.Steps;
+    }
+
     public void Reset()
     {
         _state.Reset();

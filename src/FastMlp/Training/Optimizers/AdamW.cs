@@ -8,7 +8,7 @@ namespace FastMlp;
 /// p ← p·(1 − lr·λ);  m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  m̂ = m / (1 − β1^t);  v̂ = v / (1 − β2^t);
 /// p ← p − lr·m̂ / (√v̂ + ε)   (Loshchilov and Hutter 2019; m₀ = v₀ = 0, t = 1, 2, ... counts the steps).
 /// </summary>
-public sealed class AdamW : IAdjustableOptimizer, IGuardedOptimizer
+public sealed class AdamW : IAdjustableOptimizer, IGuardedOptimizer, IStatefulOptimizer
 {
     private readonly AdamMoments _moments;
 
@@ -65,6 +65,12 @@ public sealed class AdamW : IAdjustableOptimizer, IGuardedOptimizer
 
     /// <summary>Zeroes m, v and t and releases them; the next Step starts as a new optimizer's would, on any parameters.</summary>
     public void Reset() => _moments.Reset();
+
+    /// <inheritdoc/>
+    public OptimizerSnapshot SaveState() => _moments.Export(nameof(AdamW));
+
+    /// <inheritdoc/>
+    public void LoadState(OptimizerSnapshot snapshot) => _moments.Import(snapshot, nameof(AdamW));
 
     bool IGuardedOptimizer.StateFinite => _moments.Finite;
 

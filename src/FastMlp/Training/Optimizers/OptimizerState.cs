@@ -14,6 +14,8 @@
 // Magnitudes: FirstMax and SecondMax are max |s| over each buffer, exact at all times (zero when allocated
 // or Reset, then what each update kernel reports); the update guard bounds the next step from them.
 // Save and Restore copy the buffers and magnitudes aside and back, for the guard's exact slow path.
+// Export and Import copy them out and in (IStatefulOptimizer): imported state is bound to nothing yet, and the
+// next Step's parameters claim it if they are as many as its length (a Trainer's buffer or a direct Step's span).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -23,7 +25,7 @@ internal sealed unsafe class OptimizerState(int buffers)
 {
     private PinnedFloats? _first, _second, _savedFirst, _savedSecond;
     private float _savedFirstMax, _savedSecondMax;
-    private bool _bound;
+    private bool _bound, _claimable;
     private PinnedFloats? _owner;
     private nint _directStart;
 
@@ -50,6 +52,11 @@ internal sealed unsafe class OptimizerState(int buffers)
         if (!_bound)
         {
             Allocate(parameters.Length);
+        }
+        else if (_claimable)
+        {
+            OptimizerArguments.ValidateStateLength(_first!.Length, parameters);
+            _claimable = false;
         }
         else if (_owner is not null)
         {
@@ -78,6 +85,15 @@ internal sealed unsafe class OptimizerState(int buffers)
         if (!_bound)
         {
             Allocate(parameters.Length);
+        }
+        else if (_claimable)
+        {
+            if (_first!.Length != parameters.Length)
+            {
+                throw new InvalidOperationException($"This optimizer's state was loaded for {_first.Length} parameters; the network has {parameters.Length}. Load a snapshot taken from a network of this architecture, or call Reset().");
+            }
+
+            _claimable = false;
         }
         else if (_owner is not null || _directStart != (nint)parameters.Pointer || _first!.Length != parameters.Length)
         {
@@ -121,7 +137,55 @@ internal sealed unsafe class OptimizerState(int buffers)
         _second?.Span.Clear();
         (FirstMax, SecondMax) = (0f, 0f);
         _bound = false;
+        _claimable = false;
         _owner = null;
+    }
+
+    /// <summary>Copies of the buffers in use: none before the first Step and after Reset.</summary>
+    public float[][] Export() =>
+        !_bound ? [] : _second is null ? [_first!.Span.ToArray()] : [_first!.Span.ToArray(), _second.Span.ToArray()];
+
+    /// <summary>
+    /// Replaces the state with copies of <paramref name="snapshot"/>'s buffers, bound to nothing until the next Step;
+    /// no buffers is a Reset. <paramref name="kept"/> is how many buffers the optimizer uses (0 for plain SGD).
+    /// </summary>
+    /// <exception cref="ArgumentException">Another kind of optimizer, another number of buffers, or a non-finite value; nothing changed.</exception>
+    public void Import(OptimizerSnapshot snapshot, string kind, int kept)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Optimizer != kind)
+        {
+            ThrowHelper.ThrowArgument(nameof(snapshot), $"The snapshot is of a {snapshot.Optimizer} optimizer's state; this is a {kind}.");
+        }
+
+        IReadOnlyList<float[]> buffers = snapshot.Buffers;
+        if (buffers.Count == 0)
+        {
+            Reset();
+            return;
+        }
+
+        if (buffers.Count != kept)
+        {
+            ThrowHelper.ThrowArgument(nameof(snapshot), $"The snapshot has {buffers.Count} state buffers; this {kind} keeps {kept}.");
+        }
+
+        float firstMax = MaxAbsolute.OrNaN(buffers[0]), secondMax = kept > 1 ? MaxAbsolute.OrNaN(buffers[1]) : 0f;
+        if (!float.IsFinite(firstMax) || !float.IsFinite(secondMax))
+        {
+            ThrowHelper.ThrowArgument(nameof(snapshot), "The snapshot's state holds a NaN or infinite value.");
+        }
+
+        Allocate(snapshot.Length);
+        buffers[0].CopyTo(_first!.Span);
+        if (kept > 1)
+        {
+            buffers[1].CopyTo(_second!.Span);
+        }
+
+        (FirstMax, SecondMax) = (firstMax, secondMax);
+        _owner = null;
+        _claimable = true;
     }
 
     private static void Copy(PinnedFloats? from, ref PinnedFloats? to)

@@ -8,7 +8,7 @@ namespace FastMlp;
 /// g' = g + λ·p;  v ← α·v + (1 − α)·g'²;  p ← p − lr·g' / (√v + ε);  with momentum μ:
 /// b ← μ·b + g' / (√v + ε),  p ← p − lr·b   (Hinton 2012, lecture 6e; v₀ = b₀ = 0).
 /// </summary>
-public sealed class RmsProp : IAdjustableOptimizer, IGuardedOptimizer
+public sealed class RmsProp : IAdjustableOptimizer, IGuardedOptimizer, IStatefulOptimizer
 {
     private readonly OptimizerState _state;
 
@@ -66,6 +66,12 @@ public sealed class RmsProp : IAdjustableOptimizer, IGuardedOptimizer
 
     /// <summary>Zeroes v (and b) and releases them; the next Step starts as a new optimizer's would, on any parameters.</summary>
     public void Reset() => _state.Reset();
+
+    /// <inheritdoc/>
+    public OptimizerSnapshot SaveState() => new(nameof(RmsProp), 0, _state.Export());
+
+    /// <inheritdoc/>
+    public void LoadState(OptimizerSnapshot snapshot) => _state.Import(snapshot, nameof(RmsProp), kept: Momentum == 0 ? 1 : 2);
 
     bool IGuardedOptimizer.StateFinite => _state.Finite;
 
