@@ -17,6 +17,7 @@
 //   finish    every replica's parameters are fetched and checked identical, and copied into the network.
 // Every wait has StepTimeout; recoveries are bounded by MaxRecoveries.
 using System.Diagnostics;
+
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;

@@ -14,6 +14,7 @@
 // The replica's Trainer step allocates nothing when warm; the gradient payload buffer is reused, since the
 // all-reduce is done with it when Reduce returns. What Orleans allocates to move the messages is its own.
 using System.Diagnostics;
+
 using Orleans;
 using Orleans.Concurrency;
 

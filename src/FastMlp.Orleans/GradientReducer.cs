@@ -8,6 +8,7 @@
 // Every wait ends: the round's result, a rank's Abort (a result marked aborted), or the timeout (TimeoutException: a rank never came,
 // typically because its silo died; the coordinator then recovers from its last checkpoint).
 using System.Runtime.InteropServices;
+
 using Orleans;
 using Orleans.Concurrency;
 
