@@ -1,6 +1,7 @@
 // Orleans' in-process test cluster with the training grains: 3 silos in this process, talking over
 // loopback like separate machines would. Tests that stop a silo build their own (Cluster.StartAsync).
 using FastMlp.Orleans;
+
 using Orleans.TestingHost;
 
 namespace FastMlp.Orleans.Tests;

@@ -1,6 +1,7 @@
 // The data-parallel job on 3 silos: replicas identical, equal to the same algorithm without Orleans, close to
 // single-process training on the concatenated batches, deterministic run after run, and bad input refused.
 using FastMlp.Orleans;
+
 using Orleans.TestingHost;
 
 namespace FastMlp.Orleans.Tests;

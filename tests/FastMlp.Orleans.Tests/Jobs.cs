@@ -28,8 +28,16 @@ internal static class Jobs
     public static Network Net(int seed) => Network.Create([6, 16, 3], Activation.Tanh, Activation.Softmax, seed);
 
     /// <summary>The parameters after <paramref name="steps"/> steps of the data-parallel algorithm, in this process.</summary>
-    public static float[] Simulate(Network start, Dataset data, DataParallelOptions options, long steps)
+    public static float[] Simulate(Network start, Dataset data, DataParallelOptions options, long steps) =>
+        Simulate(start, data, options, steps, out _);
+
+    /// <summary>
+    /// As <see cref="Simulate(Network, Dataset, DataParallelOptions, long)"/>; when a step diverges, stops there with the
+    /// parameters from before it and sets <paramref name="diverged"/> to that step.
+    /// </summary>
+    public static float[] Simulate(Network start, Dataset data, DataParallelOptions options, long steps, out long? diverged)
     {
+        diverged = null;
         int workers = options.Workers, nIn = data.FeatureCount, nOut = data.TargetCount;
         var schedule = new ShardSchedule(data.Count, workers, options.BatchSize, options.Seed);
         var trainers = new Trainer[workers];
@@ -46,7 +54,27 @@ internal static class Jobs
         var losses = new float[workers];
         var samples = new int[workers];
         var gradients = new float[workers][];
-        for (long step = 0; step < steps; step++)
+        for (long step = 0; step < steps && diverged is null; step++)
+        {
+            try
+            {
+                Step(step);
+            }
+            catch (TrainingDivergedException)
+            {
+                diverged = step;
+            }
+        }
+
+        float[] result = trainers[0].Network.Parameters.ToArray();
+        foreach (Trainer trainer in trainers)
+        {
+            trainer.Dispose();
+        }
+
+        return result;
+
+        void Step(long step)
         {
             int epoch = (int)(step / schedule.StepsPerEpoch), inEpoch = (int)(step % schedule.StepsPerEpoch);
             for (int r = 0; r < workers; r++)
@@ -80,13 +108,5 @@ internal static class Jobs
                 trainer.ApplyGradients(mean);
             }
         }
-
-        float[] result = trainers[0].Network.Parameters.ToArray();
-        foreach (Trainer trainer in trainers)
-        {
-            trainer.Dispose();
-        }
-
-        return result;
     }
 }
