@@ -68,14 +68,14 @@ public sealed class DataParallelTrainerTests(ClusterFixture fixture)
         // One step from the same start, so the difference is the rounding of one gradient summed in another order:
         // every parameter within 2⁻¹⁶ of the step's size plus 1e-7 (the single-process step's gradients are sums of
         // at most 300 products, each rounded; the combine adds a product and a sum per rank).
-        Dataset data = Jobs.Blobs(300, seed: 5);
-        var options = new DataParallelOptions { Workers = workers, BatchSize = 300, MaxSteps = 1, Optimizer = OptimizerSettings.Sgd(0.5f), Seed = 1 };
+        Dataset data = Jobs.Blobs(301, seed: 5);   // unequal shards on 2, 3 and 4 workers: the mean must weight them by sample count
+        var options = new DataParallelOptions { Workers = workers, BatchSize = 301, MaxSteps = 1, Optimizer = OptimizerSettings.Sgd(0.5f), Seed = 1 };
         Network network = Jobs.Net(seed: 6);
         float[] start = network.Parameters.ToArray();
         await new DataParallelTrainer(Cluster.Client).TrainAsync(network, data, options);
 
         Network single = Jobs.Net(seed: 6);
-        using var trainer = new Trainer(single, Loss.CrossEntropy, new Sgd(0.5f), 300, 1);
+        using var trainer = new Trainer(single, Loss.CrossEntropy, new Sgd(0.5f), 301, 1);
         (float[] x, float[] t) = Concatenated(data, workers, options);
         trainer.Step(x, t);
 
