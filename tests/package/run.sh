@@ -11,11 +11,13 @@ scratch="${1:-$(mktemp -d)}"
 rm -rf "$scratch" && mkdir -p "$scratch/feed" "$scratch/app"
 version="$(dotnet msbuild "$repo/src/FastMlp/FastMlp.csproj" -getProperty:PackageVersion)"
 
-for project in src/FastMlp src/FastMlp.Extensions.DependencyInjection; do
+# FastMlp.Orleans (issue 17) is packed too, so its package builds and validates; the consumer app does not use it.
+for project in src/FastMlp src/FastMlp.Extensions.DependencyInjection src/FastMlp.Orleans; do
     dotnet pack "$repo/$project" -c Release -o "$scratch/feed" -p:ContinuousIntegrationBuild=true
 done
 for file in "FastMlp.$version.nupkg" "FastMlp.$version.snupkg" \
-    "FastMlp.Extensions.DependencyInjection.$version.nupkg" "FastMlp.Extensions.DependencyInjection.$version.snupkg"; do
+    "FastMlp.Extensions.DependencyInjection.$version.nupkg" "FastMlp.Extensions.DependencyInjection.$version.snupkg" \
+    "FastMlp.Orleans.$version.nupkg" "FastMlp.Orleans.$version.snupkg"; do
     [ -f "$scratch/feed/$file" ] || { echo "pack did not produce $file" >&2; exit 1; }
 done
 
