@@ -43,6 +43,13 @@ public sealed class DataParallelOptions
     /// <summary>Threads each replica's Trainer may use (its maxDegreeOfParallelism); -1 for all cores of its silo.</summary>
     public int ThreadsPerWorker { get; init; } = 1;
 
+    /// <summary>
+    /// Gradient floats per all-reduce bucket; at least 1. A gradient longer than this is cut into buckets, each summed by
+    /// its own all-reduce grain on its own silo (bucket b where rank b is), all at once. The default, 2²² floats
+    /// (16 MiB), keeps every message well below Orleans' 100 MB limit.
+    /// </summary>
+    public int BucketSize { get; init; } = 1 << 22;
+
     /// <summary>Evaluated by the coordinator at each epoch's end (EpochReport.Validation); null for none.</summary>
     public Dataset? Validation { get; init; }
 

@@ -3,8 +3,9 @@
 // checkpoint. A job:
 //   deploy    generation g: W worker grains, each given rank 0's start (the network's parameters, or the
 //             checkpoint's, and the optimizer state) and its shard (ShardSchedule.cs)
-//   step      every worker runs global step s at once; the all-reduce grain of g returns the rank-ordered,
-//             sample-weighted mean gradient to all of them, and each applies it (DataParallelWorker.cs)
+//   step      every worker runs global step s at once; the all-reduce grains of g (one per gradient bucket)
+//             return the rank-ordered, sample-weighted mean gradient to all of them, and each applies it
+//             (DataParallelWorker.cs)
 //   checkpoint every CheckpointEvery steps and at each epoch's end, rank 0's parameters and optimizer state
 //   recover   a lost silo, worker or all-reduce (an Orleans exception, a timeout, a worker that lost its
 //             replica): the workers that still hold theirs are counted, generation g + 1 is deployed on that
@@ -71,6 +72,7 @@ public sealed class DataParallelTrainer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1, nameof(options.Epochs));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CheckpointEvery, 1, nameof(options.CheckpointEvery));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BucketSize, 1, nameof(options.BucketSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRecoveries, 0, nameof(options.MaxRecoveries));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSteps ?? 1, 1, nameof(options.MaxSteps));
         ArgumentNullException.ThrowIfNull(options.Optimizer, nameof(options.Optimizer));
@@ -249,6 +251,7 @@ public sealed class DataParallelTrainer
                     StepTimeout = _options.StepTimeout,
                     TotalCount = _training.Count,
                     Step = _checkpoint.Step,
+                    BucketSize = _options.BucketSize,
                 });
             }
 
@@ -346,16 +349,14 @@ public sealed class DataParallelTrainer
                 return;
             }
 
-            int contributing = 0;
             double compute = 0, reduce = double.MaxValue;
             foreach (StepOutcome o in outcomes)
             {
                 compute = Math.Max(compute, o.ComputeSeconds);
                 reduce = Math.Min(reduce, o.ReduceSeconds);
-                contributing++;
             }
 
-            long gradientBytes = (long)_shadow.Parameters.Length * sizeof(float) * (contributing + outcomes.Length);
+            long gradientBytes = 2L * _shadow.Parameters.Length * sizeof(float) * outcomes.Length;
             stepProgress.Report(new StepReport(
                 step, (int)((step - 1) / _schedule.StepsPerEpoch) + 1, first.Loss, first.Samples, outcomes.Length,
                 stepTime, TimeSpan.FromSeconds(compute), TimeSpan.FromSeconds(reduce), gradientBytes));
@@ -420,8 +421,9 @@ public sealed class DataParallelTrainer
                 return;
             }
 
+            int buckets = (int)(((long)_shadow.Parameters.Length + _options.BucketSize - 1) / _options.BucketSize);
             IEnumerable<Task> releases = _ranks.Select(w => w.Release())
-                .Append(_grains.GetGrain<IGradientReducer>(GrainKeys.Reducer(_id, _generation)).Release());
+                .Concat(Enumerable.Range(0, buckets).Select(b => _grains.GetGrain<IGradientReducer>(GrainKeys.Reducer(_id, _generation, b)).Release()));
             foreach (Task release in releases)
             {
                 _ = release.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);

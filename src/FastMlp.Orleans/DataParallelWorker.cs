@@ -11,8 +11,9 @@
 //     exceptions, and the coordinator recovers from its last checkpoint.
 //   - a lost replica: a call for a generation this activation does not hold (the silo that held it died and
 //     Orleans activated the grain afresh elsewhere) comes back Lost.
-// The replica's Trainer step allocates nothing when warm; the gradient payload buffer is reused, since the
-// all-reduce is done with it when Reduce returns. What Orleans allocates to move the messages is its own.
+// A gradient longer than BucketSize floats goes out in buckets, one all-reduce grain each, all at once.
+// The replica's Trainer step allocates nothing when warm; the gradient payload buffers are reused, since the
+// all-reduce is done with them when Reduce returns. What Orleans allocates to move the messages is its own.
 using System.Diagnostics;
 
 using Orleans;
@@ -26,12 +27,14 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
     private WorkerSetup? _setup;
     private Trainer? _trainer;
     private IStatefulOptimizer? _optimizer;
-    private IGradientReducer? _reducer;
+    private IGradientReducer[] _reducers = [];
     private ShardSchedule _schedule;
     private float[] _features = [], _targets = [], _batchFeatures = [], _batchTargets = [];
     private int[] _order = [];
     private int _orderEpoch = -1;
-    private byte[]? _payload;
+    private byte[]?[] _payloads = [];
+    private float[] _mean = [];
+    private int _parameterCount;
     private long _step;
 
     public Task Initialize(WorkerSetup setup)
@@ -66,7 +69,11 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
         _orderEpoch = -1;
         _trainer = new Trainer(network, setup.Loss, optimizer, maxBatch, setup.Threads) { KeepsGradients = true };
         _optimizer = optimizer;
-        _reducer = GrainFactory.GetGrain<IGradientReducer>(GrainKeys.Reducer(setup.Job, setup.Generation));
+        int parameters = network.Parameters.Length, buckets = (int)(((long)parameters + setup.BucketSize - 1) / setup.BucketSize);
+        _reducers = [.. Enumerable.Range(0, buckets).Select(b => GrainFactory.GetGrain<IGradientReducer>(GrainKeys.Reducer(setup.Job, setup.Generation, b)))];
+        _payloads = new byte[]?[buckets];
+        _mean = buckets > 1 ? new float[parameters] : [];
+        _parameterCount = parameters;
         _step = setup.Step;
         _setup = setup;
         return Task.CompletedTask;
@@ -76,10 +83,11 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
     {
         if (_setup is not { } setup || setup.Generation != generation)
         {
-            // A fresh activation (the replica died with its silo): abort the step, so the ranks waiting at the
-            // all-reduce return now instead of at their timeout. The key names the job, generation and rank.
+            // A fresh activation (the replica died with its silo): abort the step at bucket 0's all-reduce (the ranks
+            // waiting there abort the other buckets), so they return now instead of at their timeout.
             string key = this.GetPrimaryKeyString();
-            await GrainFactory.GetGrain<IGradientReducer>(key[..key.LastIndexOf('/')]).Abort(step, GrainKeys.Rank(key), "its replica was lost");
+            string generationKey = key[..key.LastIndexOf('/')];
+            await GrainFactory.GetGrain<IGradientReducer>($"{generationKey}/0").Abort(step, GrainKeys.Rank(key), "its replica was lost");
             return new StepOutcome { Lost = true };
         }
 
@@ -98,29 +106,33 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
             {
                 loss = _trainer!.ComputeGradients(
                     _batchFeatures.AsSpan(0, samples * _trainer.Network.InputSize), _batchTargets.AsSpan(0, samples * _trainer.Network.OutputSize));
-                FloatBytes.Into(_trainer.Gradients, ref _payload);
+                ReadOnlySpan<float> gradients = _trainer.Gradients;
+                for (int b = 0; b < _payloads.Length; b++)
+                {
+                    FloatBytes.Into(gradients[Bucket(b)], ref _payloads[b]);
+                }
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await _reducer!.Abort(step, setup.Rank, e.Message);
+            await AbortAll(step, e.Message);
             return Failed(e);
         }
 
         long computed = Stopwatch.GetTimestamp();
-        ReduceResult mean = await _reducer!.Reduce(
-            step, setup.Rank, setup.Workers, samples, loss, samples > 0 ? new Immutable<byte[]>(_payload!) : null, setup.StepTimeout);
+        ReduceResult[] means = await ReduceAll(step, samples, loss);
         long reduced = Stopwatch.GetTimestamp();
-        if (mean.Aborted is not null)
+        if (means.Any(m => m.Aborted is not null))
         {
             return new StepOutcome { Aborted = true };
         }
 
+        ReduceResult mean = means[0];
         try
         {
             if (mean.Samples > 0)
             {
-                _trainer!.ApplyGradients(FloatBytes.View(mean.Mean.Value, "mean"));
+                _trainer!.ApplyGradients(Mean(means));
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -170,6 +182,59 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
 
     public void Dispose() => Drop();
 
+    /// <summary>
+    /// Every bucket's all-reduce at once. When one comes back aborted, the others are aborted too (a lost rank can only
+    /// abort bucket 0), so every rank sees the step aborted and none applies it.
+    /// </summary>
+    private async Task<ReduceResult[]> ReduceAll(long step, int samples, float loss)
+    {
+        WorkerSetup setup = _setup!;
+        var calls = new Task<ReduceResult>[_reducers.Length];
+        for (int b = 0; b < calls.Length; b++)
+        {
+            calls[b] = _reducers[b].Reduce(step, setup.Rank, setup.Workers, samples, loss, samples > 0 ? new Immutable<byte[]>(_payloads[b]!) : null, setup.StepTimeout);
+        }
+
+        if (calls.Length > 1)
+        {
+            await foreach (Task<ReduceResult> done in Task.WhenEach(calls))
+            {
+                if ((await done).Aborted is { } reason)
+                {
+                    await AbortAll(step, reason);
+                    break;
+                }
+            }
+        }
+
+        return await Task.WhenAll(calls);
+    }
+
+    private Task AbortAll(long step, string reason) => Task.WhenAll(_reducers.Select(r => r.Abort(step, _setup!.Rank, reason)));
+
+    /// <summary>The mean gradient: the only bucket's result viewed in place, or every bucket's copied into one buffer.</summary>
+    private ReadOnlySpan<float> Mean(ReduceResult[] means)
+    {
+        if (means.Length == 1)
+        {
+            return FloatBytes.View(means[0].Mean.Value, "mean");
+        }
+
+        for (int b = 0; b < means.Length; b++)
+        {
+            FloatBytes.View(means[b].Mean.Value, "mean").CopyTo(_mean.AsSpan(Bucket(b)));
+        }
+
+        return _mean;
+    }
+
+    /// <summary>Where bucket <paramref name="b"/> lies in a parameter-length buffer.</summary>
+    private Range Bucket(int b)
+    {
+        int size = _setup!.BucketSize, start = b * size;
+        return start..Math.Min(start + size, _parameterCount);
+    }
+
     /// <summary>Copies the samples of global step <paramref name="step"/> into the batch buffers; returns how many.</summary>
     private int GatherBatch(long step)
     {
@@ -197,7 +262,8 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
     private void Drop()
     {
         _trainer?.Dispose();
-        (_setup, _trainer, _optimizer, _reducer, _payload) = (null, null, null, null, null);
+        (_setup, _trainer, _optimizer) = (null, null, null);
+        (_reducers, _payloads, _mean) = ([], [], []);
         (_features, _targets, _batchFeatures, _batchTargets, _order) = ([], [], [], [], []);
     }
 }

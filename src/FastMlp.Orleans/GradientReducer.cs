@@ -1,4 +1,4 @@
-// The all-reduce grain of one generation of a job. Every rank calls Reduce once per step and waits in it
+// The all-reduce grain of one gradient bucket of one generation of a job. Every rank calls Reduce once per step and waits in it
 // for the others, so the grain is reentrant: a non-reentrant grain would run the first call to its await and
 // queue the rest behind it, a deadlock broken only by the timeout. Orleans still runs one call at a time
 // between awaits, so the round's fields need no lock. The last contribution to arrive sums them in rank

@@ -1,4 +1,5 @@
-// Grain keys: a worker is "{job}/{generation}/{rank}", the all-reduce of a generation "{job}/{generation}".
+// Grain keys: a worker is "{job}/{generation}/{rank}", the all-reduce of bucket b of a generation (another grain
+// type, so the keys may coincide) "{job}/{generation}/{b}". Placement reads the last number (RankPlacement.cs).
 // A new generation (after a recovery) gets new grains, so nothing of a failed generation's state, or of a
 // stale activation, can leak into the next.
 using System.Globalization;
@@ -9,9 +10,9 @@ internal static class GrainKeys
 {
     public static string Worker(string job, int generation, int rank) => string.Create(CultureInfo.InvariantCulture, $"{job}/{generation}/{rank}");
 
-    public static string Reducer(string job, int generation) => string.Create(CultureInfo.InvariantCulture, $"{job}/{generation}");
+    public static string Reducer(string job, int generation, int bucket) => string.Create(CultureInfo.InvariantCulture, $"{job}/{generation}/{bucket}");
 
-    /// <summary>The rank in a worker's key; 0 for the all-reduce's (it lives with rank 0).</summary>
+    /// <summary>The rank in a worker's key, the bucket in an all-reduce's; 0 for a key without one.</summary>
     public static int Rank(string key)
     {
         int slash = key.LastIndexOf('/');

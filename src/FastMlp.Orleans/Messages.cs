@@ -37,6 +37,9 @@ internal sealed class WorkerSetup
 
     /// <summary>The global step the parameters and optimizer state are at (the checkpoint's).</summary>
     [Id(16)] public required long Step { get; init; }
+
+    /// <summary>Gradient floats per all-reduce bucket.</summary>
+    [Id(17)] public required int BucketSize { get; init; }
 }
 
 /// <summary>An OptimizerSnapshot on the wire.</summary>

@@ -1,7 +1,8 @@
 // Spreads a job's workers over the silos: rank r activates on the (r mod S)-th of the S compatible silos,
 // ordered by address. The default placement may put every worker on one silo, which gives a data-parallel
 // job one silo's cores and makes a silo's failure take all or none of it; round robin over ranks gives each
-// silo its share. The all-reduce goes with rank 0. Every silo of the cluster registers the director
+// silo its share. The all-reduce of bucket b goes where rank b goes, so the buckets of a large gradient are
+// summed on different silos (each silo moves and adds its share, as in a reduce-scatter). Every silo of the cluster registers the director
 // (SiloBuilderExtensions.AddFastMlpTraining).
 using Orleans.Placement;
 using Orleans.Runtime;

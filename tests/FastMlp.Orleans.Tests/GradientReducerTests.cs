@@ -13,7 +13,7 @@ public sealed class GradientReducerTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    private IGradientReducer Reducer() => fixture.Cluster.Client.GetGrain<IGradientReducer>(GrainKeys.Reducer(Guid.NewGuid().ToString("N"), 0));
+    private IGradientReducer Reducer() => fixture.Cluster.Client.GetGrain<IGradientReducer>(GrainKeys.Reducer(Guid.NewGuid().ToString("N"), 0, 0));
 
     [Fact]
     public async Task The_mean_has_the_same_bits_whatever_order_the_ranks_arrive_in_and_is_the_rank_ordered_weighted_sum()
