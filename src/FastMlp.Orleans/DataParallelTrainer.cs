@@ -119,6 +119,10 @@ public sealed class DataParallelTrainer
         private readonly Dataset _training;
         private readonly DataParallelOptions _options;
         private readonly IProgress<EpochReport>? _progress;
+        // The most shard bytes one message carries: far below Orleans' 100 MB limit, and large enough that the
+        // per-call cost is nothing next to the copy.
+        private const int ChunkBytes = 8 << 20;
+
         private readonly string _id = Guid.NewGuid().ToString("N");
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -225,14 +229,13 @@ public sealed class DataParallelTrainer
                 model = stream.ToArray();
             }
 
-            int nIn = _training.FeatureCount, nOut = _training.TargetCount;
             _ranks = new IDataParallelWorker[_workers];
             var setups = new Task[_workers];
             for (int r = 0; r < _workers; r++)
             {
                 (int start, int count) = schedule.Shard(r);
                 _ranks[r] = _grains.GetGrain<IDataParallelWorker>(GrainKeys.Worker(_id, _generation, r));
-                setups[r] = _ranks[r].Initialize(new WorkerSetup
+                setups[r] = Initialize(_ranks[r], new WorkerSetup
                 {
                     Job = _id,
                     Generation = _generation,
@@ -242,8 +245,6 @@ public sealed class DataParallelTrainer
                     Optimizer = _options.Optimizer,
                     OptimizerState = _checkpoint.OptimizerState,
                     Loss = _options.Loss,
-                    Features = new Immutable<byte[]>(FloatBytes.From(_training.Features.Slice(start * nIn, count * nIn))),
-                    Targets = new Immutable<byte[]>(FloatBytes.From(_training.Targets.Slice(start * nOut, count * nOut))),
                     Count = count,
                     GlobalBatch = _options.BatchSize,
                     Seed = _options.Seed,
@@ -252,10 +253,32 @@ public sealed class DataParallelTrainer
                     TotalCount = _training.Count,
                     Step = _checkpoint.Step,
                     BucketSize = _options.BucketSize,
-                });
+                }, start, count);
             }
 
             await Task.WhenAll(setups).WaitAsync(_options.StepTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Builds a worker's replica, then sends its shard.</summary>
+        private async Task Initialize(IDataParallelWorker worker, WorkerSetup setup, int start, int count)
+        {
+            await worker.Initialize(setup).ConfigureAwait(false);
+            await SendShard(worker, start, count).ConfigureAwait(false);
+        }
+
+        /// <summary>Sends a worker its shard, samples [start, start + count) of the data, in chunks of at most <see cref="ChunkBytes"/>.</summary>
+        private async Task SendShard(IDataParallelWorker worker, int start, int count)
+        {
+            int nIn = _training.FeatureCount, nOut = _training.TargetCount;
+            int perChunk = Math.Max(1, ChunkBytes / (sizeof(float) * (nIn + nOut)));
+            for (int first = start; first < start + count; first += perChunk)
+            {
+                int n = Math.Min(perChunk, start + count - first);
+                await worker.AddSamples(
+                    _generation,
+                    new Immutable<byte[]>(FloatBytes.From(_training.Features.Slice(first * nIn, n * nIn))),
+                    new Immutable<byte[]>(FloatBytes.From(_training.Targets.Slice(first * nOut, n * nOut)))).ConfigureAwait(false);
+            }
         }
 
         /// <summary>After a cluster failure at <paramref name="step"/>: counts the workers that still hold their replica and redeploys on them; returns the step resumed at.</summary>

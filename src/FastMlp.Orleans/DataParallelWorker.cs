@@ -36,6 +36,7 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
     private float[] _mean = [];
     private int _parameterCount;
     private long _step;
+    private int _received;   // samples of the shard received so far
 
     public Task Initialize(WorkerSetup setup)
     {
@@ -55,12 +56,9 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
 
         _schedule = new ShardSchedule(setup.TotalCount, setup.Workers, setup.GlobalBatch, setup.Seed);
         int features = network.InputSize, targets = network.OutputSize;
-        _features = FloatBytes.View(setup.Features.Value, nameof(setup.Features)).ToArray();
-        _targets = FloatBytes.View(setup.Targets.Value, nameof(setup.Targets)).ToArray();
-        if (_features.Length != (long)setup.Count * features || _targets.Length != (long)setup.Count * targets)
-        {
-            throw new ArgumentException($"The shard has {_features.Length} feature and {_targets.Length} target values; {setup.Count} samples need {(long)setup.Count * features} and {(long)setup.Count * targets}.", nameof(setup));
-        }
+        _features = new float[(long)setup.Count * features];
+        _targets = new float[(long)setup.Count * targets];
+        _received = 0;
 
         int maxBatch = Math.Max(1, _schedule.MaxBatch(setup.Count));
         _batchFeatures = new float[maxBatch * features];
@@ -79,6 +77,27 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
         return Task.CompletedTask;
     }
 
+    public Task AddSamples(int generation, Immutable<byte[]> features, Immutable<byte[]> targets)
+    {
+        if (_setup is not { } setup || setup.Generation != generation)
+        {
+            throw new InvalidOperationException($"This worker holds no replica of generation {generation}: its state was lost.");
+        }
+
+        ReadOnlySpan<float> x = FloatBytes.View(features.Value, nameof(features)), t = FloatBytes.View(targets.Value, nameof(targets));
+        int nIn = _trainer!.Network.InputSize, nOut = _trainer.Network.OutputSize;
+        int samples = x.Length / nIn;
+        if (x.Length != samples * nIn || t.Length != samples * nOut || samples > setup.Count - _received)
+        {
+            throw new ArgumentException($"A chunk of {x.Length} feature and {t.Length} target values is not a whole number of the {setup.Count - _received} samples the shard still needs ({nIn} features and {nOut} targets each).", nameof(features));
+        }
+
+        x.CopyTo(_features.AsSpan(_received * nIn));
+        t.CopyTo(_targets.AsSpan(_received * nOut));
+        _received += samples;
+        return Task.CompletedTask;
+    }
+
     public async Task<StepOutcome> Step(int generation, long step)
     {
         if (_setup is not { } setup || setup.Generation != generation)
@@ -89,6 +108,11 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
             string generationKey = key[..key.LastIndexOf('/')];
             await GrainFactory.GetGrain<IGradientReducer>($"{generationKey}/0").Abort(step, GrainKeys.Rank(key), "its replica was lost");
             return new StepOutcome { Lost = true };
+        }
+
+        if (_received != setup.Count)
+        {
+            throw new InvalidOperationException($"Rank {setup.Rank} has {_received} of its shard's {setup.Count} samples; the coordinator started a step before sending them all.");
         }
 
         if (step != _step)

@@ -9,8 +9,14 @@ namespace FastMlp.Orleans;
 /// <summary>A worker: one replica (Network, Trainer, optimizer) and one shard of the data.</summary>
 internal interface IDataParallelWorker : IGrainWithStringKey
 {
-    /// <summary>Builds the replica and takes the shard.</summary>
+    /// <summary>Builds the replica; the shard's samples follow in <see cref="AddSamples"/>.</summary>
     Task Initialize(WorkerSetup setup);
+
+    /// <summary>
+    /// The next samples of the shard, [n, features] and [n, targets] floats, in order: the shard travels in chunks, so
+    /// no message approaches Orleans' size limit however large the data.
+    /// </summary>
+    Task AddSamples(int generation, Immutable<byte[]> features, Immutable<byte[]> targets);
 
     /// <summary>
     /// Global step <paramref name="step"/>: the shard's batch for it, its gradients, the all-reduce, and the update

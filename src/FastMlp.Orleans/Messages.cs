@@ -23,9 +23,7 @@ internal sealed class WorkerSetup
     [Id(6)] public required OptimizerStateData? OptimizerState { get; init; }
     [Id(7)] public required Loss Loss { get; init; }
 
-    /// <summary>The shard: [samples, features] and [samples, targets] floats.</summary>
-    [Id(8)] public required Immutable<byte[]> Features { get; init; }
-    [Id(9)] public required Immutable<byte[]> Targets { get; init; }
+    /// <summary>Samples in the shard; they follow in AddSamples calls.</summary>
     [Id(10)] public required int Count { get; init; }
     [Id(11)] public required int GlobalBatch { get; init; }
     [Id(12)] public required int Seed { get; init; }
