@@ -158,10 +158,32 @@ public sealed class DataParallelTrainer
 
         private long TotalSteps => Math.Min((long)_options.Epochs * _schedule.StepsPerEpoch, _options.MaxSteps ?? long.MaxValue);
 
+        /// <summary>The job; whatever stops it, the caller's network gets the last good step's parameters.</summary>
         public async Task<DataParallelResult> Run(CancellationToken cancellationToken)
         {
-            await Deploy(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await Steps(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                await KeepLastGoodStep().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private async Task<DataParallelResult> Steps(CancellationToken cancellationToken)
+        {
             long step = 0;
+            try
+            {
+                await Deploy(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Recoverable(e))
+            {
+                await Recover(e, step, cancellationToken).ConfigureAwait(false);
+            }
+
             var epochStarted = Stopwatch.GetTimestamp();
             while (step < TotalSteps)
             {
@@ -185,15 +207,9 @@ public sealed class DataParallelTrainer
                     step = resumed;
                     continue;
                 }
-                catch (OperationCanceledException)
-                {
-                    await KeepLastGoodStep().ConfigureAwait(false);
-                    throw;
-                }
 
                 if (Array.FindIndex(outcomes, o => o.FailureType is not null) is int failed and >= 0)
                 {
-                    await KeepLastGoodStep().ConfigureAwait(false);
                     throw WorkerFailure(outcomes[failed], failed, step);
                 }
 
@@ -288,7 +304,6 @@ public sealed class DataParallelTrainer
             {
                 if (++_recoveries > _options.MaxRecoveries)
                 {
-                    await KeepLastGoodStep().ConfigureAwait(false);
                     throw new DataParallelException($"The job lost a silo, worker or all-reduce at step {step} and had recovered {_options.MaxRecoveries} times already; it stops with the parameters of step {_checkpoint.Step}.", -1, step, failure);
                 }
 
@@ -344,18 +359,24 @@ public sealed class DataParallelTrainer
             return replicas;
         }
 
-        /// <summary>After a failure the job stops on: the network gets rank 0's parameters (no rank applied the failed step), or the checkpoint's.</summary>
+        /// <summary>
+        /// After a failure the job stops on: the network gets rank 0's parameters (no rank applies a failed step), or the
+        /// checkpoint's when rank 0 cannot answer.
+        /// </summary>
         private async Task KeepLastGoodStep()
         {
             float[] parameters = _checkpoint.Parameters;
-            try
+            if (_ranks.Length > 0)
             {
-                ReplicaState replica = await _ranks[0].Replica(_generation).WaitAsync(_options.StepTimeout).ConfigureAwait(false);
-                parameters = FloatBytes.View(replica.Parameters.Value, "parameters").ToArray();
-            }
-            catch (Exception e) when (Recoverable(e) || e is InvalidOperationException)
-            {
-                // rank 0 is gone too: the checkpoint is the last good state this coordinator has
+                try
+                {
+                    ReplicaState replica = await _ranks[0].Replica(_generation).WaitAsync(_options.StepTimeout).ConfigureAwait(false);
+                    parameters = FloatBytes.View(replica.Parameters.Value, "parameters").ToArray();
+                }
+                catch (Exception e) when (Recoverable(e) || e is InvalidOperationException)
+                {
+                    // rank 0 is gone too (or never got its replica): the checkpoint is the last good state there is
+                }
             }
 
             parameters.CopyTo(_network.Parameters);

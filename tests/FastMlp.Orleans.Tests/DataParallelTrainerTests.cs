@@ -119,6 +119,27 @@ public sealed class DataParallelTrainerTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_cancelled_job_leaves_the_network_at_its_last_step()
+    {
+        Dataset data = Jobs.Blobs(240, seed: 3);
+        using var cancel = new CancellationTokenSource();
+        var options = new DataParallelOptions
+        {
+            Workers = 3,
+            BatchSize = 24,
+            Epochs = 50,
+            Optimizer = OptimizerSettings.Adam(0.01f),
+            Seed = 4,
+            CheckpointEvery = 7,
+            StepProgress = new Steps(step => { if (step.Step == 12) { cancel.Cancel(); } }),
+        };
+        Network network = Jobs.Net(seed: 8);
+        float[] expected = Jobs.Simulate(network, data, options, 12);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new DataParallelTrainer(Cluster.Client).TrainAsync(network, data, options, cancellationToken: cancel.Token));
+        AssertBits(expected, network.Parameters.ToArray(), "the network after the cancellation");
+    }
+
+    [Fact]
     public async Task Bad_input_is_a_clear_exception()
     {
         var trainer = new DataParallelTrainer(Cluster.Client);
@@ -172,6 +193,11 @@ public sealed class DataParallelTrainerTests(ClusterFixture fixture)
         }
 
         return ([.. x], [.. t]);
+    }
+
+    private sealed class Steps(Action<StepReport> onStep) : IProgress<StepReport>
+    {
+        public void Report(StepReport value) => onStep(value);
     }
 
     private static void AssertBits(float[] expected, float[] actual, string what)
