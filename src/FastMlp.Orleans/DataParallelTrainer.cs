@@ -40,10 +40,12 @@ public sealed class DataParallelTrainer
     /// <summary>
     /// Trains <paramref name="network"/> on <paramref name="training"/>, data-parallel over <see cref="DataParallelOptions.Workers"/>
     /// replicas. When it returns, the network holds the trained parameters; when it throws, those of the last good step.
+    /// Each epoch's report has the training loss (the sample-weighted mean of its steps' losses, each before its update;
+    /// training accuracy is NaN: the workers do not report their outputs) and, with a validation set, its metrics.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// An option is out of range, the data does not fit the network or the loss, or it has fewer samples than workers
-    /// (a shard would be empty).
+    /// An option is out of range, the data does not fit the network or the loss, has sample weights, or has fewer samples
+    /// than workers (a shard would be empty).
     /// </exception>
     /// <exception cref="TrainingDivergedException">A worker's step diverged.</exception>
     /// <exception cref="DataParallelException">A worker failed in another way, or the cluster kept failing past MaxRecoveries.</exception>
@@ -92,6 +94,11 @@ public sealed class DataParallelTrainer
             CheckShape(network, validation, nameof(options.Validation));
         }
 
+        if (!training.Weights.IsEmpty)
+        {
+            throw new ArgumentException("The training set has sample weights; data-parallel training does not apply them (each worker's gradients are plain batch means). Train without weights, or in one process with Trainer.Fit.", nameof(training));
+        }
+
         if (training.Count < options.Workers)
         {
             throw new ArgumentException($"The training set has {training.Count} samples for {options.Workers} workers: a shard would be empty.", nameof(training));
@@ -114,15 +121,15 @@ public sealed class DataParallelTrainer
     /// <summary>One run of TrainAsync: its state, which a recovery rebuilds from the checkpoint.</summary>
     private sealed class Job : IDisposable
     {
+        // The most shard bytes one message carries: far below Orleans' 100 MB limit, and large enough that the
+        // per-call cost is nothing next to the copy.
+        private const int ChunkBytes = 8 << 20;
+
         private readonly IGrainFactory _grains;
         private readonly Network _network;
         private readonly Dataset _training;
         private readonly DataParallelOptions _options;
         private readonly IProgress<EpochReport>? _progress;
-        // The most shard bytes one message carries: far below Orleans' 100 MB limit, and large enough that the
-        // per-call cost is nothing next to the copy.
-        private const int ChunkBytes = 8 << 20;
-
         private readonly string _id = Guid.NewGuid().ToString("N");
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 

@@ -161,7 +161,12 @@ public sealed class DataParallelTrainerTests(ClusterFixture fixture)
         var validation = await Assert.ThrowsAsync<ArgumentException>(() => trainer.TrainAsync(network, data, new DataParallelOptions { Validation = Jobs.Blobs(4, 1).Slice(0, 0) }));
         Assert.Contains("Validation", validation.Message, StringComparison.Ordinal);
 
+        var weighted = await Assert.ThrowsAsync<ArgumentException>(() => trainer.TrainAsync(network, data.WithWeights(Enumerable.Repeat(1f, 10).ToArray()), new DataParallelOptions()));
+        Assert.Contains("sample weights", weighted.Message, StringComparison.Ordinal);
+
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trainer.TrainAsync(network, data, new DataParallelOptions { StepTimeout = TimeSpan.Zero }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trainer.TrainAsync(network, data, new DataParallelOptions { BucketSize = 0 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trainer.TrainAsync(network, data, new DataParallelOptions { MaxSteps = 0 }));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trainer.TrainAsync(network, data, new DataParallelOptions { BatchSize = 0 }));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trainer.TrainAsync(network, data, new DataParallelOptions { CheckpointEvery = 0 }));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trainer.TrainAsync(network, data, new DataParallelOptions { ThreadsPerWorker = 0 }));
