@@ -3,7 +3,7 @@
 // exception names the argument and the sizes; the parameters and the last gradients stay as they were), leaves the
 // parameters and the optimizer untouched on success, and throws TrainingDivergedException on a NaN input.
 // ApplyGradients refuses gradients of the wrong length (naming gradients and both sizes), a NaN or infinite gradient
-// (GradientsFinite false) and an update that would overflow (UpdateFinite false), with the parameters and the optimizer's
+// (GradientsFinite false; also when clipping, which would map ±∞ to ±c) and an update that would overflow (UpdateFinite false), with the parameters and the optimizer's
 // state bit for bit as before, for every optimizer setting. Both throw ObjectDisposedException after Dispose and
 // InvalidOperationException during a Fit. Gradients are readable after ComputeGradients with KeepsGradients false, and
 // refused again after a Step that did not keep them.
@@ -104,6 +104,54 @@ public sealed class SplitStepValidationTests
             Assert.DoesNotContain("loss", e.Message, StringComparison.Ordinal);
             before.AssertUnchanged(trainer, $"{setup}, a gradient of {bad}");
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ApplyGradients_refuses_an_infinite_gradient_when_clipping_too(bool byNorm)
+    {
+        // Clipping by value maps ±∞ to ±c (Trainer.Clipping.cs), by norm to NaN; the given gradients are judged before it,
+        // as ComputeGradients judges its own before any clipping: an infinity is an overflow upstream (a worker, the sum).
+        using Trainer trainer = Create(new Sgd(0.1f, momentum: 0.9f));
+        if (byNorm)
+        {
+            trainer.ClipGradientNorm = 1f;
+        }
+        else
+        {
+            trainer.ClipGradientValue = 1f;
+        }
+
+        Ready(trainer);
+        Before before = Before.Of(trainer);
+        float[] gradients = trainer.Gradients.ToArray();
+        gradients[3] = float.PositiveInfinity;
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.ApplyGradients(gradients));
+        Assert.False(e.GradientsFinite);
+        before.AssertUnchanged(trainer, $"an infinite gradient, clipping by {(byNorm ? "norm" : "value")}");
+    }
+
+    [Fact]
+    public void A_clipped_step_whose_raw_gradient_overflows_is_taken_by_Step_and_refused_by_ComputeGradients()
+    {
+        // DivergenceTests' case: y = 0·x + 1, x = 3e38, t = −1: the loss is 4 and dL/dw = 2·2·3e38 = ∞. Clipping by value
+        // makes it 1, and Step, judging the clipped gradients, takes the step; ComputeGradients judges the raw ones.
+        static Network Line()
+        {
+            Network network = Network.Create([1, 1], Activation.Identity, Activation.Identity, seed: 0);
+            network.Parameters[0] = 0f;
+            network.Parameters[1] = 1f;
+            return network;
+        }
+
+        using var step = new Trainer(Line(), Loss.SumSquaredError, new Sgd(0.1f), maxBatch: 1, maxDegreeOfParallelism: 1) { ClipGradientValue = 1f };
+        using var split = new Trainer(Line(), Loss.SumSquaredError, new Sgd(0.1f), maxBatch: 1, maxDegreeOfParallelism: 1) { ClipGradientValue = 1f };
+        Assert.Equal(4f, step.Step([3e38f], [-1f]));
+        Assert.Equal([-0.1f, 0.9f], step.Network.Parameters.ToArray());   // both gradients (∞ and 4) clipped to 1
+        var e = Assert.Throws<TrainingDivergedException>(() => split.ComputeGradients([3e38f], [-1f]));
+        Assert.False(e.GradientsFinite);
+        Assert.Equal([0f, 1f], split.Network.Parameters.ToArray());
     }
 
     [Theory]
