@@ -4,10 +4,13 @@
 //                      update, which does not write the gradients); Gradients then hold the batch mean.
 //                      The guard on the loss and the gradient bound is Step's: a non-finite one throws
 //                      TrainingDivergedException, so a diverging worker stops before it contributes.
-//   ApplyGradients     clipping (if set), the divergence guard and the guarded optimizer update of Step, on
-//                      the gradients given (copied into the trainer's buffer unless they are that buffer).
+//   ApplyGradients     the divergence guard on the gradients given (a NaN or infinite one throws, before clipping
+//                      could turn ±∞ into ±c), clipping (if set) and the guarded optimizer update of Step, on those
+//                      gradients (copied into the trainer's buffer unless they are that buffer).
 // Step ≡ ComputeGradients then ApplyGradients(Gradients), bit for bit: the same backward pass, the same
-// buffer, the same update. Both allocate nothing when warm.
+// buffer, the same update (SplitStepProperties). One difference, on purpose: a clipping Step judges the
+// gradients after clipping, so it can take a step whose raw gradients (or their bound) overflowed; the split
+// refuses it, its halves judging the raw gradients. Both allocate nothing when warm.
 namespace FastMlp;
 
 public sealed unsafe partial class Trainer
@@ -91,7 +94,14 @@ public sealed unsafe partial class Trainer
                 gradients.CopyTo(own);
             }
 
-            double maxGradient = Clips ? ClipGradients() : MaxAbsolute.OrNaN(own);
+            // The gradients as given are judged before clipping, which would map ±∞ to ±c: an infinity here is an
+            // overflow upstream (a worker's backward pass, the all-reduce's sum), as ComputeGradients refuses its own.
+            double maxGradient = MaxAbsolute.OrNaN(own);
+            if (maxGradient < float.MaxValue && Clips)
+            {
+                maxGradient = ClipGradients();
+            }
+
             if (!(maxGradient < float.MaxValue))
             {
                 throw TrainingDivergedException.GradientsRefused();

@@ -55,6 +55,13 @@ internal sealed class MlpTestData
         float[] Drop(float[] values, int width) => [.. values[..(row * width)], .. values[((row + 1) * width)..]];
     }
 
+    /// <summary>The same parameters with samples [start, start + count) of the batch: one worker's shard.</summary>
+    public static MlpTestData Rows(MlpTestData data, MlpTestCase t, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new MlpTestData(data.Parameters, data.Inputs[(start * t.InputSize)..((start + count) * t.InputSize)], data.Targets[(start * t.OutputSize)..((start + count) * t.OutputSize)]);
+    }
+
     /// <summary>Targets [B, n] of the given kind.</summary>
     public static float[] DrawTargets(MlpTestCase t, Random random)
     {
