@@ -16,7 +16,7 @@ public sealed class FitHoldTests
         using var trainer = new Trainer(network, Loss.CrossEntropy, new Sgd(0.01f), 16, 1) { ClipGradientNorm = 3f, DropoutRates = [0.25f], DropoutSeed = 5 };
         var thrown = new List<string>();
         int reports = 0;
-        var progress = new SyncProgress(_ =>
+        var progress = new SyncProgress<EpochReport>(_ =>
         {
             reports++;
             foreach ((string name, Action set) in new (string, Action)[]
@@ -102,10 +102,6 @@ public sealed class FitHoldTests
         Assert.True(with - without >= Saved && with - without <= Saved + 1024, $"Fit without dropout {without} B, with FitOptions.DropoutRates {with} B: {with - without} B more, the saved outputs being {Saved} B");
     }
 
-    private sealed class SyncProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
-    }
 
     private sealed class CallbackOptimizer(Action during) : IOptimizer
     {

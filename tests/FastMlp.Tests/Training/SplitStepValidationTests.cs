@@ -196,7 +196,7 @@ public sealed class SplitStepValidationTests
         float[] gradients = new float[network.Parameters.Length];
         var thrown = new List<string>();
         int reports = 0;
-        var progress = new SyncProgress(_ =>
+        var progress = new SyncProgress<EpochReport>(_ =>
         {
             reports++;
             float[] parameters = network.Parameters.ToArray();
@@ -287,8 +287,4 @@ public sealed class SplitStepValidationTests
         }
     }
 
-    private sealed class SyncProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
-    }
 }

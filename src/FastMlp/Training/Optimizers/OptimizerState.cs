@@ -55,7 +55,11 @@ internal sealed unsafe class OptimizerState(int buffers)
         }
         else if (_claimable)
         {
-            OptimizerArguments.ValidateStateLength(_first!.Length, parameters);
+            if (parameters.Length != _first!.Length)
+            {
+                ThrowHelper.ThrowArgument(nameof(parameters), $"parameters has {parameters.Length} elements but this optimizer's state was loaded for {_first.Length}; call Reset() before stepping another buffer.");
+            }
+
             _claimable = false;
         }
         else if (_owner is not null)
