@@ -4,9 +4,10 @@
 // (784-256-128-10) and a small 784-32-10 network (ReLU, softmax, cross-entropy, SGD lr 0.01) at global batches 64,
 // 256 and 1024: jobs of 1, 2, 3 workers on the 3-silo cluster and 1, 2 on the 2-silo one (StepProgress: StepTime,
 // ComputeTime, ReduceTime, GradientBytes per step; the bytes Orleans really sent: WireBytes.cs), beside Trainer.Step
-// on the same global batch at 1 and 2 threads. Every case runs once to warm up, then once per round, the order
-// rotating from round to round so the machine's drift spreads over all of them; each run drops its first
-// --warmup steps. The report (ScalingReport.cs) gives per case the median and p90 over every measured step.
+// on the same global batch at 1 and 2 threads and the same algorithm on 2 threads without Orleans (ThreadsCase).
+// Every case runs once to warm up, then once per round, the order rotating from round to round so the machine's
+// drift spreads over all of them; each run drops its first --warmup steps. The report (ScalingReport.cs) gives per
+// case the median and p90 over every measured step.
 //   dotnet run -c Release --project perf/ClusterScaling -- [--rounds 5] [--steps 30] [--warmup 5] [--out FILE]
 using System.Globalization;
 
@@ -65,6 +66,7 @@ foreach (Model model in models)
     {
         cases.Add(new LocalCase(model, batch, threads: 1));
         cases.Add(new LocalCase(model, batch, threads: 2));
+        cases.Add(new ThreadsCase(model, batch, replicas: 2));
         cases.AddRange(Enumerable.Range(1, 3).Select(w => new ClusterCase(model, batch, three.Client, 3, w, wire)));
         cases.AddRange(Enumerable.Range(1, 2).Select(w => new ClusterCase(model, batch, two.Client, 2, w, wire)));
     }
