@@ -88,6 +88,7 @@ return 0;
 static async Task<InProcessTestCluster> StartAsync(int silos)
 {
     var builder = new InProcessTestClusterBuilder((short)silos);
+    builder.Options.ConfigureFileLogging = false;   // its default writes a logs/ folder into the current directory
     builder.ConfigureSilo((_, silo) => silo.AddFastMlpTraining());
     InProcessTestCluster cluster = builder.Build();
     await cluster.DeployAsync();
