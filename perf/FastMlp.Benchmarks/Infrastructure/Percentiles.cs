@@ -4,7 +4,7 @@ namespace FastMlp.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Percentiles of individually timed calls (Stopwatch ticks), one definition for every latency harness
-/// (LatencyHarness here, W3Latency in perf/FastMlp.Peers, which links this file).
+/// (LatencyHarness here, W3Latency in perf/FastMlp.Peers and perf/ClusterScaling, which link this file).
 /// </summary>
 internal static class Percentiles
 {
@@ -17,7 +17,7 @@ internal static class Percentiles
     }
 
     /// <summary>Nearest rank: the smallest value with at least a fraction <paramref name="p"/> of the values at or below it.</summary>
-    public static long NearestRank(long[] sorted, double p)
+    public static T NearestRank<T>(T[] sorted, double p)
     {
         int rank = (int)Math.Ceiling(p * sorted.Length);
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
