@@ -196,11 +196,13 @@ public sealed class DataParallelTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 StepOutcome[] outcomes;
-                long started = Stopwatch.GetTimestamp();
+                TimeSpan stepTime;
                 try
                 {
+                    long started = Stopwatch.GetTimestamp();
                     outcomes = await Task.WhenAll(_ranks.Select(w => w.Step(_generation, step)))
                         .WaitAsync(_options.StepTimeout * 2, cancellationToken).ConfigureAwait(false);
+                    stepTime = Stopwatch.GetElapsedTime(started);   // the step alone: a checkpoint after it is not its cost
                     ThrowIfLost(outcomes);
                     if (outcomes.All(o => o.FailureType is null) && ((step + 1) % _options.CheckpointEvery == 0 || EpochEnds(step + 1)))
                     {
@@ -221,7 +223,7 @@ public sealed class DataParallelTrainer
                 }
 
                 step++;
-                Record(outcomes, step, Stopwatch.GetElapsedTime(started));
+                Record(outcomes, step, stepTime);
                 if (EpochEnds(step))
                 {
                     ReportEpoch(step, Stopwatch.GetElapsedTime(epochStarted));

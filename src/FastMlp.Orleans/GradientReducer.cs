@@ -21,6 +21,10 @@ internal sealed class GradientReducer : Grain, IGradientReducer
     private long _step = -1;
     private Round? _round;
 
+    // The mean's buffer, reused round after round: a round completes only when every rank has finished the one
+    // before it (applied its mean, and had it serialized if it is in another silo), so nobody reads it any more.
+    private byte[] _mean = [];
+
     public Task<ReduceResult> Reduce(long step, int rank, int workers, int samples, float loss, Immutable<byte[]>? gradients, TimeSpan timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
@@ -50,7 +54,7 @@ internal sealed class GradientReducer : Grain, IGradientReducer
         round.Add(rank, workers, samples, loss, gradients);
         if (round.Arrived == workers)
         {
-            round.Complete();
+            round.Complete(ref _mean);
         }
 
         return round.Done.Task.WaitAsync(timeout);
@@ -130,10 +134,16 @@ internal sealed class GradientReducer : Grain, IGradientReducer
         }
 
         /// <summary>Sums in rank order and completes the round.</summary>
-        public void Complete()
+        public void Complete(ref byte[] bytes)
         {
-            var bytes = new byte[Math.Max(_length, 0) * sizeof(float)];
+            int length = Math.Max(_length, 0) * sizeof(float);
+            if (bytes.Length != length)
+            {
+                bytes = new byte[length];
+            }
+
             Span<float> mean = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+            mean.Clear();   // the last round's mean: GradientSum.Add accumulates
             int total = 0;
             for (int r = 0; r < _payloads.Length; r++)
             {

@@ -12,7 +12,11 @@ namespace FastMlp.Orleans;
 /// The all-reduce as the last worker to contribute saw it: its round trip to the all-reduce grain (sending its
 /// gradients, the rank-ordered sum, receiving the mean), without waiting for the others.
 /// </param>
-/// <param name="GradientBytes">Gradient bytes the step moved: each worker's gradients to the all-reduce and the mean back (2 · workers · 4 · parameters; a worker with no samples in the step sends none).</param>
+/// <param name="GradientBytes">
+/// Gradient bytes the step passed to and from the all-reduce: each worker's gradients and the mean back, 2 · workers · 4 ·
+/// parameters (a worker with no samples in the step sends none), whether or not they crossed a silo boundary: an
+/// all-reduce in a worker's own silo gets them by reference.
+/// </param>
 public sealed record StepReport(long Step, int Epoch, float Loss, int Samples, int Workers, TimeSpan StepTime, TimeSpan ComputeTime, TimeSpan ReduceTime, long GradientBytes);
 
 /// <summary>The outcome of <see cref="DataParallelTrainer.TrainAsync"/>.</summary>
