@@ -57,19 +57,14 @@ internal abstract class ScalingCase(Model model, int batch)
     protected abstract Task RunAsync(Dataset data, int warmup, int steps, int round, List<StepSample> samples);
 }
 
-/// <summary>
-/// A data-parallel job on <paramref name="silos"/> silos with <paramref name="workers"/> workers (SGD lr 0.01, one thread
-/// each), each call to the workers running <paramref name="stepsPerCall"/> steps. With more than one, a call's steps are
-/// reported together when it returns: StepTime is the call's time per step, and the wire bytes, allocations and
-/// collections fall on the call's first report (their medians read 0; the call's total is in that one step).
-/// </summary>
-internal sealed class ClusterCase(Model model, int batch, IGrainFactory grains, int silos, int workers, WireBytes wire, int stepsPerCall = 1) : ScalingCase(model, batch)
+/// <summary>A data-parallel job on <paramref name="silos"/> silos with <paramref name="workers"/> workers (SGD lr 0.01, one thread each).</summary>
+internal sealed class ClusterCase(Model model, int batch, IGrainFactory grains, int silos, int workers, WireBytes wire) : ScalingCase(model, batch)
 {
     public int Silos { get; } = silos;
 
     public int Workers { get; } = workers;
 
-    public override string Setup => $"{Silos} silos, {Workers} worker{(Workers == 1 ? "" : "s")}{(stepsPerCall == 1 ? "" : $", {stepsPerCall} steps a call")}";
+    public override string Setup => $"{Silos} silos, {Workers} worker{(Workers == 1 ? "" : "s")}";
 
     protected override async Task RunAsync(Dataset data, int warmup, int steps, int round, List<StepSample> samples)
     {
@@ -83,7 +78,6 @@ internal sealed class ClusterCase(Model model, int batch, IGrainFactory grains, 
             Epochs = (total + stepsPerEpoch - 1) / stepsPerEpoch,
             Optimizer = OptimizerSettings.Sgd(0.01f),
             Seed = round,
-            StepsPerCall = stepsPerCall,
             CheckpointEvery = int.MaxValue,   // only the epochs' ends, whose steps are left out (below)
             StepProgress = new Recorder(warmup, stepsPerEpoch, wire, samples),
         };

@@ -69,7 +69,6 @@ foreach (Model model in models)
         cases.Add(new ThreadsCase(model, batch, replicas: 2));
         cases.AddRange(Enumerable.Range(1, 3).Select(w => new ClusterCase(model, batch, three.Client, 3, w, wire)));
         cases.AddRange(Enumerable.Range(1, 2).Select(w => new ClusterCase(model, batch, two.Client, 2, w, wire)));
-        cases.Add(new ClusterCase(model, batch, two.Client, 2, 2, wire, stepsPerCall: 8));
     }
 }
 

@@ -50,14 +50,6 @@ public sealed class DataParallelOptions
     /// </summary>
     public int BucketSize { get; init; } = 1 << 22;
 
-    /// <summary>
-    /// Steps each call to the workers runs, at most (a call also ends at a checkpoint and at an epoch's end); at least 1.
-    /// More steps a call save the coordinator's round trip per step (measured: 0.6-0.8 ms of a W2 step over loopback) but
-    /// report steps in bursts, check cancellation between calls only, and notice a silo lost inside a call only when
-    /// the all-reduce's StepTimeout runs out (with 1, the next step finds it at once).
-    /// </summary>
-    public int StepsPerCall { get; init; } = 1;
-
     /// <summary>Evaluated by the coordinator at each epoch's end (EpochReport.Validation); null for none.</summary>
     public Dataset? Validation { get; init; }
 

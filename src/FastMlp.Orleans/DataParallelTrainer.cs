@@ -5,8 +5,7 @@
 //             checkpoint's, and the optimizer state) and its shard (ShardSchedule.cs)
 //   step      every worker runs global step s at once; the all-reduce grains of g (one per gradient bucket)
 //             return the rank-ordered, sample-weighted mean gradient to all of them, and each applies it
-//             (DataParallelWorker.cs). One call runs up to StepsPerCall steps, ending at a checkpoint or an epoch's
-//             end, so the coordinator's round trip is paid once per call; the all-reduce keeps the ranks in step.
+//             (DataParallelWorker.cs)
 //   checkpoint every CheckpointEvery steps and at each epoch's end, rank 0's parameters and optimizer state
 //   recover   a lost silo, worker or all-reduce (an Orleans exception, a timeout, a worker that lost its
 //             replica): the workers that still hold theirs are counted, generation g + 1 is deployed on that
@@ -76,7 +75,6 @@ public sealed class DataParallelTrainer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CheckpointEvery, 1, nameof(options.CheckpointEvery));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BucketSize, 1, nameof(options.BucketSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.StepsPerCall, 1, nameof(options.StepsPerCall));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRecoveries, 0, nameof(options.MaxRecoveries));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSteps ?? 1, 1, nameof(options.MaxSteps));
         ArgumentNullException.ThrowIfNull(options.Optimizer, nameof(options.Optimizer));
@@ -163,22 +161,6 @@ public sealed class DataParallelTrainer
             _workers = options.Workers;
         }
 
-        /// <summary>Steps the call from <paramref name="step"/> runs: up to StepsPerCall, ending at the next checkpoint, epoch end or the last step.</summary>
-        private int CallFrom(long step)
-        {
-            long toCheckpoint = _options.CheckpointEvery - (step % _options.CheckpointEvery);
-            long toEpochEnd = _schedule.StepsPerEpoch - (step % _schedule.StepsPerEpoch);
-            return (int)Math.Min(Math.Min(_options.StepsPerCall, TotalSteps - step), Math.Min(toCheckpoint, toEpochEnd));
-        }
-
-        private async Task TakeCheckpointIfDue(long step, CancellationToken cancellationToken)
-        {
-            if (step % _options.CheckpointEvery == 0 || EpochEnds(step))
-            {
-                await TakeCheckpoint(step, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         private bool EpochEnds(long step) => step % _schedule.StepsPerEpoch == 0 || step == TotalSteps;
 
         private long TotalSteps => Math.Min((long)_options.Epochs * _schedule.StepsPerEpoch, _options.MaxSteps ?? long.MaxValue);
@@ -213,19 +195,18 @@ public sealed class DataParallelTrainer
             while (step < TotalSteps)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int count = CallFrom(step);
-                StepOutcome[][] outcomes;
+                StepOutcome[] outcomes;
                 TimeSpan stepTime;
                 try
                 {
                     long started = Stopwatch.GetTimestamp();
-                    outcomes = await Task.WhenAll(_ranks.Select(w => w.Steps(_generation, step, count)))
-                        .WaitAsync(_options.StepTimeout * (count + 1), cancellationToken).ConfigureAwait(false);
-                    stepTime = Stopwatch.GetElapsedTime(started) / count;   // the steps alone: a checkpoint after them is not their cost
+                    outcomes = await Task.WhenAll(_ranks.Select(w => w.Step(_generation, step)))
+                        .WaitAsync(_options.StepTimeout * 2, cancellationToken).ConfigureAwait(false);
+                    stepTime = Stopwatch.GetElapsedTime(started);   // the step alone: a checkpoint after it is not its cost
                     ThrowIfLost(outcomes);
-                    if (outcomes[0].Length == count && outcomes[0][^1].FailureType is null)
+                    if (outcomes.All(o => o.FailureType is null) && ((step + 1) % _options.CheckpointEvery == 0 || EpochEnds(step + 1)))
                     {
-                        await TakeCheckpointIfDue(step + count, cancellationToken).ConfigureAwait(false);
+                        await TakeCheckpoint(step + 1, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (Recoverable(e))
@@ -236,21 +217,17 @@ public sealed class DataParallelTrainer
                     continue;
                 }
 
-                for (int i = 0; i < outcomes[0].Length; i++)
+                if (Array.FindIndex(outcomes, o => o.FailureType is not null) is int failed and >= 0)
                 {
-                    StepOutcome[] atStep = [.. outcomes.Select(o => o[i])];
-                    if (Array.FindIndex(atStep, o => o.FailureType is not null) is int failed and >= 0)
-                    {
-                        throw WorkerFailure(atStep[failed], failed, step);
-                    }
+                    throw WorkerFailure(outcomes[failed], failed, step);
+                }
 
-                    step++;
-                    Record(atStep, step, stepTime);
-                    if (EpochEnds(step))
-                    {
-                        ReportEpoch(step, Stopwatch.GetElapsedTime(epochStarted));
-                        epochStarted = Stopwatch.GetTimestamp();
-                    }
+                step++;
+                Record(outcomes, step, stepTime);
+                if (EpochEnds(step))
+                {
+                    ReportEpoch(step, Stopwatch.GetElapsedTime(epochStarted));
+                    epochStarted = Stopwatch.GetTimestamp();
                 }
             }
 
@@ -464,28 +441,17 @@ public sealed class DataParallelTrainer
             _progress?.Report(report);
         }
 
-        /// <summary>
-        /// Throws WorkerLostException when a rank lost its replica, or the ranks stopped at different steps, or a step was
-        /// aborted by a rank whose failure never reached the coordinator: the cluster's failures, which a recovery handles.
-        /// </summary>
-        private static void ThrowIfLost(StepOutcome[][] outcomes)
+        private static void ThrowIfLost(StepOutcome[] outcomes)
         {
-            int lost = Array.FindIndex(outcomes, o => o[0].Lost);
+            int lost = Array.FindIndex(outcomes, o => o.Lost);
             if (lost >= 0)
             {
                 throw new WorkerLostException(lost);
             }
 
-            int length = outcomes[0].Length;
-            if (outcomes.Any(o => o.Length != length))
+            if (outcomes.Any(o => o.Aborted) && !outcomes.Any(o => o.FailureType is not null))
             {
-                throw new WorkerLostException(-1);
-            }
-
-            StepOutcome[] last = [.. outcomes.Select(o => o[^1])];
-            if (last.Any(o => o.Aborted) && !last.Any(o => o.FailureType is not null))
-            {
-                throw new WorkerLostException(-1);
+                throw new WorkerLostException(-1);   // aborted by a rank whose failure never reached us
             }
         }
 
@@ -529,6 +495,6 @@ public sealed class DataParallelTrainer
     /// <summary>A global step and rank 0's parameters and optimizer state after it (null: fresh).</summary>
     private sealed record Checkpoint(long Step, float[] Parameters, OptimizerStateData? OptimizerState);
 
-    /// <summary>A worker of the current generation has lost its replica (rank −1: a step was aborted by a worker that vanished, or the workers disagree on the steps done).</summary>
-    private sealed class WorkerLostException(int rank) : Exception(rank >= 0 ? $"Worker {rank} lost its replica." : "A worker vanished during a step.");
+    /// <summary>A worker of the current generation has lost its replica (or a step was aborted by one that vanished).</summary>
+    private sealed class WorkerLostException(int rank) : Exception($"Worker {rank} lost its replica.");
 }

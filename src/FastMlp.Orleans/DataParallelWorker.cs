@@ -1,9 +1,7 @@
 // A worker grain: rank r of one generation of a job, holding a replica (Network, Trainer, optimizer) and
-// its shard. A call runs one or more consecutive steps (DataParallelOptions.StepsPerCall); a step is: gather
-// the schedule's batch (ShardSchedule.cs), ComputeGradients, contribute to the all-reduce and wait for the
-// mean, ApplyGradients(mean). Every replica starts from the same parameters and optimizer state and applies
-// the same mean, so the replicas stay identical bit for bit. The all-reduce also keeps the ranks in step
-// within a call: none can start step s + 1 before every rank contributed to step s.
+// its shard. A step is: gather the schedule's batch (ShardSchedule.cs), ComputeGradients, contribute to the
+// all-reduce and wait for the mean, ApplyGradients(mean). Every replica starts from the same parameters and
+// optimizer state and applies the same mean, so the replicas stay identical bit for bit.
 // Failures:
 //   - its own (ComputeGradients or ApplyGradients throws: divergence, bad data): the step is aborted at the
 //     all-reduce, so no rank applies anything, and the outcome carries the exception for the coordinator to
@@ -100,36 +98,18 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
         return Task.CompletedTask;
     }
 
-    public async Task<StepOutcome[]> Steps(int generation, long first, int count)
+    public async Task<StepOutcome> Step(int generation, long step)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (_setup is not { } setup || setup.Generation != generation)
         {
             // A fresh activation (the replica died with its silo): abort the step at bucket 0's all-reduce (the ranks
             // waiting there abort the other buckets), so they return now instead of at their timeout.
             string key = this.GetPrimaryKeyString();
             string generationKey = key[..key.LastIndexOf('/')];
-            await GrainFactory.GetGrain<IGradientReducer>($"{generationKey}/0").Abort(first, GrainKeys.Rank(key), "its replica was lost");
-            return [new StepOutcome { Lost = true }];
+            await GrainFactory.GetGrain<IGradientReducer>($"{generationKey}/0").Abort(step, GrainKeys.Rank(key), "its replica was lost");
+            return new StepOutcome { Lost = true };
         }
 
-        var outcomes = new List<StepOutcome>(count);
-        for (long step = first; step < first + count; step++)
-        {
-            StepOutcome outcome = await Step(setup, step);
-            outcomes.Add(outcome);
-            if (outcome.FailureType is not null || outcome.Aborted)
-            {
-                break;
-            }
-        }
-
-        return [.. outcomes];
-    }
-
-    /// <summary>One global step of the replica <paramref name="setup"/> describes.</summary>
-    private async Task<StepOutcome> Step(WorkerSetup setup, long step)
-    {
         if (_received != setup.Count)
         {
             throw new InvalidOperationException($"Rank {setup.Rank} has {_received} of its shard's {setup.Count} samples; the coordinator started a step before sending them all.");

@@ -19,12 +19,10 @@ internal interface IDataParallelWorker : IGrainWithStringKey
     Task AddSamples(int generation, Immutable<byte[]> features, Immutable<byte[]> targets);
 
     /// <summary>
-    /// Global steps <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1, each: the shard's
-    /// batch for it, its gradients, the all-reduce, and the update with the mean. One outcome per step, up to and
-    /// including the first that did not complete (a failure of its own, an abort, a lost replica); failures of the
-    /// cluster come as exceptions.
+    /// Global step <paramref name="step"/>: the shard's batch for it, its gradients, the all-reduce, and the update
+    /// with the mean. Failures of its own come back in the outcome; failures of the cluster as exceptions.
     /// </summary>
-    Task<StepOutcome[]> Steps(int generation, long first, int count);
+    Task<StepOutcome> Step(int generation, long step);
 
     /// <summary>The replica's parameters and optimizer state.</summary>
     Task<ReplicaState> Replica(int generation);

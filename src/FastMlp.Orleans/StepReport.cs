@@ -6,10 +6,7 @@ namespace FastMlp.Orleans;
 /// <param name="Loss">The step's loss over every worker's batch (sample-weighted mean), before the update.</param>
 /// <param name="Samples">Samples in the step over every worker.</param>
 /// <param name="Workers">Workers in the step.</param>
-/// <param name="StepTime">
-/// The coordinator's wall time for the step, from sending it to every worker to the last reply; with StepsPerCall above
-/// 1, the call's time divided by its steps.
-/// </param>
+/// <param name="StepTime">The coordinator's wall time for the step, from sending it to every worker to the last reply.</param>
 /// <param name="ComputeTime">The slowest worker's forward and backward pass.</param>
 /// <param name="ReduceTime">
 /// The all-reduce as the last worker to contribute saw it: its round trip to the all-reduce grain (sending its
