@@ -474,7 +474,7 @@ public sealed class DataParallelTrainer
                 return;
             }
 
-            int buckets = (int)(((long)_shadow.Parameters.Length + _options.BucketSize - 1) / _options.BucketSize);
+            int buckets = GrainKeys.Buckets(_shadow.Parameters.Length, _options.BucketSize);
             IEnumerable<Task> releases = _ranks.Select(w => w.Release())
                 .Concat(Enumerable.Range(0, buckets).Select(b => _grains.GetGrain<IGradientReducer>(GrainKeys.Reducer(_id, _generation, b)).Release()));
             foreach (Task release in releases)

@@ -67,7 +67,7 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker, IDisposab
         _orderEpoch = -1;
         _trainer = new Trainer(network, setup.Loss, optimizer, maxBatch, setup.Threads) { KeepsGradients = true };
         _optimizer = optimizer;
-        int parameters = network.Parameters.Length, buckets = (int)(((long)parameters + setup.BucketSize - 1) / setup.BucketSize);
+        int parameters = network.Parameters.Length, buckets = GrainKeys.Buckets(parameters, setup.BucketSize);
         _reducers = [.. Enumerable.Range(0, buckets).Select(b => GrainFactory.GetGrain<IGradientReducer>(GrainKeys.Reducer(setup.Job, setup.Generation, b)))];
         _payloads = new byte[]?[buckets];
         _mean = buckets > 1 ? new float[parameters] : [];

@@ -12,6 +12,9 @@ internal static class GrainKeys
 
     public static string Reducer(string job, int generation, int bucket) => string.Create(CultureInfo.InvariantCulture, $"{job}/{generation}/{bucket}");
 
+    /// <summary>The all-reduce buckets of a gradient of <paramref name="parameters"/> floats, ⌈parameters / bucketSize⌉.</summary>
+    public static int Buckets(int parameters, int bucketSize) => (int)(((long)parameters + bucketSize - 1) / bucketSize);
+
     /// <summary>The rank in a worker's key, the bucket in an all-reduce's; 0 for a key without one.</summary>
     public static int Rank(string key)
     {
